@@ -1,0 +1,43 @@
+/**
+ * What the runner observed about one dataset through the API, just before planning.
+ *
+ * @since 0.1.0
+ */
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A migration of this dataset that is `pending` or `running` (status as the API reports it). */
+export interface InFlightMigration {
+  readonly taskId: string
+  readonly remoteHost: string
+  readonly remoteDataset: string
+  readonly status: 'pending' | 'running'
+}
+
+/** Consecutive failed syncs of one destination, newest failure at `lastFailureAt` (epoch ms). */
+export interface SyncFailures {
+  readonly remoteHost: string
+  readonly remoteDataset: string
+  /** k > 0 consecutive failures (decisions.md §10). */
+  readonly consecutive: number
+  readonly lastFailureAt: number
+}
+
+/**
+ * Hold tags per snapshot short name. `Unknown` means the listing failed or is incomplete: the core then
+ * destroys nothing and releases nothing for this dataset (never act on partial information).
+ */
+export type HoldsObservation =
+  | { readonly _tag: 'Known'; readonly bySnapshot: ReadonlyMap<string, ReadonlyArray<string>> }
+  | { readonly _tag: 'Unknown'; readonly why: string }
+
+export interface DatasetObservation {
+  /** Snapshot short names exactly as `snapshot_list` returned them: creation order, oldest first. */
+  readonly snapshots: ReadonlyArray<string>
+  /** Snapshots absent from the map have no holds. */
+  readonly holds: HoldsObservation
+  readonly inFlight: ReadonlyArray<InFlightMigration>
+  readonly failures: ReadonlyArray<SyncFailures>
+}

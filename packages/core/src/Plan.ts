@@ -1,0 +1,131 @@
+/**
+ * A plan: what to do for one dataset, and what not to do, each with its reason. Reasons are typed values
+ * carrying their evidence; `Explain.ts` renders them as text for logs and the `plan` command.
+ *
+ * @since 0.1.0
+ */
+import type { SnapshotType } from './SnapshotType.js'
+
+// -------------------------------------------------------------------------------------
+// reasons
+// -------------------------------------------------------------------------------------
+
+/** Why a snapshot is created. */
+export type CreateReason =
+  | { readonly _tag: 'FirstSnapshot' }
+  /** The newest of our snapshots (`since`) lies before the calendar boundary of `type` in the zone. */
+  | { readonly _tag: 'BoundaryCrossed'; readonly type: SnapshotType; readonly since: string }
+  /** `backup_interval` elapsed since `since`. */
+  | { readonly _tag: 'IntervalElapsed'; readonly since: string; readonly elapsedSeconds: number }
+
+/** Why no snapshot is created this cycle. */
+export type NoSnapshotReason =
+  | { readonly _tag: 'OutsideWindow'; readonly localTime: string }
+  | { readonly _tag: 'AllTypesDisabled' }
+  | { readonly _tag: 'NotDue'; readonly since: string; readonly elapsedSeconds: number }
+  /** The clock is behind the time in the newest snapshot's name (decisions.md §3). */
+  | { readonly _tag: 'ClockBehind'; readonly newest: string }
+  /** The computed name already exists (two runs in one minute, clock stepped back). */
+  | { readonly _tag: 'NameExists'; readonly name: string }
+
+/** Why a snapshot is kept. A snapshot may have several reasons; all are reported. */
+export type KeepReason =
+  | { readonly _tag: 'NotOurs' }
+  | {
+      readonly _tag: 'AmongNewest'
+      readonly type: SnapshotType
+      readonly rank: number
+      readonly count: number
+    }
+  | { readonly _tag: 'Held'; readonly tags: ReadonlyArray<string> }
+  | { readonly _tag: 'InFlight'; readonly taskIds: ReadonlyArray<string> }
+  | { readonly _tag: 'NewestOfDataset' }
+  | { readonly _tag: 'HoldsUnknown'; readonly why: string }
+
+/** Why a snapshot is destroyed. */
+export type DestroyReason = {
+  readonly _tag: 'BeyondRetention'
+  readonly type: SnapshotType
+  /** 1 = newest of its type. */
+  readonly rank: number
+  readonly count: number
+}
+
+/** Why a sync is started. */
+export type SyncReason =
+  | { readonly _tag: 'NeverSynced' }
+  | { readonly _tag: 'IntervalElapsed'; readonly lastSync: string; readonly elapsedSeconds: number }
+
+/** Why a sync is not started. */
+export type NoSyncReason =
+  | { readonly _tag: 'RemoteSyncDisabled' }
+  | { readonly _tag: 'DestinationDisabled' }
+  | { readonly _tag: 'OutsideWindow'; readonly localTime: string }
+  | { readonly _tag: 'NotDue'; readonly lastSync: string; readonly dueAt: number }
+  | { readonly _tag: 'InFlight'; readonly taskId: string }
+  | { readonly _tag: 'NoSnapshot' }
+  | { readonly _tag: 'BackingOff'; readonly failures: number; readonly until: number }
+
+/** Why a hold is released. */
+export type ReleaseReason = {
+  readonly _tag: 'SupersededSyncHold'
+  readonly newer: string
+  readonly newerOn: string
+}
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export type Action =
+  | {
+      readonly _tag: 'CreateSnapshot'
+      readonly dataset: string
+      readonly snapshot: string
+      readonly type: SnapshotType
+      readonly recursive: boolean
+      readonly reason: CreateReason
+    }
+  | {
+      readonly _tag: 'DestroySnapshot'
+      readonly dataset: string
+      readonly snapshot: string
+      readonly reason: DestroyReason
+    }
+  | {
+      readonly _tag: 'StartSync'
+      readonly dataset: string
+      /** Short name of the snapshot to send (the newest after this plan's creation). */
+      readonly snapshot: string
+      readonly remoteHost: string
+      readonly remoteDataset: string
+      readonly reason: SyncReason
+    }
+  | {
+      readonly _tag: 'ReleaseHold'
+      readonly dataset: string
+      readonly snapshot: string
+      readonly tag: string
+      readonly reason: ReleaseReason
+    }
+
+/** A decision not to act (or to keep), with its reason. */
+export type Decision =
+  | { readonly _tag: 'NoSnapshot'; readonly reason: NoSnapshotReason }
+  | { readonly _tag: 'Keep'; readonly snapshot: string; readonly reasons: ReadonlyArray<KeepReason> }
+  | {
+      readonly _tag: 'NoSync'
+      readonly remoteHost: string
+      readonly remoteDataset: string
+      readonly reason: NoSyncReason
+    }
+
+/**
+ * The plan for one dataset. The runner carries out `actions` in this order: create, release, destroy,
+ * sync (decisions.md §5: releases before destroys; the sync names the snapshot created first).
+ */
+export interface Plan {
+  readonly dataset: string
+  readonly actions: ReadonlyArray<Action>
+  readonly decisions: ReadonlyArray<Decision>
+}

@@ -1,0 +1,10 @@
+/**
+ * @zfs-autobackup/core: pure decisions. From `now`, a zone, the policy and the observed state of one
+ * dataset to a plan of actions with reasons. No I/O, no clock, no randomness.
+ *
+ * @since 0.1.0
+ */
+export type * from './Observation.js'
+export type * from './Plan.js'
+export type * from './Policy.js'
+export * as SnapshotType from './SnapshotType.js'
