@@ -6,5 +6,6 @@
  */
 export type * from './Observation.js'
 export type * from './Plan.js'
+export * from './Planner.js'
 export type * from './Policy.js'
 export * as SnapshotType from './SnapshotType.js'

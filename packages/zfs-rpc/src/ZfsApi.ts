@@ -1,0 +1,127 @@
+/**
+ * The ZFS API as the product uses it: typed, decoded, batched. `Client.ts` implements it over JSON-RPC;
+ * tests may implement it in memory. Every method returns a `TaskEither` and never throws.
+ *
+ * Wire contract: ../../../../shared/reference/zfs-api-contract.md (summarised in docs/api-contract.md).
+ *
+ * @since 0.1.0
+ */
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js'
+import type { RpcError } from './RpcError.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export type MigrationStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled'
+
+/** A pv tick. `rateMiBps` is the wire's `rate_mbps` (which really is MiB/s). */
+export interface MigrationProgress {
+  readonly timestamp: string
+  readonly bytesTransferred: number
+  readonly bytesTotal: number | null
+  readonly percentage: number
+  readonly rateMiBps: number
+  readonly etaSeconds: number
+  readonly elapsedSeconds: number
+}
+
+export interface MigrationParams {
+  /** `pool/ds@snap` (push) */
+  readonly source: string
+  readonly destination: string
+  readonly remote?: string
+  readonly recursive: boolean
+  readonly sync: boolean
+  readonly limit?: number
+  readonly compression?: string
+}
+
+export interface MigrationResult {
+  readonly returnCode: number
+  readonly elapsedSeconds: number
+  /** A cancel ends `completed` with `result.cancelled = true` on the real API. */
+  readonly cancelled: boolean
+}
+
+export interface MigrationTask {
+  readonly id: string
+  readonly status: MigrationStatus
+  readonly createdAt: string | null
+  readonly startedAt: string | null
+  readonly completedAt: string | null
+  readonly error: string | null
+  /** Absent in `migration_list` entries; present (maybe null) in `migration_get`. */
+  readonly result: MigrationResult | null
+  /** Null (or `{}` on the wire) until the first pv tick. */
+  readonly progress: MigrationProgress | null
+  readonly params: MigrationParams
+}
+
+export interface Health {
+  readonly status: string
+  readonly pools: number
+  readonly timestamp: string
+}
+
+/** Counts of HTTP round trips and JSON-RPC calls, per method, since the client was made. */
+export interface RpcStats {
+  readonly httpRequests: number
+  readonly rpcCalls: number
+  readonly callsByMethod: Readonly<Record<string, number>>
+}
+
+export interface CreateMigration {
+  /** `pool/ds@snap` */
+  readonly source: string
+  readonly destination: string
+  readonly remote: string
+  readonly recursive?: boolean
+  readonly limit?: number
+  readonly compression?: string
+}
+
+// -------------------------------------------------------------------------------------
+// capability
+// -------------------------------------------------------------------------------------
+
+export interface ZfsApi {
+  readonly health: () => TaskEither<RpcError, Health>
+  readonly poolList: () => TaskEither<RpcError, ReadonlyArray<string>>
+  readonly datasetList: (dataset?: string) => TaskEither<RpcError, ReadonlyArray<string>>
+  /** Short names, oldest first. Unknown dataset → `[]` (API quirk). */
+  readonly snapshotList: (dataset: string) => TaskEither<RpcError, ReadonlyArray<string>>
+  /**
+   * `snapshot_list` for many datasets in batched HTTP round trips, in input order; one dataset's error does
+   * not fail the others.
+   */
+  readonly snapshotLists: (
+    datasets: ReadonlyArray<string>,
+  ) => TaskEither<
+    RpcError,
+    ReadonlyArray<import('fp-ts/lib/Either.js').Either<RpcError, ReadonlyArray<string>>>
+  >
+  readonly snapshotCreate: (dataset: string, name: string, recursive: boolean) => TaskEither<RpcError, void>
+  /** Always non-recursive (`recursive` maps to `zfs destroy -R` on the API). */
+  readonly snapshotDestroy: (dataset: string, snapshot: string) => TaskEither<RpcError, void>
+  readonly snapshotHold: (dataset: string, snapshot: string, tag: string) => TaskEither<RpcError, void>
+  readonly snapshotRelease: (dataset: string, snapshot: string, tag: string) => TaskEither<RpcError, void>
+  /**
+   * Hold tags of many snapshots of one dataset, batched (one HTTP round trip per batch cap). Any failed
+   * item fails the whole call: partial hold knowledge must not be used to destroy.
+   */
+  readonly holdsList: (
+    dataset: string,
+    snapshots: ReadonlyArray<string>,
+  ) => TaskEither<RpcError, ReadonlyMap<string, ReadonlyArray<string>>>
+  /** Not retried unless the error proves nothing was created. */
+  readonly migrationCreate: (req: CreateMigration) => TaskEither<RpcError, { readonly taskId: string }>
+  readonly migrationGet: (taskId: string) => TaskEither<RpcError, MigrationTask>
+  /** Beware: the API applies `limit` before sorting, so ask for a large limit. */
+  readonly migrationList: (opts?: {
+    readonly status?: MigrationStatus
+    readonly limit?: number
+  }) => TaskEither<RpcError, ReadonlyArray<MigrationTask>>
+  readonly migrationCancel: (taskId: string) => TaskEither<RpcError, void>
+  readonly stats: () => RpcStats
+}
