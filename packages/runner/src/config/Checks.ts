@@ -1,0 +1,119 @@
+/**
+ * Checks across fields that a per-field schema cannot express: duplicates (errors) and combinations that
+ * are legal but likely mistakes (warnings). Duplicate checks read the raw document leniently, so they are
+ * reported together with schema errors elsewhere in the file.
+ *
+ * @since 0.1.0
+ */
+import type { RawConfig } from './Schema.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export type PathSegment = string | number
+
+export interface Finding {
+  readonly path: ReadonlyArray<PathSegment>
+  readonly message: string
+}
+
+// -------------------------------------------------------------------------------------
+// errors (on the raw document)
+// -------------------------------------------------------------------------------------
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u)
+
+const str = (u: unknown): string | undefined => (typeof u === 'string' ? u : undefined)
+
+/** Duplicate local datasets and duplicate destinations (same host and remote dataset) of one dataset. */
+export const duplicates = (doc: unknown): ReadonlyArray<Finding> => {
+  if (!isRecord(doc) || !Array.isArray(doc['datasets'])) return []
+  const datasets: ReadonlyArray<unknown> = doc['datasets']
+  const found: Array<Finding> = []
+  const firstSeen = new Map<string, number>()
+  datasets.forEach((d, i) => {
+    if (!isRecord(d)) return
+    const local = str(d['local_dataset'])
+    if (local === undefined) return
+    const first = firstSeen.get(local)
+    if (first === undefined) firstSeen.set(local, i)
+    else
+      found.push({
+        path: ['datasets', i, 'local_dataset'],
+        message: `"${local}" is already configured in datasets[${first}]`,
+      })
+    if (!Array.isArray(d['destinations'])) return
+    const targets = new Map<string, number>()
+    ;(d['destinations'] as ReadonlyArray<unknown>).forEach((x, j) => {
+      if (!isRecord(x)) return
+      const host = str(x['remote_host'])
+      if (host === undefined) return
+      const remote = str(x['remote_dataset']) ?? local
+      const key = `${host.toLowerCase()}\u0000${remote}`
+      const before = targets.get(key)
+      if (before === undefined) targets.set(key, j)
+      else
+        found.push({
+          path: ['datasets', i, 'destinations', j],
+          message: `duplicate of destinations[${before}] (same remote_host "${host}" and remote_dataset "${remote}")`,
+        })
+    })
+  })
+  return found
+}
+
+// -------------------------------------------------------------------------------------
+// warnings (on the decoded config)
+// -------------------------------------------------------------------------------------
+
+export const warnings = (c: RawConfig): ReadonlyArray<Finding> => {
+  const found: Array<Finding> = []
+  const server = c.server
+  if (c.datasets.length === 0)
+    found.push({ path: ['datasets'], message: 'no datasets configured: nothing to do' })
+  if (Object.values(server.retention).every((n) => n === 0))
+    found.push({ path: ['server', 'retention'], message: 'every count is 0: no snapshots will be taken' })
+  if (!server.schedule.days.includes('1') || !server.schedule.hours.includes('1'))
+    found.push({
+      path: ['server', 'schedule'],
+      message: 'the schedule never opens: no snapshots will be taken',
+    })
+  const destinations = c.datasets.flatMap((d) => d.destinations.filter((x) => x.enabled))
+  if (server.remote_sync.enabled && destinations.length === 0)
+    found.push({
+      path: ['server', 'remote_sync', 'enabled'],
+      message: 'remote sync is on but no destination is enabled',
+    })
+  if (!server.remote_sync.enabled && destinations.length > 0)
+    found.push({
+      path: ['server', 'remote_sync', 'enabled'],
+      message: `remote sync is off: ${destinations.length} enabled destination(s) will not be sent to`,
+    })
+  c.datasets.forEach((d, i) => {
+    const hosts = new Map<string, number>()
+    d.destinations.forEach((x, j) => {
+      const host = x.remote_host.toLowerCase()
+      const before = hosts.get(host)
+      const remote = x.remote_dataset ?? d.local_dataset
+      const other = d.destinations[before ?? -1]
+      if (before === undefined) hosts.set(host, j)
+      else if ((other?.remote_dataset ?? d.local_dataset) !== remote)
+        found.push({
+          path: ['datasets', i, 'destinations', j, 'remote_host'],
+          message:
+            `same host as destinations[${before}]: the API keys sync holds by host, so both destinations ` +
+            'share one sync point and one may be sent from the wrong base',
+        })
+    })
+    c.datasets.forEach((parent, k) => {
+      if (k !== i && parent.recursive && d.local_dataset.startsWith(parent.local_dataset + '/'))
+        found.push({
+          path: ['datasets', i, 'local_dataset'],
+          message: `inside datasets[${k}] ("${parent.local_dataset}", recursive): its snapshots are taken twice`,
+        })
+    })
+  })
+  return found
+}

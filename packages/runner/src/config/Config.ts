@@ -1,0 +1,117 @@
+/**
+ * The decoded configuration: the core's `Policy` and `DatasetPolicy[]` plus the runner's own settings
+ * (API connection, zone, metrics, logging). Built from `RawConfig` after validation, so every value here
+ * is trusted.
+ *
+ * @since 0.1.0
+ */
+import type { DatasetPolicy, Policy } from '@zfs-autobackup/core'
+import type { ConfigWarning } from './ConfigError.js'
+import type { RawConfig } from './Schema.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Where the API password comes from; never the password itself. */
+export type PasswordSource =
+  | { readonly _tag: 'File'; readonly path: string }
+  | { readonly _tag: 'Env'; readonly name: string }
+
+export interface ApiAuth {
+  readonly username: string
+  readonly password: PasswordSource
+}
+
+export interface ZfsApiSettings {
+  readonly url: string
+  readonly timeoutSeconds: number
+  /** Only needed when the API is not on this host (the API skips auth for localhost callers). */
+  readonly auth?: ApiAuth
+}
+
+export interface MetricsSettings {
+  readonly enabled: boolean
+  readonly host: string
+  readonly port: number
+}
+
+export type LogFormat = 'text' | 'json'
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+
+export interface LogSettings {
+  readonly format: LogFormat
+  readonly level: LogLevel
+}
+
+export interface Config {
+  readonly policy: Policy
+  readonly datasets: ReadonlyArray<DatasetPolicy>
+  /** IANA zone for schedules, calendar boundaries and sync hold timestamps. */
+  readonly timezone: string
+  /** Full re-read of every snapshot's holds, in seconds (decisions.md §14). */
+  readonly holdRescanIntervalSeconds: number
+  readonly zfsApi: ZfsApiSettings
+  readonly metrics: MetricsSettings
+  readonly log: LogSettings
+  /** Accepted oddities, for the operator's attention; not part of the configuration itself. */
+  readonly warnings: ReadonlyArray<ConfigWarning>
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+export const fromRaw = (raw: RawConfig, warnings: ReadonlyArray<ConfigWarning>): Config => {
+  const { server, zfs_api } = raw
+  const auth = zfs_api.auth
+  return {
+    policy: {
+      backupIntervalSeconds: server.backup_interval,
+      snapshotWindow: { days: server.schedule.days, hours: server.schedule.hours },
+      retention: { ...server.retention },
+      remoteSync: {
+        enabled: server.remote_sync.enabled,
+        intervalSeconds: server.remote_sync.interval,
+        window: { days: server.remote_sync.days, hours: server.remote_sync.hours },
+      },
+    },
+    datasets: raw.datasets.map((d) => ({
+      dataset: d.local_dataset,
+      recursive: d.recursive,
+      destinations: d.destinations.map((x) => ({
+        remoteHost: x.remote_host,
+        remoteDataset: x.remote_dataset ?? d.local_dataset,
+        enabled: x.enabled,
+      })),
+    })),
+    timezone: server.timezone,
+    holdRescanIntervalSeconds: server.hold_rescan_interval,
+    zfsApi: {
+      url: zfs_api.url,
+      timeoutSeconds: zfs_api.timeout,
+      ...(auth === undefined
+        ? {}
+        : {
+            auth: {
+              username: auth.username,
+              password:
+                auth.password_file !== undefined
+                  ? { _tag: 'File', path: auth.password_file }
+                  : { _tag: 'Env', name: auth.password_env ?? '' },
+            },
+          }),
+    },
+    metrics: { ...server.metrics },
+    log: { ...server.log },
+    warnings,
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** Destinations that are enabled, over all datasets. */
+export const enabledDestinations = (c: Config): number =>
+  c.datasets.reduce((n, d) => n + d.destinations.filter((x) => x.enabled).length, 0)

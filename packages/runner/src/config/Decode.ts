@@ -1,0 +1,154 @@
+/**
+ * From the text of `backup_config.yaml` to a `Config` or every problem in it, each with its path and line.
+ * Pure: no file system, the default zone is a parameter.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type * as t from 'io-ts/lib/index.js'
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+} from 'yaml'
+import * as Checks from './Checks.js'
+import { type Config, fromRaw } from './Config.js'
+import {
+  type ConfigError,
+  type ConfigErrors,
+  type ConfigWarning,
+  type InvalidField,
+  invalidField,
+} from './ConfigError.js'
+import { RawConfig } from './Schema.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export interface DecodeOptions {
+  /** Used when `server.timezone` is absent: the zone of the host the daemon runs on. */
+  readonly defaultZone: string
+}
+
+/** Aliases can expand exponentially ("billion laughs"); a real config needs none or a few. */
+const MAX_ALIAS_COUNT = 100
+
+// -------------------------------------------------------------------------------------
+// paths and lines
+// -------------------------------------------------------------------------------------
+
+export const formatPath = (path: ReadonlyArray<Checks.PathSegment>): string =>
+  path.reduce<string>(
+    (s, seg) => (typeof seg === 'number' ? `${s}[${seg}]` : s === '' ? seg : `${s}.${seg}`),
+    '',
+  )
+
+/** io-ts context → path segments; a key under a list is an index. */
+const contextPath = (c: t.Context): ReadonlyArray<Checks.PathSegment> =>
+  c.slice(1).map((entry, i) => (Array.isArray(c[i]?.actual) ? Number(entry.key) : entry.key))
+
+/** 1-based line of the key at `path`, or of the deepest existing node on the way (for missing keys). */
+const lineOf = (
+  doc: Document,
+  lc: LineCounter,
+  path: ReadonlyArray<Checks.PathSegment>,
+): number | undefined => {
+  const lineAt = (n: { range?: unknown } | null | undefined): number | undefined => {
+    const r = n?.range
+    return Array.isArray(r) && typeof r[0] === 'number' ? lc.linePos(r[0]).line : undefined
+  }
+  let node: unknown = doc.contents
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
+      if (pair === undefined) return lineAt(node as Node)
+      if (seg === path[path.length - 1] && pair.value !== null && !isSeq(pair.value) && !isMap(pair.value))
+        return lineAt(pair.key as Node) ?? lineAt(pair.value as Node)
+      node = pair.value ?? pair.key
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg]
+      if (item === undefined) return lineAt(node)
+      node = item
+    } else return lineAt(node as Node)
+  }
+  return lineAt(node as Node)
+}
+
+// -------------------------------------------------------------------------------------
+// decode
+// -------------------------------------------------------------------------------------
+
+/** `days: 0111111` parses as the number 111111; masks are read from their source text instead. */
+const restoreMasks = (doc: Document): void => {
+  visit(doc, {
+    Pair: (_, pair) => {
+      if (!isPair(pair) || !isScalar(pair.key) || !isScalar(pair.value)) return
+      if (pair.key.value !== 'days' && pair.key.value !== 'hours') return
+      const src = pair.value.source
+      if (typeof pair.value.value === 'number' && typeof src === 'string' && /^[01]+$/.test(src))
+        pair.value.value = src
+    },
+  })
+}
+
+const nonEmpty = (errors: ReadonlyArray<ConfigError>): E.Either<ConfigErrors, never> | undefined => {
+  const [head, ...tail] = errors
+  return head === undefined ? undefined : E.left([head, ...tail])
+}
+
+export const decodeConfig = (text: string, options: DecodeOptions): E.Either<ConfigErrors, Config> => {
+  const lc = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true })
+  const syntax = doc.errors.map((e): ConfigError => {
+    const pos = lc.linePos(e.pos[0])
+    return {
+      _tag: 'YamlSyntax',
+      line: pos.line,
+      column: pos.col,
+      message: e.message.split('\n')[0] ?? e.code,
+    }
+  })
+  const bad = nonEmpty(syntax)
+  if (bad !== undefined) return bad
+  if (doc.contents === null) return E.left([{ _tag: 'EmptyFile' }])
+  restoreMasks(doc)
+  let js: unknown
+  try {
+    js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
+  } catch (e) {
+    return E.left([
+      invalidField('', undefined, `cannot expand the YAML: ${e instanceof Error ? e.message : String(e)}`),
+    ])
+  }
+  const at = (path: ReadonlyArray<Checks.PathSegment>, message: string) => ({
+    path: formatPath(path),
+    line: lineOf(doc, lc, path),
+    message,
+  })
+  const schema = RawConfig(options.defaultZone)
+  const decoded = schema.validate(js, [{ key: '', type: schema, actual: js }])
+  const schemaErrors: ReadonlyArray<InvalidField> = E.isLeft(decoded)
+    ? decoded.left.map((e) => {
+        const f = at(contextPath(e.context), e.message ?? 'invalid value')
+        return { _tag: 'InvalidField' as const, ...f }
+      })
+    : []
+  const dupErrors = Checks.duplicates(js).map(
+    (f): InvalidField => ({ _tag: 'InvalidField', ...at(f.path, f.message) }),
+  )
+  // In file order, so the output reads top to bottom like the file.
+  const all = nonEmpty([...schemaErrors, ...dupErrors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)))
+  if (all !== undefined || E.isLeft(decoded))
+    return all ?? E.left([invalidField('', undefined, 'invalid config')])
+  const warnings: ReadonlyArray<ConfigWarning> = Checks.warnings(decoded.right).map((f) =>
+    at(f.path, f.message),
+  )
+  return E.right(fromRaw(decoded.right, warnings))
+}
