@@ -1,0 +1,189 @@
+/**
+ * `makeClient`: the `ZfsApi` over JSON-RPC 2.0 / HTTP. Each method names its params as the API expects,
+ * decodes the reply with its codec and says whether it may be retried:
+ * - reads are idempotent;
+ * - snapshot mutations retry, and after an ambiguous failure (timeout, 500) treat the "already done" error
+ *   of a later attempt as success (create → already exists, destroy → gone, hold → tag exists, …);
+ * - `migration_create` is retried only when the error proves nothing ran (a second task would send twice).
+ *
+ * @since 0.1.0
+ */
+import crossFetch from 'cross-fetch'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Credentials } from './Auth.js'
+import { type Clock, systemClock } from './Clock.js'
+import { firstFailure } from './DecodeFailure.js'
+import type { FetchLike } from './HttpTransport.js'
+import type { Call } from './JsonRpc.js'
+import * as M from './MigrationCodecs.js'
+import * as C from './ReplyCodecs.js'
+import { defaultRetryPolicy, type RetryPolicy } from './Retry.js'
+import { type ClientEvent, makeChannel } from './RpcChannel.js'
+import * as R from './RpcError.js'
+import type { ZfsApi } from './ZfsApi.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export interface ClientOptions {
+  /** e.g. `http://localhost:8545` */
+  readonly url: string
+  /** Per HTTP round trip (a batch is one). Default 30 s, the seed's `zfs_api.timeout`. */
+  readonly timeoutMs?: number
+  /** Default cross-fetch. */
+  readonly fetch?: FetchLike
+  /** Default the system clock. Timeouts and retry delays run on it. */
+  readonly clock?: Clock
+  readonly retry?: Partial<RetryPolicy>
+  /** Needed unless the API is on this host (localhost is let in without credentials). */
+  readonly auth?: Credentials
+  /**
+   * Calls per JSON-RPC batch. Default 1000, so the holds of a 1,000-snapshot dataset take one round trip
+   * (the API runs a batch concurrently and counts it once against its rate limit).
+   */
+  readonly batchSize?: number
+  readonly logger?: (event: ClientEvent) => void
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000
+export const DEFAULT_BATCH_SIZE = 1000
+/** `migration_list` applies `limit` before sorting, so ask for everything by default. */
+export const DEFAULT_MIGRATION_LIST_LIMIT = 100_000
+
+// -------------------------------------------------------------------------------------
+// constructor
+// -------------------------------------------------------------------------------------
+
+const READ = { idempotent: true } as const
+
+export const makeClient = (options: ClientOptions): ZfsApi => {
+  const clock = options.clock ?? systemClock
+  const ch = makeChannel({
+    url: options.url,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    fetch: options.fetch ?? (crossFetch as unknown as FetchLike),
+    clock,
+    retry: { ...defaultRetryPolicy, ...options.retry },
+    batchSize: Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE)),
+    credentials: options.auth,
+    logger: options.logger ?? (() => undefined),
+  })
+
+  const health: ZfsApi['health'] = () => async () => {
+    const label = 'GET /health'
+    const r = await ch.get('health', label)
+    if (E.isLeft(r)) return r
+    if (r.right.status !== 200) return E.left(R.http(label, r.right.status, r.right.text))
+    let body: unknown
+    try {
+      body = JSON.parse(r.right.text)
+    } catch {
+      return E.left(R.decode(label, 'body', `not JSON: ${r.right.text.slice(0, 60)}`))
+    }
+    return E.mapLeft((errs: Parameters<typeof firstFailure>[1]) => {
+      const f = firstFailure('body', errs)
+      return R.decode(label, f.path, f.message)
+    })(C.HealthReply.decode(body))
+  }
+
+  const holdsList: ZfsApi['holdsList'] = (dataset, snapshots) => async () => {
+    if (snapshots.length === 0) return E.right(new Map())
+    const calls: ReadonlyArray<Call> = snapshots.map((snapshot) => ({
+      method: 'snapshot_holds_list',
+      params: { dataset, snapshot },
+    }))
+    const r = await ch.batch(calls, C.SnapshotHoldsList)
+    if (E.isLeft(r)) return r
+    const holds = new Map<string, ReadonlyArray<string>>()
+    for (const [i, item] of r.right.entries()) {
+      // Partial hold knowledge must not be used to destroy: any failure fails the whole listing.
+      if (E.isLeft(item)) return item
+      holds.set(snapshots[i]!, item.right)
+    }
+    return E.right(holds)
+  }
+
+  const api: ZfsApi = {
+    health,
+    poolList: () => () => ch.call({ method: 'pool_list' }, C.PoolList, READ),
+    datasetList: (dataset) => () =>
+      ch.call(
+        { method: 'dataset_list', ...(dataset === undefined ? {} : { params: { dataset } }) },
+        C.DatasetList,
+        READ,
+      ),
+    snapshotList: (dataset) => () =>
+      ch.call({ method: 'snapshot_list', params: { dataset } }, C.SnapshotList, READ),
+    snapshotLists: (datasets) => () =>
+      ch.batch(
+        datasets.map((dataset) => ({ method: 'snapshot_list', params: { dataset } })),
+        C.SnapshotList,
+      ),
+    snapshotCreate: (dataset, name, recursive) => () =>
+      ch.call({ method: 'snapshot_create', params: { dataset, name, recursive } }, C.SnapshotCreate, {
+        idempotent: false,
+        doneIf: 'AlreadyExists',
+      }),
+    // Explicitly non-recursive: the API maps `recursive` to `zfs destroy -R` (dependents and clones too).
+    snapshotDestroy: (dataset, snapshot) => () =>
+      ch.call(
+        { method: 'snapshot_destroy', params: { dataset, snapshot, recursive: false } },
+        C.SnapshotDestroy,
+        {
+          idempotent: false,
+          doneIf: 'SnapshotNotFound',
+        },
+      ),
+    snapshotHold: (dataset, snapshot, tag) => () =>
+      ch.call({ method: 'snapshot_hold', params: { dataset, snapshot, tag } }, C.SnapshotHold, {
+        idempotent: false,
+        doneIf: 'TagExists',
+      }),
+    snapshotRelease: (dataset, snapshot, tag) => () =>
+      ch.call({ method: 'snapshot_release', params: { dataset, snapshot, tag } }, C.SnapshotRelease, {
+        idempotent: false,
+        doneIf: 'NoSuchTag',
+      }),
+    holdsList,
+    migrationCreate: (req) => () =>
+      ch.call(
+        {
+          method: 'migration_create',
+          params: {
+            source: req.source,
+            destination: req.destination,
+            remote: req.remote,
+            recursive: req.recursive ?? false,
+            // Sync holds are how we (and the API's own cleanup) know what the destination has.
+            sync: true,
+            ...(req.limit === undefined ? {} : { limit: req.limit }),
+            ...(req.compression === undefined ? {} : { compression: req.compression }),
+          },
+        },
+        C.MigrationCreated,
+        { idempotent: false },
+      ),
+    migrationGet: (taskId) => () =>
+      ch.call({ method: 'migration_get', params: { task_id: taskId } }, M.MigrationGet, READ),
+    migrationList: (opts) => () =>
+      ch.call(
+        {
+          method: 'migration_list',
+          params: {
+            ...(opts?.status === undefined ? {} : { status: opts.status }),
+            limit: opts?.limit ?? DEFAULT_MIGRATION_LIST_LIMIT,
+          },
+        },
+        M.MigrationList,
+        READ,
+      ),
+    migrationCancel: (taskId) => () =>
+      ch.call({ method: 'migration_cancel', params: { task_id: taskId } }, C.MigrationCancel, {
+        idempotent: false,
+        doneIf: 'CancelFailed',
+      }),
+    stats: ch.stats,
+  }
+  return api
+}

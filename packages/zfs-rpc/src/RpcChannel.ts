@@ -1,0 +1,192 @@
+/**
+ * Calls over one HTTP endpoint: auth headers, one re-login on an auth rejection, batches cut at the cap,
+ * retries with the policy, decoding, counters. `Client.ts` builds the typed methods on top.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type * as t from 'io-ts'
+import * as Auth from './Auth.js'
+import type { Clock } from './Clock.js'
+import { decodeResult } from './DecodeFailure.js'
+import { exchange, type FetchLike, type HttpReply } from './HttpTransport.js'
+import { type Call, labelOf, type Numbered, parseReplies, type Replies, requestBody } from './JsonRpc.js'
+import { classify, type RemoteFailure } from './RemoteFailure.js'
+import { AuthLogin } from './ReplyCodecs.js'
+import { type RetryPolicy, retrying } from './Retry.js'
+import * as R from './RpcError.js'
+import { makeStats } from './Stats.js'
+import type { RpcStats } from './ZfsApi.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** What the client tells its logger. Never carries params, so no password or token. */
+export type ClientEvent =
+  | {
+      readonly _tag: 'Retry'
+      readonly method: string
+      readonly attempt: number
+      readonly delayMs: number
+      readonly error: string
+    }
+  | { readonly _tag: 'Login'; readonly username: string }
+  | { readonly _tag: 'Relogin'; readonly method: string; readonly error: string }
+
+export interface ChannelConfig {
+  readonly url: string
+  readonly timeoutMs: number
+  readonly fetch: FetchLike
+  readonly clock: Clock
+  readonly retry: RetryPolicy
+  readonly batchSize: number
+  readonly credentials: Auth.Credentials | undefined
+  readonly logger: (e: ClientEvent) => void
+}
+
+export interface CallOptions {
+  /** Safe to repeat after an error that may have run the call (a timeout, an HTTP 500). */
+  readonly idempotent: boolean
+  /** For a mutation: after an ambiguous failure, this failure on a later attempt means "already done". */
+  readonly doneIf?: RemoteFailure
+}
+
+export interface Channel {
+  readonly call: <A>(
+    call: Call,
+    codec: t.Decoder<unknown, A>,
+    opts: CallOptions,
+  ) => Promise<E.Either<R.RpcError, A>>
+  /** Idempotent calls in batches of the cap, one round trip each, results in input order. */
+  readonly batch: <A>(
+    calls: ReadonlyArray<Call>,
+    codec: t.Decoder<unknown, A>,
+  ) => Promise<E.Either<R.RpcError, ReadonlyArray<E.Either<R.RpcError, A>>>>
+  /** A plain GET (e.g. `/health`), retried as idempotent. */
+  readonly get: (path: string, label: string) => Promise<E.Either<R.RpcError, HttpReply>>
+  readonly stats: () => RpcStats
+}
+
+// -------------------------------------------------------------------------------------
+// constructor
+// -------------------------------------------------------------------------------------
+
+const AUTH_CODES = [-32001, -32002]
+
+const authRejection = (r: E.Either<R.RpcError, Replies>): R.RpcError | undefined => {
+  const e = E.isLeft(r) ? r.left : r.right.find(E.isLeft)?.left
+  return e !== undefined && e._tag === 'Remote' && AUTH_CODES.includes(e.code) ? e : undefined
+}
+
+export const makeChannel = (cfg: ChannelConfig): Channel => {
+  const base = cfg.url.endsWith('/') ? cfg.url : `${cfg.url}/`
+  const stats = makeStats()
+  let nextId = 1
+
+  const roundTrip = async (calls: ReadonlyArray<Call>, headers: Readonly<Record<string, string>>) => {
+    const numbered: ReadonlyArray<Numbered> = calls.map((c) => ({ ...c, id: nextId++ }))
+    stats.roundTrip(calls.map((c) => c.method))
+    const reply = await exchange(cfg.fetch, cfg.clock, cfg.timeoutMs, labelOf(calls), {
+      url: base,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: requestBody(numbered),
+    })
+    return E.flatMap((r: HttpReply) => parseReplies(numbered, r.status, r.text))(reply)
+  }
+
+  const login: Auth.LoginCall = async (username, password) => {
+    const r = await roundTrip([{ method: 'auth_login', params: { username, password } }], {})
+    return E.flatMap((rs: Replies) => E.flatMap(decodeResult('auth_login', AuthLogin))(rs[0]!))(r)
+  }
+
+  const session =
+    cfg.credentials === undefined
+      ? Auth.noSession
+      : Auth.makeSession(cfg.credentials, cfg.clock, !Auth.isLoopback(cfg.url), login, (username) =>
+          cfg.logger({ _tag: 'Login', username }),
+        )
+
+  /** One round trip, plus one more after a fresh login when the server rejected our (lack of) token. */
+  const send = async (calls: ReadonlyArray<Call>): Promise<E.Either<R.RpcError, Replies>> => {
+    const once = async () => {
+      const headers = await session.headers()
+      return E.isLeft(headers) ? headers : roundTrip(calls, headers.right)
+    }
+    const first = await once()
+    const rejected = authRejection(first)
+    if (rejected === undefined || !session.canLogin) return first
+    cfg.logger({ _tag: 'Relogin', method: labelOf(calls), error: R.describe(rejected) })
+    session.invalidate()
+    return once()
+  }
+
+  const onRetry = (e: R.RpcError, attempt: number, delayMs: number) =>
+    cfg.logger({ _tag: 'Retry', method: e.method, attempt, delayMs, error: R.describe(e) })
+
+  const call: Channel['call'] = async (c, codec, opts) => {
+    let ambiguous = false
+    const attempt = async () => {
+      const r = E.flatMap((rs: Replies) => E.flatMap(decodeResult(c.method, codec))(rs[0]!))(await send([c]))
+      if (E.isLeft(r) && ambiguous && opts.doneIf !== undefined && classify(r.left) === opts.doneIf)
+        return E.right(undefined as never)
+      if (E.isLeft(r) && !R.provablyNotExecuted(r.left)) ambiguous = true
+      return r
+    }
+    const mayRetry = (e: R.RpcError) =>
+      R.retryable(e) && (opts.idempotent || opts.doneIf !== undefined || R.provablyNotExecuted(e))
+    return retrying(
+      cfg.retry,
+      cfg.clock,
+      attempt,
+      (r) => (E.isLeft(r) ? r.left : undefined),
+      mayRetry,
+      onRetry,
+    )
+  }
+
+  const batch: Channel['batch'] = async <A>(calls: ReadonlyArray<Call>, codec: t.Decoder<unknown, A>) => {
+    const out: E.Either<R.RpcError, A>[] = []
+    for (let i = 0; i < calls.length; i += cfg.batchSize) {
+      const chunk = calls.slice(i, i + cfg.batchSize)
+      const attempt = async () =>
+        E.map((rs: Replies) => rs.map((item, k) => E.flatMap(decodeResult(chunk[k]!.method, codec))(item)))(
+          await send(chunk),
+        )
+      const failure = (r: E.Either<R.RpcError, ReadonlyArray<E.Either<R.RpcError, A>>>) =>
+        // A retryable per-item error (e.g. -32603) is worth resending the chunk: every call in it is a read.
+        E.isLeft(r)
+          ? r.left
+          : r.right.find((x): x is E.Left<R.RpcError> => E.isLeft(x) && R.retryable(x.left))?.left
+      const r = await retrying(cfg.retry, cfg.clock, attempt, failure, R.retryable, onRetry)
+      if (E.isLeft(r)) return r
+      out.push(...r.right)
+    }
+    return E.right(out)
+  }
+
+  const get: Channel['get'] = (path, label) =>
+    retrying(
+      cfg.retry,
+      cfg.clock,
+      () => {
+        stats.roundTrip([])
+        return exchange(cfg.fetch, cfg.clock, cfg.timeoutMs, label, {
+          url: base + path,
+          method: 'GET',
+          headers: {},
+        })
+      },
+      (r) =>
+        E.isLeft(r)
+          ? r.left
+          : r.right.status === 429 || r.right.status >= 500
+            ? R.http(label, r.right.status, r.right.text)
+            : undefined,
+      R.retryable,
+      onRetry,
+    )
+
+  return { call, batch, get, stats: stats.snapshot }
+}
