@@ -1,1 +1,9 @@
-export {}
+/**
+ * @zfs-autobackup/runner: the daemon and CLI around the pure core. Public surface: the config decoder,
+ * the logger and the command registry.
+ *
+ * @since 0.1.0
+ */
+export * as Cli from './cli/index.js'
+export * as Config from './config/index.js'
+export * from './log/index.js'

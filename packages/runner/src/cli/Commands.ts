@@ -1,0 +1,15 @@
+/**
+ * The command registry: one entry per command module, in the order `--help` lists them.
+ *
+ * @since 0.1.0
+ */
+import { command as checkConfig } from './CheckConfig.js'
+import type { Command } from './Command.js'
+import { command as plan } from './Plan.js'
+import { command as run } from './Run.js'
+import { command as simulate } from './Simulate.js'
+import { command as status } from './Status.js'
+
+export const commands: ReadonlyArray<Command> = [run, checkConfig, plan, status, simulate]
+
+export const find = (name: string): Command | undefined => commands.find((c) => c.name === name)

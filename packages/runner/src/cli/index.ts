@@ -1,0 +1,4 @@
+export * from './Command.js'
+export * from './Commands.js'
+export * from './Io.js'
+export * from './Main.js'

@@ -1,0 +1,44 @@
+/**
+ * Reads a config file and decodes it. The only I/O of the config module; the reload loop calls it again
+ * and keeps the old config whenever this returns a Left.
+ *
+ * @since 0.1.0
+ */
+import { readFile, stat } from 'node:fs/promises'
+import * as E from 'fp-ts/lib/Either.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+import type { Config } from './Config.js'
+import type { ConfigErrors } from './ConfigError.js'
+import { decodeConfig } from './Decode.js'
+
+/** A config file is a few kilobytes; anything this big is the wrong file. */
+const MAX_BYTES = 1024 * 1024
+
+export interface LoadOptions {
+  /** Default for `server.timezone`; the host's zone when absent. */
+  readonly defaultZone?: string
+}
+
+/** The zone this process runs in (TZ or /etc/localtime), as Intl resolves it. */
+export const hostZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone
+
+/** Never rejects: unreadable files are a Left like any other config error. */
+export const loadConfig =
+  (path: string, options: LoadOptions = {}): TE.TaskEither<ConfigErrors, Config> =>
+  async () => {
+    try {
+      const info = await stat(path)
+      if (!info.isFile()) return E.left([{ _tag: 'Unreadable', message: `${path} is not a regular file` }])
+      if (info.size > MAX_BYTES)
+        return E.left([
+          { _tag: 'Unreadable', message: `${path} is ${info.size} bytes (at most ${MAX_BYTES})` },
+        ])
+      const text = await readFile(path, 'utf8')
+      return decodeConfig(text, { defaultZone: options.defaultZone ?? hostZone() })
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException
+      const why =
+        err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message
+      return E.left([{ _tag: 'Unreadable', message: `${path}: ${why}` }])
+    }
+  }

@@ -1,0 +1,1 @@
+export * as Logger from './Logger.js'
