@@ -1,0 +1,38 @@
+/**
+ * What the daemon needs from the outside world, as one record (docs-ts style): the API, a clock, a log and
+ * the planner. `RunCommand` binds the real ones; tests bind fakes and a `VirtualClock`.
+ *
+ * @since 0.1.0
+ */
+import type { Plan, PlanInput } from '@zfs-autobackup/core'
+import type { Clock, ZfsApi } from '@zfs-autobackup/zfs-rpc'
+import type { Metrics } from '../http/Metrics.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export type LogFields = Readonly<Record<string, unknown>>
+
+/** The slice of the runner's logger the daemon uses. */
+export interface Log {
+  readonly debug: (message: string, fields?: LogFields) => void
+  readonly info: (message: string, fields?: LogFields) => void
+  readonly warn: (message: string, fields?: LogFields) => void
+  readonly error: (message: string, fields?: LogFields) => void
+}
+
+export interface Capabilities {
+  readonly api: ZfsApi
+  readonly clock: Clock
+  readonly log: Log
+  readonly planner: (input: PlanInput) => Plan
+  readonly metrics: Metrics
+}
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** A log that drops everything (tests that only assert on state). */
+export const silentLog: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }

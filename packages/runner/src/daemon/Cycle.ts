@@ -1,0 +1,141 @@
+/**
+ * One daemon cycle over every configured dataset: observe (batched) → plan (core) → execute. One dataset's
+ * trouble never stops the others; the cycle only gives up as a whole when the API does not answer the
+ * snapshot listing at all (an outage the daemon handles).
+ *
+ * @since 0.1.0
+ */
+import type { DatasetPolicy, Policy } from '@zfs-autobackup/core'
+import type { RpcError } from '@zfs-autobackup/zfs-rpc'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Capabilities } from './Capabilities.js'
+import type { Executor, Report } from './Executor.js'
+import type { HoldsCache } from './HoldsCache.js'
+import type { MigrationMonitor } from './MigrationMonitor.js'
+import * as Names from './Names.js'
+import * as Rpc from './RpcText.js'
+import type { DatasetState, StateReader } from './StateReader.js'
+import { destinationOf } from './StateReader.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** What the daemon plans with: the parts of the config that a cycle reads. */
+export interface Settings {
+  readonly policy: Policy
+  readonly datasets: ReadonlyArray<DatasetPolicy>
+  /** IANA zone of the API host (sync hold tags) and of the schedule windows. */
+  readonly zone: string
+}
+
+export type CycleResult =
+  | { readonly _tag: 'Down'; readonly error: RpcError }
+  | {
+      readonly _tag: 'Done'
+      readonly reports: ReadonlyMap<string, Report>
+      readonly failedDatasets: number
+      readonly holdsRead: number
+      readonly stopped: boolean
+    }
+
+export interface Parts {
+  readonly reader: StateReader
+  readonly executor: Executor
+  readonly monitor: MigrationMonitor
+  readonly cache: HoldsCache
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+export const make = (caps: Capabilities, parts: Parts) => {
+  /** Last error logged per dataset: an error is logged when it starts or changes, and when it clears. */
+  const lastError = new Map<string, string>()
+  const datasetError = (dataset: string, why: string, kind: string) => {
+    caps.metrics.countError(kind)
+    if (lastError.get(dataset) !== why) caps.log.error(why, { dataset })
+    lastError.set(dataset, why)
+  }
+  const datasetOk = (dataset: string) => {
+    if (lastError.delete(dataset)) caps.log.info('recovered', { dataset })
+  }
+
+  const adopt = (d: string, state: DatasetState) => {
+    for (const t of state.listedTasks) {
+      if (parts.monitor.isTracked(t.id)) continue
+      const dest = destinationOf(t)
+      const before = parts.cache.allTags(d).filter((tag) => Names.syncTagHost(tag) === dest.remoteHost)
+      parts.monitor.track({ taskId: t.id, dataset: d, ...dest }, before, 'adopted')
+    }
+  }
+
+  const observeMetrics = (settings: Settings, ds: DatasetPolicy, state: DatasetState) => {
+    const last = Names.lastSnapshotTime(state.observed.snapshots)
+    if (last !== undefined) caps.metrics.setLastSnapshot(ds.dataset, last)
+    if (state.observed.holds._tag === 'Unknown') return
+    for (const dest of ds.destinations) {
+      const point = Names.lastSyncOf(
+        state.observed.snapshots,
+        state.observed.holds.bySnapshot,
+        dest.remoteHost,
+        settings.zone,
+      )
+      if (point !== undefined) caps.metrics.setLastSync({ dataset: ds.dataset, ...dest }, point.at)
+    }
+  }
+
+  const run = async (settings: Settings, signal: AbortSignal): Promise<CycleResult> => {
+    const read = await parts.reader.read(settings.datasets.map((d) => d.dataset))
+    if (E.isLeft(read)) return { _tag: 'Down', error: read.left }
+    const reports = new Map<string, Report>()
+    let failedDatasets = 0
+    for (const ds of settings.datasets) {
+      if (signal.aborted)
+        return { _tag: 'Done', reports, failedDatasets, holdsRead: read.right.holdsRead, stopped: true }
+      const state = read.right.byDataset.get(ds.dataset)
+      if (state === undefined || E.isLeft(state)) {
+        failedDatasets += 1
+        const e = state?.left
+        datasetError(
+          ds.dataset,
+          `cannot list snapshots: ${e ? Rpc.describe(e) : 'no reply'}`,
+          e ? Rpc.kind(e) : 'missing',
+        )
+        continue
+      }
+      adopt(ds.dataset, state.right)
+      observeMetrics(settings, ds, state.right)
+      if (state.right.observed.holds._tag === 'Unknown')
+        caps.log.warn(`${state.right.observed.holds.why}; nothing is destroyed or released this cycle`, {
+          dataset: ds.dataset,
+        })
+      try {
+        const plan = caps.planner({
+          now: caps.clock.now(),
+          zone: settings.zone,
+          policy: settings.policy,
+          dataset: ds,
+          observed: state.right.observed,
+        })
+        for (const d of plan.decisions) caps.log.debug(d._tag, { dataset: ds.dataset, decision: d })
+        const report = await parts.executor.execute(plan, {
+          inFlightKnown: state.right.inFlightKnown,
+          stopRequested: () => signal.aborted,
+        })
+        reports.set(ds.dataset, report)
+        if (report.failed > 0) failedDatasets += 1
+        else datasetOk(ds.dataset)
+      } catch (e) {
+        failedDatasets += 1
+        datasetError(ds.dataset, `planning failed: ${e instanceof Error ? e.message : String(e)}`, 'planner')
+      }
+    }
+    return { _tag: 'Done', reports, failedDatasets, holdsRead: read.right.holdsRead, stopped: signal.aborted }
+  }
+
+  return { run }
+}
+
+export type Cycle = ReturnType<typeof make>

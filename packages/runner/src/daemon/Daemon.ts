@@ -1,0 +1,221 @@
+/**
+ * The daemon loop: one cycle at a time, every `tick` of clock time, until the signal aborts.
+ *
+ * - Tick = min(60 s, backup_interval). Planning is cheap and idempotent (a cycle that finds nothing due
+ *   costs two HTTP round trips), and a short tick keeps snapshots within a minute of when they are due
+ *   instead of drifting by up to a whole interval.
+ * - API down: logged once when it goes down and once when it is back; retried after 5 s, 10 s, … capped at
+ *   5 min; the daemon keeps running. After an outage every hold is re-read (the API host may have changed).
+ * - Config: re-read every 60 s at a cycle boundary (dataset changes apply; server settings are "needs
+ *   restart"); `reloadNow()` (SIGHUP) applies everything, and ends `run` with `Restart` when a setting the
+ *   loop cannot swap (API URL, HTTP port, logging) changed, so the caller rebuilds those.
+ * - Shutdown: when the signal aborts, the current action finishes, no new one starts, `run` resolves.
+ *
+ * @since 0.1.0
+ */
+import type { Capabilities } from './Capabilities.js'
+import * as Cycle from './Cycle.js'
+import * as Executor from './Executor.js'
+import * as HoldsCache from './HoldsCache.js'
+import * as MigrationMonitor from './MigrationMonitor.js'
+import * as Rpc from './RpcText.js'
+import * as StateReader from './StateReader.js'
+import * as SyncFailures from './SyncFailures.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** The result of asking the config source again. */
+export type Reload =
+  | { readonly _tag: 'Unchanged' }
+  | { readonly _tag: 'Invalid'; readonly why: string }
+  | {
+      readonly _tag: 'Changed'
+      readonly settings: Cycle.Settings
+      /** One line per dataset added/removed/changed. */
+      readonly datasetChanges: ReadonlyArray<string>
+      /** Server settings that differ (applied only on a full reload). */
+      readonly serverChanges: ReadonlyArray<string>
+      /** Among those, settings the loop cannot swap itself (API client, HTTP server, logger). */
+      readonly restartChanges: ReadonlyArray<string>
+    }
+
+export interface Options {
+  /** `full`: SIGHUP, apply server settings too. */
+  readonly reload?: (full: boolean) => Promise<Reload>
+  readonly reloadEveryMs?: number
+  readonly holdRescanMs?: number
+  readonly tickMs?: number
+  readonly monitor?: Partial<Omit<MigrationMonitor.Options, 'zone'>>
+}
+
+export type Exit =
+  | { readonly _tag: 'Stopped' }
+  | { readonly _tag: 'Restart'; readonly settings: Cycle.Settings }
+
+export interface Status {
+  readonly startedAt: number
+  readonly lastCycleAt: number | undefined
+  readonly apiReachable: boolean
+  readonly apiDownSince: number | undefined
+  readonly tickMs: number
+}
+
+const MAX_DOWN_DELAY_MS = 300_000
+const FIRST_DOWN_DELAY_MS = 5_000
+
+/** min(60 s, backup_interval). */
+export const tickOf = (s: Cycle.Settings): number => Math.min(60_000, s.policy.backupIntervalSeconds * 1000)
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+export const make = (caps: Capabilities, initial: Cycle.Settings, options: Options = {}) => {
+  let settings = initial
+  const cache = HoldsCache.make(options.holdRescanMs)
+  const failures = SyncFailures.make()
+  const monitor = MigrationMonitor.make(caps, cache, failures, {
+    ...MigrationMonitor.defaults,
+    ...options.monitor,
+    zone: () => settings.zone,
+  })
+  const reader = StateReader.make(caps, cache, failures, monitor.inFlight)
+  const executor = Executor.make(caps, cache, failures, monitor)
+  const cycle = Cycle.make(caps, { reader, executor, monitor, cache })
+  const startedAt = caps.clock.now()
+  let lastCycleAt: number | undefined
+  let downSince: number | undefined
+  let downCount = 0
+  let lastReloadAt = startedAt
+  let lastInvalid: string | undefined
+  let lastNeedsRestart: string | undefined
+  let fullReloadRequested = false
+  let wake = new AbortController()
+  let busy = false
+
+  /** Returns settings to restart with, when a full reload changed what only a rebuild applies. */
+  const reload = async (full: boolean): Promise<Cycle.Settings | undefined> => {
+    if (options.reload === undefined) return undefined
+    const r = await options.reload(full)
+    if (r._tag === 'Unchanged') return undefined
+    if (r._tag === 'Invalid') {
+      if (r.why !== lastInvalid) caps.log.error(`config not reloaded, keeping the running one: ${r.why}`)
+      lastInvalid = r.why
+      return undefined
+    }
+    lastInvalid = undefined
+    const removed = settings.datasets.filter((d) => !r.settings.datasets.some((n) => n.dataset === d.dataset))
+    for (const d of removed) caps.metrics.dropDataset(d.dataset)
+    if (r.datasetChanges.length > 0) caps.log.info(`config reloaded: ${r.datasetChanges.join('; ')}`)
+    if (full) {
+      settings = r.settings
+      cache.invalidateAll()
+      if (r.serverChanges.length > 0) caps.log.info(`server settings applied: ${r.serverChanges.join(', ')}`)
+      return r.restartChanges.length > 0 ? r.settings : undefined
+    }
+    settings = { ...settings, datasets: r.settings.datasets }
+    const needs = r.serverChanges.join(', ')
+    if (needs !== '' && needs !== lastNeedsRestart)
+      caps.log.warn(`server settings changed (${needs}): needs restart (or SIGHUP) to apply`)
+    lastNeedsRestart = needs === '' ? undefined : needs
+    return undefined
+  }
+
+  /** One cycle; never two at once. */
+  const cycleOnce = async (signal: AbortSignal): Promise<Cycle.CycleResult | undefined> => {
+    if (busy) return undefined
+    busy = true
+    const t0 = caps.clock.now()
+    try {
+      const r = await cycle.run(settings, signal)
+      const now = caps.clock.now()
+      if (r._tag === 'Down') {
+        caps.metrics.setApiUp(false)
+        caps.metrics.countError(Rpc.kind(r.error))
+        downCount += 1
+        if (downSince === undefined) {
+          downSince = now
+          caps.log.error(
+            `ZFS API unreachable: ${Rpc.describe(r.error)}; retrying with back-off, nothing is changed meanwhile`,
+          )
+        }
+        return r
+      }
+      caps.metrics.setApiUp(true)
+      if (downSince !== undefined) {
+        caps.log.info(
+          `ZFS API reachable again after ${Math.round((now - downSince) / 1000)} s; re-reading all holds`,
+        )
+        cache.invalidateAll()
+      }
+      downSince = undefined
+      downCount = 0
+      if (!r.stopped) {
+        lastCycleAt = now
+        caps.metrics.cycleDone(now - t0, now)
+      }
+      return r
+    } finally {
+      busy = false
+    }
+  }
+
+  const run = async (signal: AbortSignal): Promise<Exit> => {
+    const monitorStop = new AbortController()
+    const monitoring = monitor.run(monitorStop.signal)
+    caps.log.info(
+      `daemon started: ${settings.datasets.length} dataset(s), a cycle every ${tickOf(settings) / 1000} s`,
+    )
+    try {
+      while (!signal.aborted) {
+        const now = caps.clock.now()
+        if (fullReloadRequested || now - lastReloadAt >= (options.reloadEveryMs ?? 60_000)) {
+          const full = fullReloadRequested
+          fullReloadRequested = false
+          lastReloadAt = now
+          const restart = await reload(full)
+          if (restart !== undefined) return { _tag: 'Restart', settings: restart }
+        }
+        const r = await cycleOnce(signal)
+        if (signal.aborted) break
+        const delay =
+          r?._tag === 'Down'
+            ? Math.min(MAX_DOWN_DELAY_MS, FIRST_DOWN_DELAY_MS * 2 ** (downCount - 1))
+            : (options.tickMs ?? tickOf(settings))
+        const stop = AbortSignal.any([signal, wake.signal])
+        await caps.clock.sleep(delay, stop).catch(() => undefined)
+        if (wake.signal.aborted) wake = new AbortController()
+      }
+      return { _tag: 'Stopped' }
+    } finally {
+      monitorStop.abort()
+      await monitoring
+      caps.log.info('daemon stopped')
+    }
+  }
+
+  const status = (): Status => ({
+    startedAt,
+    lastCycleAt,
+    apiReachable: downSince === undefined,
+    apiDownSince: downSince,
+    tickMs: options.tickMs ?? tickOf(settings),
+  })
+
+  return {
+    run,
+    cycleOnce,
+    status,
+    settings: () => settings,
+    /** SIGHUP: reload everything at the next cycle boundary (now, if idle). */
+    reloadNow: () => {
+      fullReloadRequested = true
+      wake.abort()
+    },
+    internals: { cache, failures, monitor },
+  }
+}
+
+export type Daemon = ReturnType<typeof make>

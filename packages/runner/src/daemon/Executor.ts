@@ -1,0 +1,191 @@
+/**
+ * Carries out one dataset's plan through the API, in the order create → release → destroy → start sync
+ * (decisions.md §5), logging each action with its reason and counting outcomes.
+ *
+ * - Every prefix of that order is a safe state, so a shutdown stops *between* actions (never starts one
+ *   after SIGTERM) and the next start re-plans from what it observes. No action is ever half-applied: the
+ *   RPC in progress completes or fails by the client's timeout.
+ * - A failed create voids the rest of the plan (it was computed assuming the new snapshot exists); a
+ *   create that finds the name taken means the snapshot is there, as planned.
+ * - A failed release or destroy does not stop the others: each was decided on the observed state alone.
+ * - A destroy refused as busy tells us our cached holds were stale: that snapshot is re-read next cycle.
+ *
+ * @since 0.1.0
+ */
+import type { Action, Plan } from '@zfs-autobackup/core'
+import type { RpcError } from '@zfs-autobackup/zfs-rpc'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Capabilities } from './Capabilities.js'
+import type { HoldsCache } from './HoldsCache.js'
+import type { MigrationMonitor } from './MigrationMonitor.js'
+import * as Names from './Names.js'
+import * as Reason from './ReasonText.js'
+import * as Rpc from './RpcText.js'
+import type { SyncFailures } from './SyncFailures.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export interface Context {
+  /** False when `migration_list` failed this cycle: a new sync could duplicate a running one. */
+  readonly inFlightKnown: boolean
+  readonly stopRequested: () => boolean
+}
+
+export interface Report {
+  readonly done: number
+  readonly failed: number
+  readonly skipped: number
+  /** Actions left undone because shutdown was requested. */
+  readonly stopped: number
+}
+
+type Outcome = 'ok' | 'failed' | 'skipped' | 'abort'
+
+const rank: Readonly<Record<Action['_tag'], number>> = {
+  CreateSnapshot: 0,
+  ReleaseHold: 1,
+  DestroySnapshot: 2,
+  StartSync: 3,
+}
+
+/** Stable sort into the execution order of decisions.md §5. */
+export const ordered = (actions: ReadonlyArray<Action>): ReadonlyArray<Action> =>
+  actions
+    .map((a, i) => [a, i] as const)
+    .sort(([a, i], [b, j]) => rank[a._tag] - rank[b._tag] || i - j)
+    .map(([a]) => a)
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+export const make = (
+  caps: Pick<Capabilities, 'api' | 'log' | 'metrics' | 'clock'>,
+  cache: HoldsCache,
+  failures: SyncFailures,
+  monitor: MigrationMonitor,
+) => {
+  const failed = (a: Action, e: RpcError, what: string): Outcome => {
+    caps.metrics.countError(Rpc.kind(e))
+    caps.log.error(`${what} failed: ${Rpc.describe(e)}`, { dataset: a.dataset })
+    return 'failed'
+  }
+
+  const run = async (a: Action, ctx: Context): Promise<Outcome> => {
+    const why = Reason.render(a)
+    switch (a._tag) {
+      case 'CreateSnapshot': {
+        const r = await caps.api.snapshotCreate(a.dataset, a.snapshot, a.recursive)()
+        if (E.isLeft(r) && Rpc.isAlreadyExists(r.left)) {
+          caps.log.warn(`@${a.snapshot} already exists; keeping it`, { dataset: a.dataset })
+          return 'skipped'
+        }
+        if (E.isLeft(r)) {
+          failed(a, r.left, `create @${a.snapshot}`)
+          return 'abort'
+        }
+        cache.seedEmpty(a.dataset, a.snapshot)
+        const at = Names.ourSnapshotTime(a.snapshot)
+        if (at !== undefined) caps.metrics.setLastSnapshot(a.dataset, at)
+        caps.log.info(`created @${a.snapshot} (${a.type}): ${why}`, { dataset: a.dataset })
+        return 'ok'
+      }
+      case 'ReleaseHold': {
+        const r = await caps.api.snapshotRelease(a.dataset, a.snapshot, a.tag)()
+        if (E.isLeft(r) && !Rpc.isAlreadyGone(r.left))
+          return failed(a, r.left, `release ${a.tag} on @${a.snapshot}`)
+        cache.tagReleased(a.dataset, a.snapshot, a.tag)
+        caps.log.info(`released ${a.tag} on @${a.snapshot}: ${why}`, { dataset: a.dataset })
+        return 'ok'
+      }
+      case 'DestroySnapshot': {
+        const r = await caps.api.snapshotDestroy(a.dataset, a.snapshot)()
+        if (E.isLeft(r) && Rpc.isBusy(r.left)) {
+          cache.invalidateSnapshot(a.dataset, a.snapshot)
+          caps.log.warn(`@${a.snapshot} is busy (held?), kept; its holds will be re-read`, {
+            dataset: a.dataset,
+          })
+          caps.metrics.countError('destroy_busy')
+          return 'failed'
+        }
+        if (E.isLeft(r) && !Rpc.isAlreadyGone(r.left)) return failed(a, r.left, `destroy @${a.snapshot}`)
+        cache.forget(a.dataset, a.snapshot)
+        caps.log.info(`destroyed @${a.snapshot}: ${why}`, { dataset: a.dataset })
+        return 'ok'
+      }
+      case 'StartSync': {
+        const target = `${a.remoteHost}:${a.remoteDataset}`
+        if (!ctx.inFlightKnown) {
+          caps.log.warn('sync postponed: migrations could not be listed', {
+            dataset: a.dataset,
+            destination: target,
+          })
+          return 'skipped'
+        }
+        const tagsBefore = cache.allTags(a.dataset).filter((t) => Names.syncTagHost(t) === a.remoteHost)
+        const r = await caps.api.migrationCreate({
+          source: `${a.dataset}@${a.snapshot}`,
+          destination: a.remoteDataset,
+          remote: a.remoteHost,
+          recursive: false,
+        })()
+        if (E.isLeft(r)) {
+          failures.recordFailure(a, caps.clock.now())
+          return failed(a, r.left, `sync to ${target}`)
+        }
+        caps.log.info(`sync of @${a.snapshot} started [${r.right.taskId}]: ${why}`, {
+          dataset: a.dataset,
+          destination: target,
+        })
+        monitor.track({ taskId: r.right.taskId, ...a }, tagsBefore, 'started')
+        return 'ok'
+      }
+    }
+  }
+
+  const execute = async (plan: Plan, ctx: Context): Promise<Report> => {
+    let done = 0
+    let failedN = 0
+    let skipped = 0
+    const actions = ordered(plan.actions)
+    for (let i = 0; i < actions.length; i++) {
+      const a = actions[i]!
+      if (ctx.stopRequested()) {
+        const left = actions.length - i
+        caps.log.info(`shutdown requested; ${left} action(s) left for the next start to re-plan`, {
+          dataset: plan.dataset,
+        })
+        return { done, failed: failedN, skipped, stopped: left }
+      }
+      const outcome = await run(a, ctx)
+      caps.metrics.countAction(kindOf(a), outcome === 'abort' ? 'failed' : outcome)
+      if (outcome === 'ok') done += 1
+      else if (outcome === 'skipped') skipped += 1
+      else failedN += 1
+      if (outcome === 'abort') {
+        const left = actions.length - i - 1
+        if (left > 0)
+          caps.log.warn(`${left} action(s) dropped: the plan assumed the new snapshot`, {
+            dataset: plan.dataset,
+          })
+        return { done, failed: failedN, skipped: skipped + left, stopped: 0 }
+      }
+    }
+    return { done, failed: failedN, skipped, stopped: 0 }
+  }
+
+  return { execute }
+}
+
+export type Executor = ReturnType<typeof make>
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+const kindOf = (a: Action): string =>
+  ({ CreateSnapshot: 'create', ReleaseHold: 'release', DestroySnapshot: 'destroy', StartSync: 'sync' })[
+    a._tag
+  ]

@@ -1,0 +1,213 @@
+/**
+ * Follows started (or, after a restart, adopted) migrations with `migration_get` on a timer, logs their
+ * progress at a readable rate, and settles their outcome:
+ * - the dataset's holds are re-read (the API moved the sync hold), and the new sync point is logged;
+ * - `completed` with **no new sync hold** of that host is a failure (the API's "completed but nothing sent"
+ *   quirk: no common snapshot, destination without snapshots, a resume); so are `failed` and cancelled;
+ * - failures feed the back-off (`SyncFailures`), a verified sync resets it.
+ *
+ * @since 0.1.0
+ */
+import type { InFlightMigration } from '@zfs-autobackup/core'
+import type { MigrationTask } from '@zfs-autobackup/zfs-rpc'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Capabilities } from './Capabilities.js'
+import type { HoldsCache } from './HoldsCache.js'
+import * as Names from './Names.js'
+import * as Progress from './ProgressText.js'
+import * as Rpc from './RpcText.js'
+import type { SyncFailures } from './SyncFailures.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export interface Migration {
+  readonly taskId: string
+  readonly dataset: string
+  readonly remoteHost: string
+  readonly remoteDataset: string
+}
+
+export type Outcome = 'synced' | 'nothing-sent' | 'failed' | 'cancelled' | 'vanished' | 'unverified'
+
+export interface MigrationMonitor {
+  /** Follow a migration; `syncTagsBefore` are the host's sync tags on the dataset when it started. */
+  readonly track: (m: Migration, syncTagsBefore: ReadonlyArray<string>, how: 'started' | 'adopted') => void
+  readonly isTracked: (taskId: string) => boolean
+  /** Tracked migrations of a dataset, as the core's in-flight input. */
+  readonly inFlight: (dataset: string) => ReadonlyArray<InFlightMigration>
+  readonly size: () => number
+  /** One `migration_get` per tracked task; settles those that ended. */
+  readonly pollOnce: () => Promise<
+    ReadonlyArray<{ readonly migration: Migration; readonly outcome: Outcome }>
+  >
+  /** Polls every `pollMs` of clock time until the signal aborts. */
+  readonly run: (signal: AbortSignal) => Promise<void>
+}
+
+export interface Options {
+  readonly pollMs: number
+  /** A progress line at most this often per task, unless a new 10 % step was reached. */
+  readonly progressEveryMs: number
+  readonly zone: () => string
+}
+
+interface Watch {
+  readonly migration: Migration
+  readonly before: ReadonlySet<string>
+  status: 'pending' | 'running'
+  lastLogAt: number | undefined
+  lastStep: number
+}
+
+export const defaults = { pollMs: 10_000, progressEveryMs: 30_000 } as const
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+export const make = (
+  caps: Pick<Capabilities, 'api' | 'clock' | 'log' | 'metrics'>,
+  cache: HoldsCache,
+  failures: SyncFailures,
+  options: Options,
+): MigrationMonitor => {
+  const watches = new Map<string, Watch>()
+  const label = (m: Migration) => `sync [${m.taskId}]`
+  const fields = (m: Migration) => ({ dataset: m.dataset, destination: `${m.remoteHost}:${m.remoteDataset}` })
+
+  const fail = (w: Watch, outcome: Outcome, why: string): Outcome => {
+    const n = failures.recordFailure(w.migration, caps.clock.now())
+    caps.metrics.countError(`sync_${outcome.replace('-', '_')}`)
+    caps.log.error(`${label(w.migration)} ${why} (consecutive failures: ${n})`, fields(w.migration))
+    return outcome
+  }
+
+  /** Re-reads the dataset's holds and checks for a sync tag of the host that was not there before. */
+  const verify = async (w: Watch): Promise<Outcome> => {
+    const m = w.migration
+    cache.invalidateDataset(m.dataset)
+    const snaps = await caps.api.snapshotList(m.dataset)()
+    const holds = E.isRight(snaps) ? await caps.api.holdsList(m.dataset, snaps.right)() : snaps
+    if (E.isLeft(snaps) || E.isLeft(holds)) {
+      const e = E.isLeft(holds) ? holds.left : undefined
+      caps.log.warn(
+        `${label(m)} completed; could not re-read holds (${e ? Rpc.describe(e) : '?'}), next cycle will`,
+        fields(m),
+      )
+      return 'unverified'
+    }
+    cache.store(m.dataset, holds.right, true, caps.clock.now())
+    const fresh = [...holds.right.values()]
+      .flat()
+      .filter((t) => Names.syncTagHost(t) === m.remoteHost && !w.before.has(t))
+    if (fresh.length === 0)
+      return fail(
+        w,
+        'nothing-sent',
+        'completed but placed no new sync hold: nothing was sent (no common snapshot, or the destination has none?)',
+      )
+    const point = Names.lastSyncOf(snaps.right, holds.right, m.remoteHost, options.zone())
+    failures.recordSuccess(m)
+    if (point !== undefined) caps.metrics.setLastSync(m, point.at)
+    caps.log.info(
+      `${label(m)} done: new sync point ${m.dataset}@${point?.snapshot ?? '?'} (${point?.tag ?? fresh[0]})`,
+      fields(m),
+    )
+    return 'synced'
+  }
+
+  const settle = async (w: Watch, task: MigrationTask): Promise<Outcome | undefined> => {
+    if (task.status === 'pending' || task.status === 'running') {
+      if (task.status === 'running' && w.status === 'pending')
+        caps.log.info(`${label(w.migration)} running`, fields(w.migration))
+      w.status = task.status
+      logProgress(w, task)
+      return undefined
+    }
+    cache.invalidateDataset(w.migration.dataset)
+    if (task.status === 'cancelled' || task.result?.cancelled === true)
+      return fail(w, 'cancelled', 'was cancelled')
+    if (task.status === 'failed')
+      return fail(w, 'failed', `failed: ${task.error ?? 'no error text from the API'}`)
+    return verify(w)
+  }
+
+  const logProgress = (w: Watch, task: MigrationTask) => {
+    const p = task.progress
+    if (p === null) return
+    const now = caps.clock.now()
+    const step = Math.floor(p.percentage / 10)
+    if (w.lastLogAt !== undefined && now - w.lastLogAt < options.progressEveryMs && step <= w.lastStep) return
+    w.lastLogAt = now
+    w.lastStep = Math.max(w.lastStep, step)
+    caps.log.info(`${label(w.migration)} ${Progress.render(p)}`, {
+      ...fields(w.migration),
+      percentage: p.percentage,
+    })
+  }
+
+  const pollOnce = async () => {
+    const ended: Array<{ readonly migration: Migration; readonly outcome: Outcome }> = []
+    for (const [id, w] of [...watches]) {
+      const got = await caps.api.migrationGet(id)()
+      if (E.isLeft(got)) {
+        if (!Rpc.isTaskNotFound(got.left)) continue // API trouble: the daemon logs outages; ask again later
+        watches.delete(id)
+        cache.invalidateDataset(w.migration.dataset)
+        caps.log.warn(
+          `${label(w.migration)} is no longer known to the API; its holds will be re-read`,
+          fields(w.migration),
+        )
+        ended.push({ migration: w.migration, outcome: 'vanished' })
+        continue
+      }
+      const outcome = await settle(w, got.right)
+      if (outcome !== undefined) {
+        watches.delete(id)
+        ended.push({ migration: w.migration, outcome })
+      }
+    }
+    caps.metrics.setMigrationsInFlight(watches.size)
+    return ended
+  }
+
+  return {
+    track: (m, before, how) => {
+      if (watches.has(m.taskId)) return
+      watches.set(m.taskId, {
+        migration: m,
+        before: new Set(before),
+        status: 'pending',
+        lastLogAt: undefined,
+        lastStep: -1,
+      })
+      caps.metrics.setMigrationsInFlight(watches.size)
+      if (how === 'adopted')
+        caps.log.info(`${label(m)} adopted: already in flight on the API, not starting another`, fields(m))
+    },
+    isTracked: (id) => watches.has(id),
+    inFlight: (dataset) =>
+      [...watches.values()]
+        .filter((w) => w.migration.dataset === dataset)
+        .map((w) => ({
+          taskId: w.migration.taskId,
+          remoteHost: w.migration.remoteHost,
+          remoteDataset: w.migration.remoteDataset,
+          status: w.status,
+        })),
+    size: () => watches.size,
+    pollOnce,
+    run: async (signal) => {
+      while (!signal.aborted) {
+        try {
+          await caps.clock.sleep(options.pollMs, signal)
+        } catch {
+          return
+        }
+        if (watches.size > 0) await pollOnce()
+      }
+    },
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * How the daemon reads an `RpcError`: one line for logs, and the few outcomes it treats specially. The API
+ * reuses error codes across methods, so matches are on method plus code plus zfs's stderr text.
+ *
+ * @since 0.1.0
+ */
+import { is, type RpcError } from '@zfs-autobackup/zfs-rpc'
+
+/** One log line, zfs's trailing newline trimmed. */
+export const describe = (e: RpcError): string => {
+  switch (e._tag) {
+    case 'Transport':
+      return `${e.method}: ${e.timedOut ? 'timed out' : 'unreachable'} (${e.message.trim()})`
+    case 'Http':
+      return `${e.method}: HTTP ${e.status}${e.body.trim() === '' ? '' : ` ${e.body.trim().slice(0, 200)}`}`
+    case 'Decode':
+      return `${e.method}: unexpected reply at ${e.path}: ${e.message.trim()}`
+    case 'Remote':
+      return `${e.method}: ${e.message.trim()} (code ${e.code})`
+  }
+}
+
+/** A short kind for the errors counter: `transport`, `http_429`, `decode`, `remote_snapshot_destroy`... */
+export const kind = (e: RpcError): string => {
+  switch (e._tag) {
+    case 'Transport':
+      return e.timedOut ? 'timeout' : 'transport'
+    case 'Http':
+      return `http_${e.status}`
+    case 'Decode':
+      return 'decode'
+    case 'Remote':
+      return `remote_${e.method}`
+  }
+}
+
+/** `snapshot_create` of a name that exists (two runs in one minute): the snapshot is there, as planned. */
+export const isAlreadyExists: (e: RpcError) => boolean = is('AlreadyExists')
+
+/** `snapshot_destroy` refused because of a hold (or a clone): our cached holds were stale. */
+export const isBusy: (e: RpcError) => boolean = is('SnapshotBusy')
+
+/** The snapshot (destroy) or the tag (release) was already gone: the action's goal is reached. */
+export const isAlreadyGone = (e: RpcError): boolean => is('SnapshotNotFound')(e) || is('NoSuchTag')(e)
+
+/** `migration_get` of a task the API no longer knows (expired after 7 days, Redis flushed). */
+export const isTaskNotFound: (e: RpcError) => boolean = is('TaskNotFound')

@@ -1,0 +1,159 @@
+/**
+ * The daemon's Prometheus metrics: a small in-memory registry rendered as text exposition format 0.0.4.
+ * Written by the daemon, read by `GET /metrics`. Sync lag is computed at scrape time from the last sync.
+ *
+ * @since 0.1.0
+ */
+import type { RpcStats } from '@zfs-autobackup/zfs-rpc'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export interface SyncTarget {
+  readonly dataset: string
+  readonly remoteHost: string
+  readonly remoteDataset: string
+}
+
+export interface Metrics {
+  /** Newest snapshot of ours, from its name (UTC), epoch ms. */
+  readonly setLastSnapshot: (dataset: string, at: number) => void
+  /** Newest sync point of a destination, from its sync hold tag, epoch ms. */
+  readonly setLastSync: (target: SyncTarget, at: number) => void
+  /** Forget a dataset removed from the config. */
+  readonly dropDataset: (dataset: string) => void
+  readonly countAction: (kind: string, outcome: 'ok' | 'failed' | 'skipped') => void
+  readonly countError: (kind: string) => void
+  readonly cycleDone: (durationMs: number, at: number) => void
+  readonly setApiUp: (up: boolean) => void
+  readonly setMigrationsInFlight: (n: number) => void
+  readonly render: (now: number, rpc: RpcStats) => string
+  /** For /health and tests. */
+  readonly snapshot: () => {
+    readonly cycles: number
+    readonly lastCycleAt: number | undefined
+    readonly actions: ReadonlyMap<string, number>
+    readonly errors: ReadonlyMap<string, number>
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')
+const labels = (l: Readonly<Record<string, string>>): string => {
+  const parts = Object.entries(l).map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+  return parts.length === 0 ? '' : `{${parts.join(',')}}`
+}
+const targetLabels = (t: SyncTarget) =>
+  labels({ dataset: t.dataset, remote_host: t.remoteHost, remote_dataset: t.remoteDataset })
+const seconds = (ms: number): string => String(ms / 1000)
+
+export const make = (): Metrics => {
+  const lastSnapshot = new Map<string, number>()
+  const lastSync = new Map<string, { readonly target: SyncTarget; readonly at: number }>()
+  const actions = new Map<string, number>()
+  const errors = new Map<string, number>()
+  let cycles = 0
+  let lastCycleAt: number | undefined
+  let lastCycleMs = 0
+  let apiUp = 1
+  let inFlight = 0
+  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1)
+
+  return {
+    setLastSnapshot: (dataset, at) => void lastSnapshot.set(dataset, at),
+    setLastSync: (target, at) => void lastSync.set(JSON.stringify(target), { target, at }),
+    dropDataset: (dataset) => {
+      lastSnapshot.delete(dataset)
+      for (const [k, v] of lastSync) if (v.target.dataset === dataset) lastSync.delete(k)
+    },
+    countAction: (kind, outcome) => void bump(actions, JSON.stringify([kind, outcome])),
+    countError: (kind) => void bump(errors, kind),
+    cycleDone: (durationMs, at) => {
+      cycles += 1
+      lastCycleAt = at
+      lastCycleMs = durationMs
+    },
+    setApiUp: (up) => {
+      apiUp = up ? 1 : 0
+    },
+    setMigrationsInFlight: (n) => {
+      inFlight = n
+    },
+    snapshot: () => ({ cycles, lastCycleAt, actions, errors }),
+    render: (now, rpc) => {
+      const out: string[] = []
+      const family = (name: string, type: string, help: string, samples: ReadonlyArray<string>) => {
+        out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples)
+      }
+      family(
+        'zfs_autobackup_last_snapshot_timestamp_seconds',
+        'gauge',
+        'Time in the name of the newest snapshot this tool made, per dataset.',
+        [...lastSnapshot].map(
+          ([d, at]) =>
+            `zfs_autobackup_last_snapshot_timestamp_seconds${labels({ dataset: d })} ${seconds(at)}`,
+        ),
+      )
+      family(
+        'zfs_autobackup_last_sync_timestamp_seconds',
+        'gauge',
+        'Time of the newest sync hold per destination (its tag, local time of the API host).',
+        [...lastSync.values()].map(
+          (v) => `zfs_autobackup_last_sync_timestamp_seconds${targetLabels(v.target)} ${seconds(v.at)}`,
+        ),
+      )
+      family(
+        'zfs_autobackup_sync_lag_seconds',
+        'gauge',
+        'Seconds since the newest sync point per destination.',
+        [...lastSync.values()].map(
+          (v) =>
+            `zfs_autobackup_sync_lag_seconds${targetLabels(v.target)} ${seconds(Math.max(0, now - v.at))}`,
+        ),
+      )
+      family(
+        'zfs_autobackup_actions_total',
+        'counter',
+        'Plan actions carried out, by kind and outcome.',
+        [...actions].map(([k, n]) => {
+          const [kind, outcome] = JSON.parse(k) as [string, string]
+          return `zfs_autobackup_actions_total${labels({ kind, outcome })} ${n}`
+        }),
+      )
+      family(
+        'zfs_autobackup_errors_total',
+        'counter',
+        'Errors by kind.',
+        [...errors].map(([kind, n]) => `zfs_autobackup_errors_total${labels({ kind })} ${n}`),
+      )
+      family(
+        'zfs_autobackup_rpc_calls_total',
+        'counter',
+        'JSON-RPC calls sent to the ZFS API, by method.',
+        Object.entries(rpc.callsByMethod).map(
+          ([method, n]) => `zfs_autobackup_rpc_calls_total${labels({ method })} ${n}`,
+        ),
+      )
+      family('zfs_autobackup_http_requests_total', 'counter', 'HTTP round trips to the ZFS API.', [
+        `zfs_autobackup_http_requests_total ${rpc.httpRequests}`,
+      ])
+      family('zfs_autobackup_cycles_total', 'counter', 'Completed daemon cycles.', [
+        `zfs_autobackup_cycles_total ${cycles}`,
+      ])
+      family('zfs_autobackup_cycle_duration_seconds', 'gauge', 'Wall time of the last completed cycle.', [
+        `zfs_autobackup_cycle_duration_seconds ${seconds(lastCycleMs)}`,
+      ])
+      family('zfs_autobackup_api_up', 'gauge', '1 when the last call to the ZFS API got an answer.', [
+        `zfs_autobackup_api_up ${apiUp}`,
+      ])
+      family('zfs_autobackup_migrations_in_flight', 'gauge', 'Migrations being monitored.', [
+        `zfs_autobackup_migrations_in_flight ${inFlight}`,
+      ])
+      return out.join('\n') + '\n'
+    },
+  }
+}
