@@ -13,6 +13,7 @@ import * as R from './RpcError.js'
 // -------------------------------------------------------------------------------------
 
 const INDEXED = new Set(['ArrayType', 'ReadonlyArrayType', 'TupleType', 'ReadonlyTupleType'])
+const OBJECTS = new Set(['InterfaceType', 'PartialType', 'IntersectionType', 'ExactType', 'StrictType'])
 /** Combinators whose context keys are member numbers, not wire keys. */
 const TRANSPARENT = new Set(['UnionType', 'IntersectionType', 'RefinementType', 'ExactType', 'StrictType'])
 
@@ -25,7 +26,7 @@ export const pathOf = (root: string, context: t.Context): string => {
   for (let i = 1; i < context.length; i++) {
     const parent = tagOf(context[i - 1]!.type) ?? ''
     const key = context[i]!.key
-    if (TRANSPARENT.has(parent)) continue
+    if (TRANSPARENT.has(parent) || key === '') continue
     path += INDEXED.has(parent) ? `[${key}]` : `.${key}`
   }
   return path
@@ -50,7 +51,13 @@ export const firstFailure = (
   const first = errors[0]
   if (first === undefined) return { path: root, message: 'invalid value' }
   const last = first.context[first.context.length - 1]
-  const expected = last?.type.name ?? 'a valid value'
+  const tag = last === undefined ? undefined : tagOf(last.type)
+  // Struct names spell out every field; say what kind of value was wanted instead.
+  const expected = OBJECTS.has(tag ?? '')
+    ? 'an object'
+    : INDEXED.has(tag ?? '')
+      ? `an array (${last?.type.name})`
+      : (last?.type.name ?? 'a valid value')
   return {
     path: pathOf(root, first.context),
     message: first.message ?? `expected ${expected}, got ${showValue(first.value)}`,

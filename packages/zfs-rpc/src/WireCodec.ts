@@ -21,7 +21,7 @@ export const nullable = <A, O>(codec: t.Type<A, O, unknown>): t.Type<A | null, O
 
 /**
  * A codec from the wire shape `W` (validated by `wire`) to the domain shape `A`. The context is passed
- * through unchanged, so error paths name wire keys (`rate_mbps`), which is what a reader of the reply sees.
+ * extended without a key, so error paths name wire keys (`rate_mbps`), which is what a reader of the reply sees.
  */
 export const mapped = <W, O, A>(
   name: string,
@@ -30,7 +30,13 @@ export const mapped = <W, O, A>(
   toDomain: (w: W) => A,
   toWire: (a: A) => O,
 ): t.Type<A, O, unknown> =>
-  new t.Type<A, O, unknown>(name, is, (u, c) => E.map(toDomain)(wire.validate(u, c)), toWire)
+  new t.Type<A, O, unknown>(
+    name,
+    is,
+    // An empty key adds no path segment but lets the path reader see the wire combinator (e.g. an intersection).
+    (u, c) => E.map(toDomain)(wire.validate(u, t.appendContext(c, '', wire, u))),
+    toWire,
+  )
 
 export const isObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === 'object' && u !== null && !Array.isArray(u)
