@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js'
+import type * as t from 'io-ts'
 import { expect, describe as group, it } from 'vitest'
 import { decodeResult } from '../src/DecodeFailure.js'
 import * as M from '../src/MigrationCodecs.js'
