@@ -27,6 +27,8 @@ export type NoSnapshotReason =
   | { readonly _tag: 'ClockBehind'; readonly newest: string }
   /** The computed name already exists (two runs in one minute, clock stepped back). */
   | { readonly _tag: 'NameExists'; readonly name: string }
+  /** The configured zone is not a valid IANA zone: the plan does nothing at all (added in 0.1.0). */
+  | { readonly _tag: 'InvalidZone'; readonly zone: string }
 
 /** Why a snapshot is kept. A snapshot may have several reasons; all are reported. */
 export type KeepReason =
@@ -65,6 +67,8 @@ export type NoSyncReason =
   | { readonly _tag: 'InFlight'; readonly taskId: string }
   | { readonly _tag: 'NoSnapshot' }
   | { readonly _tag: 'BackingOff'; readonly failures: number; readonly until: number }
+  /** The hold listing failed, so the last sync time is unknown (added in 0.1.0). */
+  | { readonly _tag: 'HoldsUnknown'; readonly why: string }
 
 /** Why a hold is released. */
 export type ReleaseReason = {

@@ -1,11 +1,23 @@
 /**
- * The one entry point of the core: plan the next cycle for one dataset.
+ * The one entry point of the core: plan the next cycle for one dataset. Composes the rules, each in its own
+ * module: `SnapshotDue` (what to create), `SyncHold` (what the sync tags say), `Retention` with `Protection`
+ * (what to destroy), `HoldHygiene` (what to release) and `SyncDecision` (where to send).
+ *
+ * Cost: O(snapshots + hold tags + destinations) plus O(1) luxon calls per (now, zone).
  *
  * @since 0.1.0
  */
+import * as HoldHygiene from './HoldHygiene.js'
+import * as LocalCalendar from './LocalCalendar.js'
 import type { DatasetObservation } from './Observation.js'
-import type { Plan } from './Plan.js'
+import type { Action, Decision, Plan } from './Plan.js'
 import type { DatasetPolicy, Policy } from './Policy.js'
+import * as Protection from './Protection.js'
+import * as Retention from './Retention.js'
+import * as SnapshotDue from './SnapshotDue.js'
+import * as SnapshotName from './SnapshotName.js'
+import * as SyncDecision from './SyncDecision.js'
+import * as SyncHold from './SyncHold.js'
 
 export interface PlanInput {
   /** Epoch milliseconds; the core never reads a clock. */
@@ -17,9 +29,100 @@ export interface PlanInput {
   readonly observed: DatasetObservation
 }
 
-/** STUB (being implemented): returns an empty plan. */
-export const planDataset = (input: PlanInput): Plan => ({
-  dataset: input.dataset.dataset,
-  actions: [],
-  decisions: [],
-})
+const noHosts: ReadonlyMap<string, SyncHold.HostSyncState> = new Map()
+
+/** List positions of the snapshots that carry holds (O(snapshots) lookups into a usually tiny map). */
+const heldIndex = (
+  snapshots: ReadonlyArray<string>,
+  held: ReadonlyMap<string, unknown>,
+): Map<string, number> => {
+  const index = new Map<string, number>()
+  if (held.size === 0) return index
+  for (let i = 0; i < snapshots.length; i++) {
+    const name = snapshots[i]!
+    if (held.has(name)) index.set(name, i)
+  }
+  return index
+}
+
+/**
+ * Plans one dataset: at most one snapshot to create, the releases of superseded sync holds, the destroys
+ * retention allows, and one sync decision per destination; every other choice appears as a decision with
+ * its reason. Actions are in the order the runner carries them out: create, release, destroy, sync.
+ */
+export const planDataset = (input: PlanInput): Plan => {
+  const { now, zone, policy, observed } = input
+  const dataset = input.dataset.dataset
+  const calendarE = LocalCalendar.at(now, zone)
+  if (calendarE._tag === 'Left') {
+    return {
+      dataset,
+      actions: [],
+      decisions: [{ _tag: 'NoSnapshot', reason: { _tag: 'InvalidZone', zone } }],
+    }
+  }
+  const calendar = calendarE.right
+  const { snapshots, holds } = observed
+
+  const parsed = snapshots.map(SnapshotName.parseOrUndefined)
+  let newestOurs: SnapshotDue.Newest | undefined
+  for (let i = parsed.length - 1; i >= 0 && newestOurs === undefined; i--) {
+    const p = parsed[i]
+    if (p !== undefined) newestOurs = { name: snapshots[i]!, at: p.at }
+  }
+  const due = SnapshotDue.due(policy, calendar, newestOurs, (name) => snapshots.includes(name))
+  const created = due._tag === 'Due' ? due : undefined
+
+  let hosts = noHosts
+  if (holds._tag === 'Known') {
+    const index = heldIndex(snapshots, holds.bySnapshot)
+    hosts = SyncHold.byHost(holds.bySnapshot, (s) => index.get(s), calendar.zoneImpl)
+  }
+  const retention = Retention.apply({
+    dataset,
+    snapshots,
+    parsed,
+    retention: policy.retention,
+    holds,
+    inFlight: Protection.inFlightRanges(observed.inFlight, hosts),
+    created: created?.type,
+  })
+  const releases = holds._tag === 'Known' ? HoldHygiene.releases(dataset, hosts) : []
+
+  const syncContext: SyncDecision.SyncContext = {
+    dataset,
+    now,
+    policy,
+    calendar,
+    source: created?.name ?? snapshots[snapshots.length - 1],
+    holds,
+    hosts,
+    inFlight: observed.inFlight,
+    failures: observed.failures,
+  }
+  const syncs = input.dataset.destinations.map((d) => SyncDecision.decide(syncContext, d))
+
+  const actions: Action[] = []
+  const decisions: Decision[] = []
+  if (created !== undefined) {
+    actions.push({
+      _tag: 'CreateSnapshot',
+      dataset,
+      snapshot: created.name,
+      type: created.type,
+      recursive: input.dataset.recursive,
+      reason: created.reason,
+    })
+  } else if (due._tag === 'NotDue') {
+    decisions.push({ _tag: 'NoSnapshot', reason: due.reason })
+  }
+  // Loops, not spread: a dataset may have more snapshots than the engine allows as call arguments.
+  for (const r of releases) actions.push(r)
+  for (const d of retention.destroy) actions.push(d)
+  for (const s of syncs) {
+    if (s._tag === 'StartSync') actions.push(s)
+    else decisions.push(s)
+  }
+  for (const k of retention.keep) decisions.push(k)
+  return { dataset, actions, decisions }
+}

@@ -1,0 +1,144 @@
+/**
+ * One human line per action and decision, for logs, `plan` and `status`. Every reason variant has a
+ * rendering (the `switch`es are exhaustive, so a new variant fails the build until it is explained).
+ *
+ * @since 0.1.0
+ */
+import * as CivilTime from './CivilTime.js'
+import type {
+  Action,
+  CreateReason,
+  Decision,
+  KeepReason,
+  NoSnapshotReason,
+  NoSyncReason,
+  Plan,
+} from './Plan.js'
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** Epoch ms as a UTC ISO minute, e.g. `2026-11-27T10:00Z`. */
+const iso = (ms: number): string => {
+  const stamp = CivilTime.formatStamp(ms) // YYYY-MM-DD-HH-MM
+  return `${stamp.slice(0, 10)}T${stamp.slice(11, 13)}:${stamp.slice(14, 16)}Z`
+}
+
+const duration = (seconds: number): string => {
+  const s = Math.max(0, Math.floor(seconds))
+  if (s < 120) return `${s}s`
+  if (s < 7200) return `${Math.floor(s / 60)}m`
+  if (s < 172_800)
+    return `${Math.floor(s / 3600)}h${s % 3600 >= 60 ? ` ${Math.floor((s % 3600) / 60)}m` : ''}`
+  return `${Math.floor(s / 86400)}d`
+}
+
+// -------------------------------------------------------------------------------------
+// reasons
+// -------------------------------------------------------------------------------------
+
+export const createReason = (r: CreateReason): string => {
+  switch (r._tag) {
+    case 'FirstSnapshot':
+      return 'none of ours exists yet'
+    case 'BoundaryCrossed':
+      return `${r.type} boundary crossed since ${r.since}`
+    case 'IntervalElapsed':
+      return `${duration(r.elapsedSeconds)} since ${r.since}`
+  }
+}
+
+export const noSnapshotReason = (r: NoSnapshotReason): string => {
+  switch (r._tag) {
+    case 'OutsideWindow':
+      return `outside snapshot window (${r.localTime})`
+    case 'AllTypesDisabled':
+      return 'every retention count is 0'
+    case 'NotDue':
+      return `not due: ${duration(r.elapsedSeconds)} since ${r.since}`
+    case 'ClockBehind':
+      return `clock is behind the newest snapshot ${r.newest}`
+    case 'NameExists':
+      return `${r.name} already exists`
+    case 'InvalidZone':
+      return `invalid time zone ${JSON.stringify(r.zone)}: nothing planned`
+  }
+}
+
+export const keepReason = (r: KeepReason): string => {
+  switch (r._tag) {
+    case 'NotOurs':
+      return 'not ours'
+    case 'AmongNewest':
+      return `among newest ${r.count} ${r.type} (rank ${r.rank})`
+    case 'Held':
+      return `held by ${r.tags.join(', ')}`
+    case 'InFlight':
+      return `a migration in flight may send it (${r.taskIds.join(', ')})`
+    case 'NewestOfDataset':
+      return 'newest snapshot of the dataset'
+    case 'HoldsUnknown':
+      return `holds unknown (${r.why}), destroying nothing`
+  }
+}
+
+export const noSyncReason = (r: NoSyncReason): string => {
+  switch (r._tag) {
+    case 'RemoteSyncDisabled':
+      return 'remote sync disabled'
+    case 'DestinationDisabled':
+      return 'destination disabled'
+    case 'OutsideWindow':
+      return `outside window (${r.localTime})`
+    case 'NotDue':
+      return `not due until ${iso(r.dueAt)} (last ${r.lastSync})`
+    case 'InFlight':
+      return `migration ${r.taskId} in flight`
+    case 'NoSnapshot':
+      return 'no snapshot to send'
+    case 'BackingOff':
+      return `backing off after ${r.failures} failure${r.failures === 1 ? '' : 's'} until ${iso(r.until)}`
+    case 'HoldsUnknown':
+      return `holds unknown (${r.why})`
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// lines
+// -------------------------------------------------------------------------------------
+
+export const action = (a: Action): string => {
+  switch (a._tag) {
+    case 'CreateSnapshot':
+      return `create ${a.dataset}@${a.snapshot}${a.recursive ? ' (recursive)' : ''}: ${createReason(a.reason)}`
+    case 'DestroySnapshot':
+      return `destroy ${a.snapshot}: beyond newest ${a.reason.count} ${a.reason.type} (rank ${a.reason.rank})`
+    case 'ReleaseHold':
+      return `release ${a.tag} on ${a.snapshot}: superseded by ${a.reason.newer} on ${a.reason.newerOn}`
+    case 'StartSync': {
+      const why =
+        a.reason._tag === 'NeverSynced'
+          ? 'never synced'
+          : `${duration(a.reason.elapsedSeconds)} since ${a.reason.lastSync}`
+      return `sync ${a.dataset}@${a.snapshot} to ${a.remoteHost}:${a.remoteDataset}: ${why}`
+    }
+  }
+}
+
+export const decision = (d: Decision): string => {
+  switch (d._tag) {
+    case 'NoSnapshot':
+      return `no snapshot: ${noSnapshotReason(d.reason)}`
+    case 'Keep':
+      return `kept ${d.snapshot}: ${d.reasons.map(keepReason).join('; ')}`
+    case 'NoSync':
+      return `sync to ${d.remoteHost}:${d.remoteDataset} skipped: ${noSyncReason(d.reason)}`
+  }
+}
+
+/** The whole plan, actions first, one line each. */
+export const plan = (p: Plan): ReadonlyArray<string> => [
+  ...p.actions.map(action),
+  ...p.decisions.map(decision),
+]

@@ -1,0 +1,105 @@
+/**
+ * Retention: keep the newest N of each type among *our* snapshots, destroy the older ones unless protected.
+ * Protected snapshots are kept in addition to the N; foreign snapshots are never candidates. The snapshot
+ * this plan creates counts as rank 1 of its type (§4). Holds `Unknown` → nothing is destroyed.
+ *
+ * Guarantee: every destroyed name is an element of `snapshots`, matches our exact pattern, has no hold, is
+ * outside every in-flight range and is not the newest of the dataset. Cost: O(snapshots + in-flight × kept).
+ *
+ * @since 0.1.0
+ */
+import type { HoldsObservation } from './Observation.js'
+import type { Action, Decision, KeepReason } from './Plan.js'
+import * as Protection from './Protection.js'
+import type { SnapshotName } from './SnapshotName.js'
+import type { Retention, SnapshotType } from './SnapshotType.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export interface RetentionInput {
+  readonly dataset: string
+  /** Names in list order, oldest first. */
+  readonly snapshots: ReadonlyArray<string>
+  /** `parsed[i]` = `snapshots[i]` parsed as ours, `undefined` when foreign. */
+  readonly parsed: ReadonlyArray<SnapshotName | undefined>
+  readonly retention: Retention
+  readonly holds: HoldsObservation
+  readonly inFlight: ReadonlyArray<Protection.InFlightRange>
+  /** Type of the snapshot this plan creates, if any: it takes rank 1 of that type and is the newest. */
+  readonly created: SnapshotType | undefined
+}
+
+export interface RetentionResult {
+  readonly destroy: ReadonlyArray<Extract<Action, { _tag: 'DestroySnapshot' }>>
+  /** One `Keep` per existing snapshot not destroyed, in list order. */
+  readonly keep: ReadonlyArray<Extract<Decision, { _tag: 'Keep' }>>
+}
+
+// -------------------------------------------------------------------------------------
+// decision
+// -------------------------------------------------------------------------------------
+
+const notOurs: ReadonlyArray<KeepReason> = [{ _tag: 'NotOurs' }]
+const noTags: ReadonlyArray<string> = []
+
+/** Rank of each of our snapshots within its type, 1 = newest (0 for foreign names). */
+const ranks = (input: RetentionInput): Int32Array => {
+  const seen: Record<SnapshotType, number> = {
+    frequent: 0,
+    hourly: 0,
+    daily: 0,
+    weekly: 0,
+    monthly: 0,
+    yearly: 0,
+  }
+  if (input.created !== undefined) seen[input.created] = 1
+  const rank = new Int32Array(input.snapshots.length)
+  for (let i = input.snapshots.length - 1; i >= 0; i--) {
+    const p = input.parsed[i]
+    if (p !== undefined) rank[i] = ++seen[p.type]
+  }
+  return rank
+}
+
+export const apply = (input: RetentionInput): RetentionResult => {
+  const { dataset, snapshots, parsed, retention, holds } = input
+  const rank = ranks(input)
+  const lowestInFlight = Protection.lowestProtectedIndex(input.inFlight)
+  const newestIndex = input.created === undefined ? snapshots.length - 1 : -1
+  const held = holds._tag === 'Known' ? holds.bySnapshot : undefined
+  const destroy: Array<Extract<Action, { _tag: 'DestroySnapshot' }>> = []
+  const keep: Array<Extract<Decision, { _tag: 'Keep' }>> = []
+  for (let i = 0; i < snapshots.length; i++) {
+    const snapshot = snapshots[i]!
+    const p = parsed[i]
+    if (p === undefined) {
+      keep.push({ _tag: 'Keep', snapshot, reasons: notOurs })
+      continue
+    }
+    const count = retention[p.type]
+    const r = rank[i]!
+    const tags = held?.get(snapshot) ?? noTags
+    const inFlight = i >= lowestInFlight
+    const isNewest = i === newestIndex
+    if (r > count && tags.length === 0 && !inFlight && !isNewest && held !== undefined) {
+      destroy.push({
+        _tag: 'DestroySnapshot',
+        dataset,
+        snapshot,
+        reason: { _tag: 'BeyondRetention', type: p.type, rank: r, count },
+      })
+      continue
+    }
+    const reasons: KeepReason[] = []
+    if (r <= count) reasons.push({ _tag: 'AmongNewest', type: p.type, rank: r, count })
+    if (tags.length > 0) reasons.push({ _tag: 'Held', tags })
+    if (inFlight) reasons.push({ _tag: 'InFlight', taskIds: Protection.tasksCovering(input.inFlight, i) })
+    if (isNewest) reasons.push({ _tag: 'NewestOfDataset' })
+    if (holds._tag === 'Unknown' && reasons.length === 0)
+      reasons.push({ _tag: 'HoldsUnknown', why: holds.why })
+    keep.push({ _tag: 'Keep', snapshot, reasons })
+  }
+  return { destroy, keep }
+}
