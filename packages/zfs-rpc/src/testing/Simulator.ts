@@ -1,0 +1,113 @@
+/**
+ * The simulator assembled: model, migration service, auth, faults and recorder behind one request
+ * handler, with an inspection API and fixture seeding for tests. Serve it over HTTP (`listen`) or call it
+ * in-process through a `fetch`-compatible function (`fetch`), on any `Clock`.
+ *
+ * @since 0.1.0
+ */
+import { type Clock, systemClock } from '../Clock.js'
+import { Auth, type AuthOptions } from './Auth.js'
+import { makeDispatcher, type RateLimit, type Reply } from './Dispatcher.js'
+import { FaultInjector } from './Faults.js'
+import { type RunningServer, serveHttp } from './HttpServer.js'
+import { makeFetch } from './InProcessFetch.js'
+import { makeInspect, makeSeed } from './Inspect.js'
+import { migrationMethods } from './MigrationMethods.js'
+import { defaultMigrationOptions, type MigrationOptions, Migrations } from './Migrations.js'
+import { mulberry32, uuid4 } from './Prng.js'
+import { Recorder } from './Recorder.js'
+import { checkZone, isoUtc } from './Time.js'
+import { zfsMethods } from './ZfsMethods.js'
+import { ZfsModel } from './ZfsModel.js'
+
+export interface SimulatorOptions {
+  /** Default: the system clock. Pass a `VirtualClock` to run migrations in virtual time. */
+  readonly clock?: Clock
+  /** IANA zone of the API host's local time (sync hold tags, `migrate-` snapshots). Default `UTC`. */
+  readonly zone?: string
+  /** Seeds task ids, tokens and random faults. Default 1. */
+  readonly seed?: number
+  /** Datasets created on the API host at start (with their parents and pool). */
+  readonly datasets?: ReadonlyArray<string>
+  /** Remote hosts known from the start. */
+  readonly remotes?: ReadonlyArray<string>
+  /** `'create'` (default): any remote host is reachable, pools appear on demand; `'fail'`: only `remotes`. */
+  readonly unknownRemotes?: 'create' | 'fail'
+  readonly migration?: Partial<MigrationOptions>
+  /** Off by default (as from localhost). */
+  readonly auth?: AuthOptions
+  readonly rateLimit?: RateLimit
+}
+
+export interface HttpRequest {
+  readonly method: string
+  readonly path: string
+  readonly body: string
+  readonly remoteAddress: string
+  readonly authorization?: string
+}
+
+export const makeSimulator = (options: SimulatorOptions = {}) => {
+  const clock = options.clock ?? systemClock
+  const zone = checkZone(options.zone ?? 'UTC')
+  const prng = mulberry32(options.seed ?? 1)
+  const model = new ZfsModel('localhost', options.unknownRemotes ?? 'create')
+  for (const ds of options.datasets ?? []) model.local.ensurePath(ds)
+  for (const r of options.remotes ?? []) model.addRemote(r)
+  const migrationOptions = { ...defaultMigrationOptions, ...options.migration }
+  const migrations = new Migrations(model, clock, zone, migrationOptions, () => uuid4(prng))
+  const auth = new Auth(options.auth, clock, prng)
+  const faults = new FaultInjector(options.seed ?? 1)
+  const recorder = new Recorder(clock)
+  const dispatch = makeDispatcher({
+    methods: { ...zfsMethods, ...migrationMethods },
+    ctx: { model, migrations, clock, auth },
+    clock,
+    auth,
+    faults,
+    recorder,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+  })
+
+  const health = () => ({
+    status: 'healthy',
+    pools: model.local.pools().length,
+    timestamp: isoUtc(clock.now()),
+  })
+
+  /** The aiohttp routes: POST / (JSON-RPC), GET /health; GET / → 405, anything else → 404. */
+  const handle = async (req: HttpRequest): Promise<Reply> => {
+    if (req.path === '/health' && req.method === 'GET')
+      return { _tag: 'Http', status: 200, body: JSON.stringify(health()) }
+    if (req.path === '/' && req.method === 'POST') return dispatch(req)
+    const text = (status: number, body: string): Reply => ({
+      _tag: 'Http',
+      status,
+      body,
+      contentType: 'text/plain; charset=utf-8',
+    })
+    return req.path === '/' || req.path === '/health'
+      ? text(405, '405: Method Not Allowed')
+      : text(404, '404: Not Found')
+  }
+
+  return {
+    clock,
+    model,
+    /** The migration service itself (the runner's fast `simulate` path drives it without JSON-RPC). */
+    migrations,
+    faults,
+    migrationOptions,
+    handle,
+    /** In-process `fetch`: same handler, no sockets; callers appear as 127.0.0.1. */
+    fetch: makeFetch(handle, '127.0.0.1'),
+    /** In-process `fetch` whose caller appears as `remoteAddress` (e.g. to exercise auth). */
+    fetchFrom: (remoteAddress: string) => makeFetch(handle, remoteAddress),
+    listen: (opts: { readonly port?: number; readonly host?: string } = {}): Promise<RunningServer> =>
+      serveHttp(handle, opts),
+    inspect: makeInspect(model, migrations, recorder, faults),
+    seed: makeSeed(model, clock),
+  }
+}
+
+export type Simulator = ReturnType<typeof makeSimulator>

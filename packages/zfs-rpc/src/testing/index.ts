@@ -1,0 +1,15 @@
+/**
+ * @zfs-autobackup/zfs-rpc/testing: an in-memory simulator of the ZFS JSON-RPC API, for tests, the demo and
+ * by hand (`cli.js`). See docs/simulator.md.
+ *
+ * @since 0.1.0
+ */
+export type { AuthOptions } from './Auth.js'
+export type { RateLimit, Reply } from './Dispatcher.js'
+export { type Fault, FaultInjector, type RandomFaults } from './Faults.js'
+export type { RunningServer } from './HttpServer.js'
+export { defaultMigrationOptions, type MigrationOptions } from './Migrations.js'
+export { mulberry32, type Prng } from './Prng.js'
+export type { Counts, Mutation } from './Recorder.js'
+export { type HttpRequest, makeSimulator, type Simulator, type SimulatorOptions } from './Simulator.js'
+export type { Violation } from './ZfsModel.js'
