@@ -1,0 +1,178 @@
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import { makeClient } from '../src/Client.js'
+import { VirtualClock } from '../src/Clock.js'
+import type { ZfsApi } from '../src/ZfsApi.js'
+import { callsIn, fail, fakeFetch, ok, reply, rpc } from './FakeFetch.js'
+
+const URL = 'http://127.0.0.1:8545'
+const NO_RETRY = { maxAttempts: 1 }
+
+/** A client over a fake API answering every method with `result` (or per-method results). */
+const withResults = (results: Record<string, unknown>) => {
+  const fake = fakeFetch(
+    rpc((method) => (method in results ? ok(results[method]) : fail(-32601, 'Method not found'))),
+  )
+  return {
+    fake,
+    api: makeClient({ url: URL, fetch: fake.fetch, clock: new VirtualClock(0), retry: NO_RETRY }),
+  }
+}
+
+describe('methods put the API’s param names on the wire and decode the domain value', () => {
+  it.each([
+    ['poolList', (a: ZfsApi) => a.poolList(), 'pool_list', undefined, { pools: ['tank'] }, ['tank']],
+    [
+      'datasetList()',
+      (a: ZfsApi) => a.datasetList(),
+      'dataset_list',
+      undefined,
+      { datasets: ['tank'] },
+      ['tank'],
+    ],
+    [
+      'datasetList(ds)',
+      (a: ZfsApi) => a.datasetList('tank'),
+      'dataset_list',
+      { dataset: 'tank' },
+      { datasets: ['tank'] },
+      ['tank'],
+    ],
+    [
+      'snapshotList',
+      (a: ZfsApi) => a.snapshotList('tank/a'),
+      'snapshot_list',
+      { dataset: 'tank/a' },
+      { dataset: 'tank/a', snapshots: ['s1'] },
+      ['s1'],
+    ],
+    [
+      'snapshotCreate',
+      (a: ZfsApi) => a.snapshotCreate('tank/a', 'n', true),
+      'snapshot_create',
+      { dataset: 'tank/a', name: 'n', recursive: true },
+      { created: true },
+      undefined,
+    ],
+    [
+      'snapshotDestroy (never recursive)',
+      (a: ZfsApi) => a.snapshotDestroy('tank/a', 'n'),
+      'snapshot_destroy',
+      { dataset: 'tank/a', snapshot: 'n', recursive: false },
+      { destroyed: true },
+      undefined,
+    ],
+    [
+      'snapshotHold',
+      (a: ZfsApi) => a.snapshotHold('tank/a', 'n', 'keep'),
+      'snapshot_hold',
+      { dataset: 'tank/a', snapshot: 'n', tag: 'keep' },
+      { hold: 'keep' },
+      undefined,
+    ],
+    [
+      'snapshotRelease',
+      (a: ZfsApi) => a.snapshotRelease('tank/a', 'n', 'keep'),
+      'snapshot_release',
+      { dataset: 'tank/a', snapshot: 'n', tag: 'keep' },
+      { released: 'keep' },
+      undefined,
+    ],
+    [
+      'migrationCreate (sync always on)',
+      (a: ZfsApi) => a.migrationCreate({ source: 'tank/a@s', destination: 'tank/a', remote: 'b', limit: 5 }),
+      'migration_create',
+      { source: 'tank/a@s', destination: 'tank/a', remote: 'b', recursive: false, sync: true, limit: 5 },
+      { task_id: 't1', status: 'created' },
+      { taskId: 't1' },
+    ],
+    [
+      'migrationList (large limit: the API cuts before sorting)',
+      (a: ZfsApi) => a.migrationList({ status: 'running' }),
+      'migration_list',
+      { status: 'running', limit: 100_000 },
+      { tasks: [], total: 0 },
+      [],
+    ],
+    [
+      'migrationCancel',
+      (a: ZfsApi) => a.migrationCancel('t1'),
+      'migration_cancel',
+      { task_id: 't1' },
+      { task_id: 't1', cancelled: true },
+      undefined,
+    ],
+  ] as const)('%s', async (_, run, method, params, result, expected) => {
+    const { fake, api } = withResults({ [method]: result })
+    expect(await run(api)()).toEqual(E.right(expected))
+    expect(fake.seen).toHaveLength(1)
+    expect(fake.seen[0]).toMatchObject({ url: `${URL}/`, method: 'POST' })
+    expect(fake.seen[0]!.body).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      method,
+      ...(params === undefined ? {} : { params }),
+    })
+  })
+
+  it('health is a GET of /health, counted as a round trip but not as a JSON-RPC call', async () => {
+    const fake = fakeFetch(() => reply({ status: 'healthy', pools: 2, timestamp: 't', extra: 1 }))
+    const api = makeClient({ url: `${URL}/`, fetch: fake.fetch, clock: new VirtualClock(0) })
+    expect(await api.health()()).toEqual(E.right({ status: 'healthy', pools: 2, timestamp: 't' }))
+    expect(fake.seen.map((s) => [s.method, s.url])).toEqual([['GET', `${URL}/health`]])
+    expect(api.stats()).toEqual({ httpRequests: 1, rpcCalls: 0, callsByMethod: {} })
+  })
+
+  it('an unhealthy API (503) is an Http error', async () => {
+    const fake = fakeFetch(() => reply({ status: 'unhealthy', error: 'zpool missing' }, 503))
+    const api = makeClient({ url: URL, fetch: fake.fetch, clock: new VirtualClock(0), retry: NO_RETRY })
+    expect(await api.health()()).toMatchObject(E.left({ _tag: 'Http', method: 'GET /health', status: 503 }))
+  })
+})
+
+describe('HTTP and JSON-RPC failures become tagged errors', () => {
+  const once = async (answer: ReturnType<typeof reply>) => {
+    const fake = fakeFetch(() => answer)
+    const api = makeClient({ url: URL, fetch: fake.fetch, clock: new VirtualClock(0), retry: NO_RETRY })
+    return api.snapshotList('tank/a')()
+  }
+
+  it('a 429 is an Http error carrying the -32000 body', async () => {
+    const body = { jsonrpc: '2.0', error: { code: -32000, message: 'Rate limit exceeded' }, id: null }
+    const r = await once(reply(body, 429))
+    expect(r).toMatchObject(E.left({ _tag: 'Http', method: 'snapshot_list', status: 429 }))
+    expect(E.isLeft(r) && r.left._tag === 'Http' && r.left.body).toContain('-32000')
+  })
+
+  it('a 200 with a JSON-RPC error is a Remote error with method, code and message', async () => {
+    const msg = "Failed to destroy dataset: cannot open 'tank/new': dataset does not exist\n"
+    expect(await once(reply({ jsonrpc: '2.0', id: 1, error: { code: -32025, message: msg } }))).toEqual(
+      E.left({ _tag: 'Remote', method: 'snapshot_list', code: -32025, message: msg }),
+    )
+  })
+
+  it.each([
+    ['an empty body (notification-style reply)', reply(''), 'body'],
+    ['a body that is not JSON', reply('<html>'), 'body'],
+    ['a response for another id', reply({ jsonrpc: '2.0', id: 99, result: { snapshots: [] } }), 'body.id'],
+    [
+      'a result of the wrong shape',
+      reply({ jsonrpc: '2.0', id: 1, result: { snapshots: 'a' } }),
+      'result.snapshots',
+    ],
+  ])('%s is a Decode error naming the method', async (_, answer, path) => {
+    expect(await once(answer)).toMatchObject(E.left({ _tag: 'Decode', method: 'snapshot_list', path }))
+  })
+
+  it('an unknown dataset is an empty list, not an error (API quirk)', async () => {
+    const { api } = withResults({ snapshot_list: { dataset: 'nope', snapshots: [] } })
+    expect(await api.snapshotList('nope')()).toEqual(E.right([]))
+  })
+
+  it('ids grow per call so replies cannot be confused', async () => {
+    const { fake, api } = withResults({ pool_list: { pools: [] } })
+    await api.poolList()()
+    await api.poolList()()
+    expect(fake.seen.flatMap(callsIn).map((c) => c.id)).toEqual([1, 2])
+  })
+})
