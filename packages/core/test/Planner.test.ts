@@ -1,0 +1,233 @@
+import { describe, expect, it } from 'vitest'
+import { type Plan, type PlanInput, planDataset } from '../src/index.js'
+import * as SnapshotName from '../src/SnapshotName.js'
+import type { SnapshotType } from '../src/SnapshotType.js'
+import { applyPlan } from '../src/testing/index.js'
+import { dataset, input, observed, policy, utc } from './fixtures.js'
+
+const created = (p: Plan) => p.actions.find((a) => a._tag === 'CreateSnapshot')
+const destroyed = (p: Plan) => p.actions.filter((a) => a._tag === 'DestroySnapshot').map((a) => a.snapshot)
+
+/** Runs the planner every `stepMin` minutes over [from, to), carrying each plan out; returns all plans. */
+const simulate = (start: PlanInput, from: number, to: number, stepMin = 10) => {
+  let state = start.observed
+  const plans: Array<{ now: number; plan: Plan }> = []
+  for (let now = from; now < to; now += stepMin * 60_000) {
+    const plan = planDataset({ ...start, now, observed: state })
+    plans.push({ now, plan })
+    state = applyPlan(state, plan)
+  }
+  return { plans, state }
+}
+
+const typesCreated = (plans: ReadonlyArray<{ plan: Plan }>) => {
+  const counts: Record<string, number> = {}
+  for (const { plan } of plans) {
+    const c = created(plan)
+    if (c) counts[c.type] = (counts[c.type] ?? 0) + 1
+  }
+  return counts
+}
+
+describe('planDataset: DST days in Europe/Vienna at 10-minute cadence', () => {
+  const base = (lastName: string) =>
+    input(0, observed([lastName]), {
+      policy: policy({
+        retention: { frequent: 200, hourly: 50, daily: 7, weekly: 4, monthly: 6, yearly: 3 },
+      }),
+    })
+
+  it.each([
+    // day, local midnight (UTC), next local midnight (UTC), hours in the day
+    ['fall-back 2026-10-25', '2026-10-24T22:00:00Z', '2026-10-25T23:00:00Z', 25],
+    ['spring-forward 2026-03-29', '2026-03-28T23:00:00Z', '2026-03-29T22:00:00Z', 23],
+  ])(
+    '%s: one daily, an hourly at every other hour start, frequent otherwise, no duplicate name',
+    (_, from, to, hours) => {
+      const start = base(SnapshotName.format('frequent', utc(from) - 10 * 60_000))
+      const { plans } = simulate(start, utc(from), utc(to))
+      const names = plans.flatMap(({ plan }) => (created(plan) ? [created(plan)!.snapshot] : []))
+      expect(names).toHaveLength(hours * 6)
+      expect(new Set(names).size).toBe(names.length)
+      expect(typesCreated(plans)).toEqual({ daily: 1, hourly: hours - 1, frequent: hours * 6 - hours })
+      for (const { now, plan } of plans) {
+        const type: SnapshotType = now === utc(from) ? 'daily' : now % 3_600_000 === 0 ? 'hourly' : 'frequent'
+        expect(created(plan)?.type, new Date(now).toISOString()).toBe(type)
+      }
+    },
+  )
+})
+
+describe('planDataset: clock stepped back one hour', () => {
+  it('plans no duplicate name and no extra destroy, then resumes after the newest', () => {
+    const start = input(0, observed(['frequent_backup_2026-11-27-07-50']), {
+      policy: policy({ retention: { frequent: 3, hourly: 2, daily: 7, weekly: 4, monthly: 6, yearly: 3 } }),
+    })
+    const { state } = simulate(start, utc('2026-11-27T08:00:00Z'), utc('2026-11-27T12:00:00Z'))
+    const seen = new Set(state.snapshots)
+    const back = simulate(
+      { ...start, observed: state },
+      utc('2026-11-27T10:50:00Z'),
+      utc('2026-11-27T13:00:00Z'),
+    )
+    for (const { now, plan } of back.plans) {
+      const c = created(plan)
+      if (now <= utc('2026-11-27T11:50:00Z')) {
+        expect(c).toBeUndefined()
+        expect(destroyed(plan)).toEqual([])
+      }
+      if (now < utc('2026-11-27T11:50:00Z')) {
+        expect(plan.decisions).toContainEqual({
+          _tag: 'NoSnapshot',
+          reason: { _tag: 'ClockBehind', newest: 'frequent_backup_2026-11-27-11-50' },
+        })
+      }
+      if (c) {
+        expect(seen.has(c.snapshot)).toBe(false)
+        seen.add(c.snapshot)
+      }
+    }
+    expect(created(back.plans.at(-1)!.plan)?.snapshot).toBe('frequent_backup_2026-11-27-12-50')
+  })
+})
+
+describe('planDataset: first run and foreign snapshots', () => {
+  it('first run creates a frequent snapshot and keeps foreign ones with type words', () => {
+    const foreign = [
+      'my_frequent_manual',
+      'hourly_backup_manual',
+      'daily_backup_2026-02-30-00-00',
+      'auto_weekly_2026-11-27-01-59',
+    ]
+    const p = planDataset(
+      input('2026-11-27T10:00:00Z', observed(foreign), {
+        policy: policy({ retention: { frequent: 0, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 1 } }),
+      }),
+    )
+    expect(created(p)).toMatchObject({
+      snapshot: 'yearly_backup_2026-11-27-10-00',
+      type: 'yearly',
+      reason: { _tag: 'FirstSnapshot' },
+    })
+    expect(destroyed(p)).toEqual([])
+    expect(p.decisions.filter((d) => d._tag === 'Keep')).toEqual(
+      foreign.map((snapshot) => ({ _tag: 'Keep', snapshot, reasons: [{ _tag: 'NotOurs' }] })),
+    )
+  })
+
+  it('destroys our old snapshots but never the foreign ones next to them', () => {
+    const snaps = [
+      'frequent_backup_2026-11-27-09-00',
+      'my_frequent_manual',
+      'frequent_backup_2026-11-27-09-10',
+      'frequent_backup_2026-11-27-09-20',
+      'frequent_manual_2026-11-27-09-25',
+    ]
+    const p = planDataset(
+      input('2026-11-27T09:30:00Z', observed(snaps), {
+        policy: policy({ retention: { frequent: 1, hourly: 1, daily: 1, weekly: 1, monthly: 1, yearly: 1 } }),
+      }),
+    )
+    expect(created(p)?.snapshot).toBe('frequent_backup_2026-11-27-09-30')
+    expect(destroyed(p)).toEqual([
+      'frequent_backup_2026-11-27-09-00',
+      'frequent_backup_2026-11-27-09-10',
+      'frequent_backup_2026-11-27-09-20',
+    ])
+  })
+
+  it('outside the snapshot window takes no snapshot but still runs retention', () => {
+    const snaps = [
+      'frequent_backup_2026-11-27-09-00',
+      'frequent_backup_2026-11-27-09-10',
+      'frequent_backup_2026-11-27-09-20',
+    ]
+    const p = planDataset(
+      input('2026-11-27T09:30:00Z', observed(snaps), {
+        policy: policy({
+          snapshotWindow: { days: '0000000', hours: '1'.repeat(24) },
+          retention: { frequent: 1, hourly: 1, daily: 1, weekly: 1, monthly: 1, yearly: 1 },
+        }),
+      }),
+    )
+    expect(created(p)).toBeUndefined()
+    expect(p.decisions[0]).toMatchObject({ _tag: 'NoSnapshot', reason: { _tag: 'OutsideWindow' } })
+    expect(destroyed(p)).toEqual(['frequent_backup_2026-11-27-09-00', 'frequent_backup_2026-11-27-09-10'])
+  })
+
+  it('an invalid zone plans nothing and says why', () => {
+    const p = planDataset(
+      input('2026-11-27T09:30:00Z', observed(['frequent_backup_2026-11-27-09-00']), { zone: 'Europe/Vienn' }),
+    )
+    expect(p).toEqual({
+      dataset: 'tank/data',
+      actions: [],
+      decisions: [{ _tag: 'NoSnapshot', reason: { _tag: 'InvalidZone', zone: 'Europe/Vienn' } }],
+    })
+  })
+})
+
+describe('planDataset: composition', () => {
+  it('orders actions create, release, destroy, sync, and syncs the snapshot it creates', () => {
+    const snaps = [
+      'frequent_backup_2026-11-26-09-00',
+      'frequent_backup_2026-11-26-09-10',
+      'frequent_backup_2026-11-26-09-20',
+      'frequent_backup_2026-11-26-09-30',
+    ]
+    const p = planDataset(
+      input(
+        '2026-11-27T09:30:00Z',
+        observed(snaps, {
+          'frequent_backup_2026-11-26-09-00': ['sync_2026-11-26-10-00-05_10.0.0.5'],
+          'frequent_backup_2026-11-26-09-10': ['sync_2026-11-26-10-10-05_10.0.0.5'],
+        }),
+        {
+          policy: policy({
+            retention: { frequent: 1, hourly: 1, daily: 1, weekly: 1, monthly: 1, yearly: 1 },
+          }),
+          dataset: dataset({
+            destinations: [{ remoteHost: '10.0.0.5', remoteDataset: 'backup/data', enabled: true }],
+          }),
+        },
+      ),
+    )
+    expect(p.actions.map((a) => a._tag)).toEqual([
+      'CreateSnapshot',
+      'ReleaseHold',
+      'DestroySnapshot',
+      'StartSync',
+    ])
+    expect(p.actions.map((a) => a.snapshot)).toEqual([
+      'daily_backup_2026-11-27-09-30',
+      'frequent_backup_2026-11-26-09-00',
+      'frequent_backup_2026-11-26-09-20',
+      'daily_backup_2026-11-27-09-30',
+    ])
+  })
+
+  it('holds Unknown: destroys and releases nothing, still creates', () => {
+    const snaps = [
+      'frequent_backup_2026-11-27-09-00',
+      'frequent_backup_2026-11-27-09-10',
+      'frequent_backup_2026-11-27-09-20',
+    ]
+    const p = planDataset(
+      input(
+        '2026-11-27T09:30:00Z',
+        { ...observed(snaps), holds: { _tag: 'Unknown', why: 'timeout' } },
+        {
+          policy: policy({
+            retention: { frequent: 1, hourly: 1, daily: 1, weekly: 1, monthly: 1, yearly: 1 },
+          }),
+        },
+      ),
+    )
+    expect(p.actions.map((a) => a._tag)).toEqual(['CreateSnapshot'])
+    expect(p.decisions).toContainEqual({
+      _tag: 'Keep',
+      snapshot: snaps[0],
+      reasons: [{ _tag: 'HoldsUnknown', why: 'timeout' }],
+    })
+  })
+})

@@ -1,0 +1,48 @@
+import type { DatasetObservation, DatasetPolicy, PlanInput, Policy } from '../src/index.js'
+import * as Schedule from '../src/Schedule.js'
+
+export const utc = (iso: string): number => {
+  const ms = Date.parse(iso)
+  if (Number.isNaN(ms)) throw new Error(`bad fixture time ${iso}`)
+  return ms
+}
+
+export const policy = (over: Partial<Policy> = {}): Policy => ({
+  backupIntervalSeconds: 600,
+  snapshotWindow: Schedule.always,
+  retention: { frequent: 4, hourly: 12, daily: 7, weekly: 4, monthly: 6, yearly: 3 },
+  remoteSync: { enabled: true, intervalSeconds: 86400, window: Schedule.always },
+  ...over,
+})
+
+export const dataset = (over: Partial<DatasetPolicy> = {}): DatasetPolicy => ({
+  dataset: 'tank/data',
+  recursive: false,
+  destinations: [],
+  ...over,
+})
+
+export const observed = (
+  snapshots: ReadonlyArray<string>,
+  holds: Readonly<Record<string, ReadonlyArray<string>>> = {},
+  over: Partial<DatasetObservation> = {},
+): DatasetObservation => ({
+  snapshots,
+  holds: { _tag: 'Known', bySnapshot: new Map(Object.entries(holds)) },
+  inFlight: [],
+  failures: [],
+  ...over,
+})
+
+export const input = (
+  now: string | number,
+  obs: DatasetObservation,
+  over: Partial<PlanInput> = {},
+): PlanInput => ({
+  now: typeof now === 'number' ? now : utc(now),
+  zone: 'Europe/Vienna',
+  policy: policy(),
+  dataset: dataset(),
+  observed: obs,
+  ...over,
+})
