@@ -1,0 +1,40 @@
+/** Shared wiring for daemon unit tests: a fake API, a virtual clock, a log that keeps its lines. */
+import { VirtualClock } from '@zfs-autobackup/zfs-rpc'
+import type { Log, LogFields } from '../../src/daemon/Capabilities.js'
+import * as Metrics from '../../src/http/Metrics.js'
+import * as FakeApi from './FakeApi.js'
+
+export interface Line {
+  readonly level: 'debug' | 'info' | 'warn' | 'error'
+  readonly message: string
+  readonly fields: LogFields
+}
+
+export const memoryLog = (): Log & {
+  readonly lines: Line[]
+  readonly text: (level?: Line['level']) => string[]
+} => {
+  const lines: Line[] = []
+  const at =
+    (level: Line['level']) =>
+    (message: string, fields: LogFields = {}) =>
+      void lines.push({ level, message, fields })
+  return {
+    lines,
+    text: (level) => lines.filter((l) => level === undefined || l.level === level).map((l) => l.message),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+  }
+}
+
+export const T0 = Date.UTC(2026, 10, 27, 12, 0, 0)
+
+export const harness = (initial: Readonly<Record<string, ReadonlyArray<string>>> = {}) => {
+  const api = FakeApi.make(initial)
+  const clock = new VirtualClock(T0)
+  const log = memoryLog()
+  const metrics = Metrics.make()
+  return { api, clock, log, metrics, caps: { api, clock, log, metrics } }
+}

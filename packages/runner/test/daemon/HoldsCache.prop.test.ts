@@ -1,0 +1,112 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import * as HoldsCache from '../../src/daemon/HoldsCache.js'
+
+/**
+ * Model: the API's true holds change only in the ways decisions.md §14 lists, each followed by the
+ * invalidation the daemon performs. Then after every read the cache agrees with the truth exactly.
+ */
+type Op =
+  | { readonly _tag: 'Create'; readonly ours: boolean; readonly tags: ReadonlyArray<string> }
+  | { readonly _tag: 'Destroy'; readonly index: number }
+  | { readonly _tag: 'Release'; readonly index: number }
+  | { readonly _tag: 'MigrationEnded'; readonly index: number; readonly tag: string }
+  | { readonly _tag: 'ForeignHoldThenBusy'; readonly index: number; readonly tag: string }
+  | { readonly _tag: 'Wait'; readonly ms: number }
+
+const tag = fc.constantFrom('sync_2026-01-01-00-00-00_h1', 'sync_2026-02-01-00-00-00_h1', 'keep', 'x')
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({
+    _tag: fc.constant('Create' as const),
+    ours: fc.boolean(),
+    tags: fc.array(tag, { maxLength: 2 }),
+  }),
+  fc.record({ _tag: fc.constant('Destroy' as const), index: fc.nat() }),
+  fc.record({ _tag: fc.constant('Release' as const), index: fc.nat() }),
+  fc.record({ _tag: fc.constant('MigrationEnded' as const), index: fc.nat(), tag }),
+  fc.record({ _tag: fc.constant('ForeignHoldThenBusy' as const), index: fc.nat(), tag }),
+  fc.record({ _tag: fc.constant('Wait' as const), ms: fc.integer({ min: 0, max: 7_200_000 }) }),
+)
+
+describe('HoldsCache (model)', () => {
+  it('agrees with the true holds after each read when every change is followed by its invalidation', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const c = HoldsCache.make(3_600_000)
+        const truth = new Map<string, string[]>()
+        const order: string[] = []
+        let now = 0
+        let n = 0
+        const read = () => {
+          const toRead = c.toRead('ds', order, now)
+          c.store(
+            'ds',
+            new Map(toRead.map((s) => [s, [...(truth.get(s) ?? [])]])),
+            toRead.length === order.length,
+            now,
+          )
+          const expected = new Map([...truth].filter(([, t]) => t.length > 0))
+          expect(c.holdsOf('ds', order)).toEqual(expected)
+        }
+        read()
+        for (const o of ops) {
+          const pick = (i: number) => order[i % Math.max(1, order.length)]
+          switch (o._tag) {
+            case 'Create': {
+              const s = `s${n++}`
+              order.push(s)
+              if (o.ours) {
+                truth.set(s, [])
+                c.seedEmpty('ds', s)
+              } else truth.set(s, [...new Set(o.tags)])
+              break
+            }
+            case 'Destroy': {
+              const s = pick(o.index)
+              if (s === undefined || (truth.get(s) ?? []).length > 0) break
+              order.splice(order.indexOf(s), 1)
+              truth.delete(s)
+              c.forget('ds', s)
+              break
+            }
+            case 'Release': {
+              const s = pick(o.index)
+              const t = s === undefined ? undefined : truth.get(s)?.[0]
+              if (s === undefined || t === undefined) break
+              truth.set(
+                s,
+                truth.get(s)!.filter((x) => x !== t),
+              )
+              c.tagReleased('ds', s, t)
+              break
+            }
+            case 'MigrationEnded': {
+              const s = pick(o.index)
+              if (s === undefined) break
+              for (const [k, v] of truth)
+                truth.set(
+                  k,
+                  v.filter((x) => !x.startsWith('sync_')),
+                )
+              truth.set(s, [...new Set([...truth.get(s)!, o.tag])])
+              c.invalidateDataset('ds')
+              break
+            }
+            case 'ForeignHoldThenBusy': {
+              const s = pick(o.index)
+              if (s === undefined) break
+              truth.set(s, [...new Set([...truth.get(s)!, o.tag])])
+              c.invalidateSnapshot('ds', s)
+              break
+            }
+            case 'Wait':
+              now += o.ms
+              break
+          }
+          read()
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+})

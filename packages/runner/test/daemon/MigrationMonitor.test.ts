@@ -1,0 +1,145 @@
+import type { MigrationProgress } from '@zfs-autobackup/zfs-rpc'
+import { describe, expect, it } from 'vitest'
+import * as HoldsCache from '../../src/daemon/HoldsCache.js'
+import * as MigrationMonitor from '../../src/daemon/MigrationMonitor.js'
+import * as SyncFailures from '../../src/daemon/SyncFailures.js'
+import { harness } from './Harness.js'
+
+const m = { taskId: 'task-1', dataset: 'tank/a', remoteHost: 'nas', remoteDataset: 'backup/a' }
+const OLD = 'sync_2026-11-26-12-00-00_nas'
+const NEW = 'sync_2026-11-27-13-00-05_nas'
+
+const setup = () => {
+  const h = harness({ 'tank/a': ['s1', 's2'] })
+  h.api.hold('tank/a', 's1', OLD)
+  h.api.tasks.set('task-1', {
+    id: 'task-1',
+    status: 'pending',
+    createdAt: null,
+    startedAt: null,
+    completedAt: null,
+    error: null,
+    result: null,
+    progress: null,
+    params: { source: 'tank/a@s2', destination: 'backup/a', remote: 'nas', recursive: false, sync: true },
+  })
+  const cache = HoldsCache.make()
+  const failures = SyncFailures.make()
+  const monitor = MigrationMonitor.make(h.caps, cache, failures, {
+    ...MigrationMonitor.defaults,
+    zone: () => 'UTC',
+  })
+  monitor.track(m, [OLD], 'started')
+  return { ...h, cache, failures, monitor }
+}
+
+const progress = (percentage: number): MigrationProgress => ({
+  timestamp: '',
+  bytesTransferred: percentage * 1024 * 1024,
+  bytesTotal: 100 * 1024 * 1024,
+  percentage,
+  rateMiBps: 12.5,
+  etaSeconds: (100 - percentage) * 2,
+  elapsedSeconds: percentage,
+})
+
+describe('MigrationMonitor', () => {
+  it('completed with a new sync hold: logs the new sync point, resets the back-off, re-reads holds', async () => {
+    const t = setup()
+    t.failures.recordFailure(m, 0)
+    t.api.setTask('task-1', { status: 'completed' })
+    t.api.hold('tank/a', 's2', NEW)
+    const ended = await t.monitor.pollOnce()
+    expect(ended).toEqual([{ migration: m, outcome: 'synced' }])
+    expect(t.failures.get(m)).toBeUndefined()
+    expect(t.log.text('info').some((l) => l.includes('new sync point tank/a@s2') && l.includes(NEW))).toBe(
+      true,
+    )
+    expect(t.cache.holdsOf('tank/a', ['s1', 's2']).get('s2')).toEqual([NEW])
+    expect(t.monitor.size()).toBe(0)
+    expect(t.metrics.render(Date.UTC(2026, 10, 27, 13, 0, 15), t.api.stats())).toContain(
+      'zfs_autobackup_sync_lag_seconds{dataset="tank/a",remote_host="nas",remote_dataset="backup/a"} 10',
+    )
+  })
+
+  it('completed but no new sync hold (nothing sent): warns and counts a failure', async () => {
+    const t = setup()
+    t.api.setTask('task-1', { status: 'completed' })
+    expect((await t.monitor.pollOnce())[0]?.outcome).toBe('nothing-sent')
+    expect(t.failures.get(m)?.consecutive).toBe(1)
+    expect(t.log.text('error').join('\n')).toMatch(/placed no new sync hold/)
+  })
+
+  it('failed: logs the API error and counts a failure; cancelled counts too', async () => {
+    const t = setup()
+    t.api.setTask('task-1', { status: 'failed', error: 'Migration failed with return code 1' })
+    expect((await t.monitor.pollOnce())[0]?.outcome).toBe('failed')
+    expect(t.log.text('error').join('\n')).toContain('Migration failed with return code 1')
+    expect(t.failures.get(m)).toMatchObject({ consecutive: 1, lastFailureAt: t.clock.now() })
+
+    t.monitor.track(m, [OLD], 'started')
+    t.api.setTask('task-1', {
+      status: 'completed',
+      result: { returnCode: -15, elapsedSeconds: 3, cancelled: true },
+    })
+    expect((await t.monitor.pollOnce())[0]?.outcome).toBe('cancelled')
+    expect(t.failures.get(m)?.consecutive).toBe(2)
+  })
+
+  it('logs progress at most every 30 s unless a new 10 % step is reached', async () => {
+    const t = setup()
+    const lines = () => t.log.text('info').filter((l) => l.includes('MiB/s')).length
+    t.api.setTask('task-1', { status: 'running', progress: progress(1) })
+    await t.monitor.pollOnce()
+    expect(lines()).toBe(1)
+    await t.clock.advance(10_000)
+    t.api.setTask('task-1', { progress: progress(4) })
+    await t.monitor.pollOnce()
+    expect(lines()).toBe(1) // same 10 % step, 10 s later
+    await t.clock.advance(10_000)
+    t.api.setTask('task-1', { progress: progress(12) })
+    await t.monitor.pollOnce()
+    expect(lines()).toBe(2) // crossed 10 %
+    await t.clock.advance(30_000)
+    t.api.setTask('task-1', { progress: progress(13) })
+    await t.monitor.pollOnce()
+    expect(lines()).toBe(3) // 30 s passed
+    expect(t.log.text('info').filter((l) => l.includes('MiB/s'))[2]).toMatch(
+      /13\.0% at 12\.5 MiB\/s, ETA 2m 54s/,
+    )
+  })
+
+  it('keeps tracking through API errors, drops a task the API forgot', async () => {
+    const t = setup()
+    t.api.down = true
+    expect(await t.monitor.pollOnce()).toEqual([])
+    expect(t.monitor.isTracked('task-1')).toBe(true)
+    t.api.down = false
+    t.api.tasks.delete('task-1')
+    expect((await t.monitor.pollOnce())[0]?.outcome).toBe('vanished')
+    expect(t.monitor.isTracked('task-1')).toBe(false)
+  })
+
+  it('polls on its own timer, every 10 s of clock time, until aborted', async () => {
+    const t = setup()
+    const stop = new AbortController()
+    const running = t.monitor.run(stop.signal)
+    await t.clock.advance(9_999)
+    expect(t.api.calls.filter((c) => c === 'migration_get')).toHaveLength(0)
+    await t.clock.advance(1)
+    await t.clock.advance(20_000)
+    expect(t.api.calls.filter((c) => c === 'migration_get')).toHaveLength(3)
+    stop.abort()
+    await running
+  })
+
+  it('tracking the same task twice (adoption after start) does not duplicate it', () => {
+    const t = setup()
+    t.monitor.track(m, [], 'adopted')
+    expect(t.monitor.size()).toBe(1)
+    expect(t.monitor.inFlight('tank/a')).toEqual([
+      { taskId: 'task-1', remoteHost: 'nas', remoteDataset: 'backup/a', status: 'pending' },
+    ])
+    expect(t.monitor.inFlight('tank/b')).toEqual([])
+  })
+})

@@ -1,0 +1,152 @@
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import * as HoldsCache from '../../src/daemon/HoldsCache.js'
+import * as StateReader from '../../src/daemon/StateReader.js'
+import * as SyncFailures from '../../src/daemon/SyncFailures.js'
+import { remote } from './FakeApi.js'
+import { harness } from './Harness.js'
+
+const setup = (initial: Record<string, string[]>) => {
+  const h = harness(initial)
+  const cache = HoldsCache.make()
+  const failures = SyncFailures.make()
+  const reader = StateReader.make(h.caps, cache, failures, () => [])
+  const read = async (ds: ReadonlyArray<string>) => {
+    const r = await reader.read(ds)
+    if (E.isLeft(r)) throw new Error('down')
+    return r.right
+  }
+  const obs = (s: StateReader.CycleState, d: string) => {
+    const x = s.byDataset.get(d)
+    if (x === undefined || E.isLeft(x)) throw new Error(`no state for ${d}`)
+    return x.right
+  }
+  return { ...h, cache, failures, read, obs }
+}
+
+const task = (
+  id: string,
+  source: string,
+  status: 'pending' | 'running' | 'completed',
+  remoteHost = 'nas',
+) => ({
+  id,
+  status,
+  createdAt: null,
+  startedAt: null,
+  completedAt: null,
+  error: null,
+  result: null,
+  progress: null,
+  params: { source, destination: 'backup/x', remote: remoteHost, recursive: false, sync: true },
+})
+
+describe('StateReader', () => {
+  it('start-up: one batched listing, one migration listing, one holds batch per dataset', async () => {
+    const t = setup({ 'tank/a': ['s1', 's2'], 'tank/b': ['s3'] })
+    t.api.hold('tank/a', 's1', 'keep')
+    const s = await t.read(['tank/a', 'tank/b'])
+    expect(t.api.stats()).toEqual({
+      httpRequests: 4,
+      rpcCalls: 2 + 1 + 3,
+      callsByMethod: { snapshot_list: 2, migration_list: 1, snapshot_holds_list: 3 },
+    })
+    expect(t.obs(s, 'tank/a').observed.holds).toEqual({
+      _tag: 'Known',
+      bySnapshot: new Map([['s1', ['keep']]]),
+    })
+    expect(s.holdsRead).toBe(3)
+  })
+
+  it('steady state: two HTTP round trips whatever the number of snapshots', async () => {
+    const t = setup({ 'tank/a': Array.from({ length: 500 }, (_, i) => `s${i}`), 'tank/b': ['x'] })
+    await t.read(['tank/a', 'tank/b'])
+    const before = t.api.stats()
+    await t.read(['tank/a', 'tank/b'])
+    const after = t.api.stats()
+    expect(after.httpRequests - before.httpRequests).toBe(2)
+    expect(after.rpcCalls - before.rpcCalls).toBe(3)
+  })
+
+  it('a migration of tank/a is in flight for tank/a only (not tank/ab), keyed by remote and destination', async () => {
+    const t = setup({ 'tank/a': ['s1'], 'tank/ab': ['s1'] })
+    t.api.tasks.set('t1', task('t1', 'tank/a@s1', 'running'))
+    t.api.tasks.set('t2', task('t2', 'tank/a@s0', 'completed'))
+    const s = await t.read(['tank/a', 'tank/ab'])
+    expect(t.obs(s, 'tank/a').observed.inFlight).toEqual([
+      { taskId: 't1', remoteHost: 'nas', remoteDataset: 'backup/x', status: 'running' },
+    ])
+    expect(t.obs(s, 'tank/ab').observed.inFlight).toEqual([])
+    expect(t.obs(s, 'tank/a').listedTasks.map((x) => x.id)).toEqual(['t1'])
+  })
+
+  it('asks migration_list for a large limit (it truncates before sorting)', async () => {
+    const t = setup({ 'tank/a': [] })
+    let asked: number | undefined
+    const list = t.api.migrationList
+    Object.assign(t.api, {
+      migrationList: (o?: { readonly limit?: number }) => {
+        asked = o?.limit
+        return list(o)
+      },
+    })
+    const reader = StateReader.make(t.caps, t.cache, t.failures, () => [])
+    await reader.read(['tank/a'])
+    expect(asked).toBeGreaterThanOrEqual(100_000)
+  })
+
+  it('a failed holds listing makes that dataset Unknown and leaves the others Known', async () => {
+    const t = setup({ 'tank/a': ['s1'], 'tank/b': ['s2'] })
+    t.api.failing.set('snapshot_holds_list', {
+      error: remote('snapshot_holds_list', -32034, 'boom'),
+      sticky: false,
+    })
+    const s = await t.read(['tank/a', 'tank/b'])
+    expect(t.obs(s, 'tank/a').observed.holds._tag).toBe('Unknown')
+    expect(t.obs(s, 'tank/b').observed.holds._tag).toBe('Known')
+    const again = await t.read(['tank/a', 'tank/b'])
+    expect(t.obs(again, 'tank/a').observed.holds._tag).toBe('Known')
+  })
+
+  it('a failed migration listing: holds Unknown (nothing destroyed) and no sync may start', async () => {
+    const t = setup({ 'tank/a': ['s1'] })
+    t.api.failing.set('migration_list', {
+      error: remote('migration_list', -32100, 'Migration service not available'),
+      sticky: false,
+    })
+    const s = await t.read(['tank/a'])
+    expect(t.obs(s, 'tank/a').observed.holds._tag).toBe('Unknown')
+    expect(t.obs(s, 'tank/a').inFlightKnown).toBe(false)
+  })
+
+  it('re-reads every hold of a dataset once a migration of it leaves the in-flight list', async () => {
+    const t = setup({ 'tank/a': ['s1', 's2'], 'tank/b': ['x'] })
+    t.api.tasks.set('t1', task('t1', 'tank/a@s2', 'running'))
+    await t.read(['tank/a', 'tank/b'])
+    t.api.setTask('t1', { status: 'completed' })
+    t.api.hold('tank/a', 's2', 'sync_2026-11-27-13-00-00_nas')
+    const before = t.api.stats().callsByMethod['snapshot_holds_list'] ?? 0
+    const s = await t.read(['tank/a', 'tank/b'])
+    expect((t.api.stats().callsByMethod['snapshot_holds_list'] ?? 0) - before).toBe(2)
+    expect(t.obs(s, 'tank/a').observed.holds).toEqual({
+      _tag: 'Known',
+      bySnapshot: new Map([['s2', ['sync_2026-11-27-13-00-00_nas']]]),
+    })
+  })
+
+  it('a dataset whose listing failed is a Left; the API down is a Left for the whole read', async () => {
+    const t = setup({ 'tank/a': ['s1'] })
+    t.api.down = true
+    const reader = StateReader.make(t.caps, t.cache, t.failures, () => [])
+    expect(E.isLeft(await reader.read(['tank/a']))).toBe(true)
+  })
+
+  it('merges migrations the daemon tracks that the listing missed', async () => {
+    const t = setup({ 'tank/a': ['s1'] })
+    const mine = { taskId: 'x9', remoteHost: 'nas', remoteDataset: 'b', status: 'pending' as const }
+    const reader = StateReader.make(t.caps, t.cache, t.failures, (d) => (d === 'tank/a' ? [mine] : []))
+    const r = await reader.read(['tank/a'])
+    const a = E.isRight(r) ? r.right.byDataset.get('tank/a') : undefined
+    expect(a !== undefined && E.isRight(a) ? a.right.observed.inFlight : undefined).toEqual([mine])
+  })
+})
