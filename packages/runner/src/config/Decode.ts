@@ -65,12 +65,11 @@ const lineOf = (
     return Array.isArray(r) && typeof r[0] === 'number' ? lc.linePos(r[0]).line : undefined
   }
   let node: unknown = doc.contents
-  for (const seg of path) {
+  for (const [i, seg] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
       if (pair === undefined) return lineAt(node as Node)
-      if (seg === path[path.length - 1] && pair.value !== null && !isSeq(pair.value) && !isMap(pair.value))
-        return lineAt(pair.key as Node) ?? lineAt(pair.value as Node)
+      if (i === path.length - 1) return lineAt(pair.key as Node) ?? lineAt(pair.value as Node)
       node = pair.value ?? pair.key
     } else if (isSeq(node) && typeof seg === 'number') {
       const item = node.items[seg]
@@ -98,6 +97,26 @@ const restoreMasks = (doc: Document): void => {
   })
 }
 
+/** `? [a]: 1` is legal YAML but no key of ours; rejected before `toJS` would stringify it (with a warning). */
+const complexKeys = (doc: Document, lc: LineCounter): ReadonlyArray<ConfigError> => {
+  const found: Array<ConfigError> = []
+  visit(doc, {
+    Pair: (_, pair) => {
+      if (isPair(pair) && pair.key !== null && !isScalar(pair.key)) {
+        const r = (pair.key as Node).range
+        found.push(
+          invalidField(
+            '',
+            r ? lc.linePos(r[0]).line : undefined,
+            'a key must be a plain word, not a list or mapping',
+          ),
+        )
+      }
+    },
+  })
+  return found
+}
+
 const nonEmpty = (errors: ReadonlyArray<ConfigError>): E.Either<ConfigErrors, never> | undefined => {
   const [head, ...tail] = errors
   return head === undefined ? undefined : E.left([head, ...tail])
@@ -119,6 +138,8 @@ export const decodeConfig = (text: string, options: DecodeOptions): E.Either<Con
   if (bad !== undefined) return bad
   if (doc.contents === null) return E.left([{ _tag: 'EmptyFile' }])
   restoreMasks(doc)
+  const complex = nonEmpty(complexKeys(doc, lc))
+  if (complex !== undefined) return complex
   let js: unknown
   try {
     js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })

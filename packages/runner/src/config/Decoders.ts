@@ -71,7 +71,9 @@ export const closed = <F extends Readonly<Record<string, Field<unknown>>>>(
         errors.push({
           value: input[key],
           context: t.appendContext(c, key, t.never, input[key]),
-          message: hints[key] ?? `unknown key (expected one of: ${known})`,
+          // own keys only: a YAML key such as `toString` must not find Object.prototype's
+          message:
+            (Object.hasOwn(hints, key) ? hints[key] : undefined) ?? `unknown key (expected one of: ${known})`,
         })
       }
     }

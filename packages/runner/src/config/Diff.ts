@@ -5,7 +5,9 @@
  * @since 0.1.0
  */
 import type { DatasetPolicy } from '@zfs-autobackup/core'
+import * as E from 'fp-ts/lib/Either.js'
 import type { Config } from './Config.js'
+import type { ConfigErrors } from './ConfigError.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -80,3 +82,27 @@ export const applyLive = (previous: Config, next: Config): Config => ({
   datasets: next.datasets,
   warnings: next.warnings,
 })
+
+// -------------------------------------------------------------------------------------
+// reload
+// -------------------------------------------------------------------------------------
+
+export type ReloadOutcome =
+  /** The file is broken: keep running `current` and log the errors. */
+  | { readonly _tag: 'Rejected'; readonly errors: ConfigErrors; readonly config: Config }
+  /** Nothing that matters changed (warnings aside). */
+  | { readonly _tag: 'Unchanged'; readonly config: Config }
+  /** Dataset changes applied; `diff.needsRestart` lists ignored server settings to log. */
+  | { readonly _tag: 'Applied'; readonly config: Config; readonly diff: ConfigDiff }
+
+/**
+ * The periodic reload's decision: a Left never replaces the running config, and a Right only
+ * replaces its datasets (server settings wait for a restart or SIGHUP, which loads the file afresh).
+ */
+export const decideReload = (current: Config, loaded: E.Either<ConfigErrors, Config>): ReloadOutcome => {
+  if (E.isLeft(loaded)) return { _tag: 'Rejected', errors: loaded.left, config: current }
+  const diff = diffConfig(current, loaded.right)
+  return isEmpty(diff)
+    ? { _tag: 'Unchanged', config: current }
+    : { _tag: 'Applied', config: applyLive(current, loaded.right), diff }
+}

@@ -1,0 +1,42 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as CE from '../../src/config/ConfigError.js'
+import { hostZone, loadConfig } from '../../src/config/ConfigSource.js'
+import { examplePath } from './fixtures.js'
+
+let dir = ''
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'zab-config-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const messages = (r: E.Either<CE.ConfigErrors, unknown>): ReadonlyArray<string> =>
+  E.isLeft(r) ? r.left.map(CE.format) : ['(valid)']
+
+describe('loadConfig', () => {
+  it('loads the shipped example with the given default zone', async () => {
+    const r = await loadConfig(examplePath, { defaultZone: 'Asia/Tokyo' })()
+    expect(E.isRight(r) && r.right.timezone).toBe('Asia/Tokyo')
+  })
+
+  it("defaults the zone to the host's", async () => {
+    const r = await loadConfig(examplePath)()
+    expect(E.isRight(r) && r.right.timezone).toBe(hostZone())
+  })
+
+  it.each([
+    ['a missing file', 'nope.yaml', undefined, 'no such file'],
+    ['a directory', '.', undefined, 'not a regular file'],
+    ['an empty file', 'empty.yaml', '', 'empty'],
+    ['a file too big to be a config', 'big.yaml', `# ${'x'.repeat(1024 * 1024)}\n`, 'at most'],
+  ])('returns a Left for %s, never rejects', async (_what, name, content, fragment) => {
+    if (content !== undefined) await writeFile(join(dir, name), content)
+    const r = await loadConfig(join(dir, name))()
+    expect(messages(r).join('\n')).toContain(fragment)
+  })
+})
