@@ -86,10 +86,10 @@ export const parseBody = (body: string): Parsed => {
   return validCall(v) ? { _tag: 'Single', call: v } : { _tag: 'Error', error: invalidRequest }
 }
 
-/** Python's `json.loads` message for the commonest case (garbage at the start); otherwise a generic one. */
+/** Python's `json.loads` message for the commonest case (no JSON value at the start); otherwise a generic one. */
 const pythonJsonError = (body: string): string => {
   const start = body.length - body.trimStart().length
-  return body.trim() === '' || !/^[[{"\d tfn-]/.test(body.trimStart())
-    ? `Expecting value: line 1 column ${start + 1} (char ${start})`
-    : 'Expecting value'
+  return /^[[{"]/.test(body.trimStart())
+    ? 'Invalid JSON document'
+    : `Expecting value: line 1 column ${start + 1} (char ${start})`
 }
