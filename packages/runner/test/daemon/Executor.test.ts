@@ -69,7 +69,7 @@ describe('Executor', () => {
     ])
     expect(r).toEqual({ done: 4, failed: 0, skipped: 0, stopped: 0 })
     expect(t.monitor.isTracked('task-1')).toBe(true)
-    expect(t.log.text('info')[0]).toMatch(/created @new \(frequent\): FirstSnapshot/)
+    expect(t.log.text('info')[0]).toMatch(/created @new \(frequent\): none of ours exists yet/)
   })
 
   it('logs every action with its dataset and reason', async () => {
@@ -77,7 +77,7 @@ describe('Executor', () => {
     await t.executor.execute(plan(destroy('s1')), t.ctx)
     expect(t.log.lines.find((l) => l.message.startsWith('destroyed'))).toEqual({
       level: 'info',
-      message: 'destroyed @s1: BeyondRetention type=frequent rank=5 count=4',
+      message: 'destroyed @s1: beyond the newest 4 frequent (rank 5)',
       fields: { dataset: D },
     })
   })
