@@ -126,16 +126,19 @@ export const makeChannel = (cfg: ChannelConfig): Channel => {
     cfg.logger({ _tag: 'Retry', method: e.method, attempt, delayMs, error: R.describe(e) })
 
   const call: Channel['call'] = async (c, codec, opts) => {
+    // A failed login happens before the call is sent: nothing of `c` ran.
+    const notRun = (e: R.RpcError) =>
+      R.provablyNotExecuted(e) || (e.method === 'auth_login' && c.method !== 'auth_login')
     let ambiguous = false
     const attempt = async () => {
       const r = E.flatMap((rs: Replies) => E.flatMap(decodeResult(c.method, codec))(rs[0]!))(await send([c]))
       if (E.isLeft(r) && ambiguous && opts.doneIf !== undefined && classify(r.left) === opts.doneIf)
         return E.right(undefined as never)
-      if (E.isLeft(r) && !R.provablyNotExecuted(r.left)) ambiguous = true
+      if (E.isLeft(r) && !notRun(r.left)) ambiguous = true
       return r
     }
     const mayRetry = (e: R.RpcError) =>
-      R.retryable(e) && (opts.idempotent || opts.doneIf !== undefined || R.provablyNotExecuted(e))
+      R.retryable(e) && (opts.idempotent || opts.doneIf !== undefined || notRun(e))
     return retrying(
       cfg.retry,
       cfg.clock,

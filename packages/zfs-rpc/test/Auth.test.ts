@@ -4,7 +4,7 @@ import { makeClient } from '../src/Client.js'
 import { VirtualClock } from '../src/Clock.js'
 import type { ClientEvent } from '../src/RpcChannel.js'
 import { describe as describeError } from '../src/RpcError.js'
-import { callsIn, fail, fakeFetch, ok, rpc, type Seen } from './FakeFetch.js'
+import { callsIn, fail, fakeFetch, ok, rpc, type Seen, settle } from './FakeFetch.js'
 
 const REMOTE = 'http://10.0.0.5:8545'
 const PASSWORD = 's3cret-Pa55'
@@ -25,6 +25,7 @@ const authServer = (clock: VirtualClock, opts?: { rejectAlways?: boolean }) => {
       if (header === undefined) return fail(-32001, 'Authentication required')
       if (opts?.rejectAlways || !valid.has(header.replace('Bearer ', '')))
         return fail(-32002, 'Invalid token')
+      if (method !== 'pool_list') return fail(-32601, 'no such method here')
       return ok({ pools: ['tank'] })
     }),
     clock,
@@ -54,6 +55,41 @@ describe('auth', () => {
     expect(methods(server.fake.seen)).toEqual(['auth_login', 'pool_list', 'pool_list'])
     expect(server.fake.seen[1]!.headers['authorization']).toBe('Bearer jwt1')
     expect(server.fake.seen[0]!.headers['authorization']).toBeUndefined()
+    expect(api.stats()).toEqual({
+      httpRequests: 3,
+      rpcCalls: 3,
+      callsByMethod: { auth_login: 1, pool_list: 2 },
+    })
+  })
+
+  it('a login that times out is retried for migration_create: the task was never sent', async () => {
+    const clock = new VirtualClock(0)
+    const server = authServer(clock)
+    // The first request (the login) gets no answer; later ones reach the fake API.
+    let first = true
+    const fetch: typeof server.fake.fetch = (url, init) => {
+      if (!first) return server.fake.fetch(url, init)
+      first = false
+      return new Promise((_, reject) =>
+        init.signal.addEventListener('abort', () => reject(init.signal.reason)),
+      )
+    }
+    const api = makeClient({
+      url: REMOTE,
+      fetch,
+      clock,
+      timeoutMs: 1000,
+      auth: { username: 'admin', password: PASSWORD },
+    })
+    const r = await settle(
+      clock,
+      api.migrationCreate({ source: 'tank/a@s', destination: 'tank/a', remote: 'b' })(),
+    )
+    expect(r).toEqual(
+      E.left({ _tag: 'Remote', method: 'migration_create', code: -32601, message: 'no such method here' }),
+    )
+    expect(methods(server.fake.seen)).toEqual(['auth_login', 'migration_create'])
+    expect(api.stats().callsByMethod).toEqual({ auth_login: 2, migration_create: 1 })
   })
 
   it('needs no login from localhost', async () => {
