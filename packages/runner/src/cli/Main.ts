@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { type Command, ExitCode } from './Command.js'
-import { commands, find } from './Commands.js'
+import { commands } from './Commands.js'
 import type { Io } from './Io.js'
 
 export const VERSION = '0.1.0'
@@ -31,14 +31,20 @@ const wantsHelp = (args: ReadonlyArray<string>): boolean => {
   return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h')
 }
 
-export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number> => {
+/** `registry` is injectable so tests can dispatch to probe commands. */
+export const main = async (
+  argv: ReadonlyArray<string>,
+  io: Io,
+  registry: ReadonlyArray<Command> = commands,
+): Promise<number> => {
+  const find = (n: string): Command | undefined => registry.find((c) => c.name === n)
   const [name, ...rest] = argv
   if (name === undefined) {
-    io.stderr(`${programHelp()}\n`)
+    io.stderr(`${programHelp(registry)}\n`)
     return ExitCode.usage
   }
   if (name === '--help' || name === '-h') {
-    io.stdout(`${programHelp()}\n`)
+    io.stdout(`${programHelp(registry)}\n`)
     return ExitCode.ok
   }
   if (name === '--version' || name === '-V') {
@@ -48,15 +54,15 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number>
   if (name === 'help') {
     const topic = rest[0] === undefined ? undefined : find(rest[0])
     if (rest[0] !== undefined && topic === undefined) {
-      io.stderr(`zfs-autobackup: unknown command "${rest[0]}"\n\n${programHelp()}\n`)
+      io.stderr(`zfs-autobackup: unknown command "${rest[0]}"\n\n${programHelp(registry)}\n`)
       return ExitCode.usage
     }
-    io.stdout(`${topic === undefined ? programHelp() : topic.usage}\n`)
+    io.stdout(`${topic === undefined ? programHelp(registry) : topic.usage}\n`)
     return ExitCode.ok
   }
   const cmd = find(name)
   if (cmd === undefined) {
-    io.stderr(`zfs-autobackup: unknown command "${name}"\n\n${programHelp()}\n`)
+    io.stderr(`zfs-autobackup: unknown command "${name}"\n\n${programHelp(registry)}\n`)
     return ExitCode.usage
   }
   if (wantsHelp(rest)) {
