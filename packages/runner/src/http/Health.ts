@@ -1,0 +1,60 @@
+/**
+ * What `GET /health` answers, from the daemon's status. Pure, so the thresholds are table-tested.
+ *
+ * Unhealthy (503) when the ZFS API has been unreachable for `apiDownMs` (default 5 min), or no cycle has
+ * completed for `staleMs` (default max(5 min, 3 ticks)) — counted from start-up before the first cycle,
+ * so a daemon that never manages a cycle turns unhealthy too. A short blip stays 200 with
+ * `apiReachable: false`, so container orchestrators do not restart the daemon for the API's hiccups.
+ *
+ * @since 0.1.0
+ */
+
+export interface DaemonStatus {
+  readonly startedAt: number
+  readonly lastCycleAt: number | undefined
+  readonly apiReachable: boolean
+  readonly apiDownSince: number | undefined
+  readonly tickMs: number
+}
+
+export interface Thresholds {
+  readonly apiDownMs: number
+  readonly staleMs?: number
+}
+
+export interface HealthReply {
+  readonly httpStatus: 200 | 503
+  readonly body: {
+    readonly status: 'ok' | 'unhealthy'
+    readonly lastCycleAt: string | null
+    readonly apiReachable: boolean
+    readonly problems: ReadonlyArray<string>
+  }
+}
+
+export const defaultThresholds: Thresholds = { apiDownMs: 300_000 }
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString())
+
+export const evaluate = (s: DaemonStatus, now: number, t: Thresholds = defaultThresholds): HealthReply => {
+  const problems: string[] = []
+  if (!s.apiReachable && s.apiDownSince !== undefined && now - s.apiDownSince >= t.apiDownMs)
+    problems.push(`ZFS API unreachable since ${iso(s.apiDownSince)}`)
+  const staleMs = t.staleMs ?? Math.max(300_000, 3 * s.tickMs)
+  const since = s.lastCycleAt ?? s.startedAt
+  if (now - since > staleMs)
+    problems.push(
+      s.lastCycleAt === undefined
+        ? `no cycle completed since start-up at ${iso(s.startedAt)}`
+        : `no cycle completed since ${iso(s.lastCycleAt)}`,
+    )
+  return {
+    httpStatus: problems.length === 0 ? 200 : 503,
+    body: {
+      status: problems.length === 0 ? 'ok' : 'unhealthy',
+      lastCycleAt: iso(s.lastCycleAt),
+      apiReachable: s.apiReachable,
+      problems,
+    },
+  }
+}
