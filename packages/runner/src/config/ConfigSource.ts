@@ -7,7 +7,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import type { Config } from './Config.js'
+import type { Config, PasswordSource } from './Config.js'
 import type { ConfigErrors } from './ConfigError.js'
 import { decodeConfig } from './Decode.js'
 
@@ -41,4 +41,29 @@ export const loadConfig =
         err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message
       return E.left([{ _tag: 'Unreadable', message: `${path}: ${why}` }])
     }
+  }
+
+/**
+ * A getter for the API password (the shape zfs-rpc's `Credentials.password` accepts). It reads the file or
+ * variable at each login, so rotating the secret needs no restart; it rejects with a message that names
+ * the source but never contains the password.
+ */
+export const passwordGetter =
+  (source: PasswordSource, env: Readonly<Record<string, string | undefined>> = process.env) =>
+  async (): Promise<string> => {
+    if (source._tag === 'Env') {
+      const value = env[source.name]
+      if (value === undefined || value === '')
+        throw new Error(`environment variable ${source.name} is not set`)
+      return value
+    }
+    const text = await readFile(source.path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new Error(
+        `password file ${source.path}: ${e.code === 'ENOENT' ? 'no such file' : (e.code ?? e.message)}`,
+      )
+    })
+    // Secret files usually end with a newline that is not part of the password.
+    const password = text.replace(/\r?\n$/, '')
+    if (password === '') throw new Error(`password file ${source.path} is empty`)
+    return password
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as CE from '../../src/config/ConfigError.js'
-import { hostZone, loadConfig } from '../../src/config/ConfigSource.js'
+import { hostZone, loadConfig, passwordGetter } from '../../src/config/ConfigSource.js'
 import { examplePath } from './fixtures.js'
 
 let dir = ''
@@ -38,5 +38,33 @@ describe('loadConfig', () => {
     if (content !== undefined) await writeFile(join(dir, name), content)
     const r = await loadConfig(join(dir, name))()
     expect(messages(r).join('\n')).toContain(fragment)
+  })
+})
+
+describe('passwordGetter', () => {
+  it('reads the file at each call, without its trailing newline', async () => {
+    const path = join(dir, 'pw')
+    await writeFile(path, 'first\n')
+    const get = passwordGetter({ _tag: 'File', path })
+    expect(await get()).toBe('first')
+    await writeFile(path, 'rotated\r\n')
+    expect(await get()).toBe('rotated')
+  })
+
+  it('reads the environment variable', async () => {
+    expect(await passwordGetter({ _tag: 'Env', name: 'PW' }, { PW: 's3' })()).toBe('s3')
+  })
+
+  it.each([
+    [{ _tag: 'Env', name: 'PW' } as const, 'PW is not set'],
+    [{ _tag: 'File', path: '/nonexistent/pw' } as const, 'no such file'],
+  ])('rejects naming the source: %j', async (source, fragment) => {
+    await expect(passwordGetter(source, {})()).rejects.toThrow(fragment)
+  })
+
+  it('rejects an empty password file', async () => {
+    const path = join(dir, 'empty-pw')
+    await writeFile(path, '\n')
+    await expect(passwordGetter({ _tag: 'File', path })()).rejects.toThrow('is empty')
   })
 })
