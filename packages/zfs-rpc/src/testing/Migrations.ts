@@ -131,14 +131,25 @@ export class Migrations {
         return
       }
       finish('completed', 0, false)
-    } catch {
-      finish('completed', -15, true)
+    } catch (e) {
+      // A cancel kills the script (SIGTERM → -15) and the task still ends "completed" (quirk).
+      if (task.abort.signal.aborted) return finish('completed', -15, true)
+      task.status = 'failed'
+      task.completedAt = isoUtc(this.clock.now())
+      task.error = `Migration failed with return code 1 (simulator error: ${String(e)})`
     }
   }
 
-  /** Runs the transfer; false = the script exited 1. */
+  /** Runs the transfer (to each host of a comma-separated `remote`, in turn); false = the script exited 1. */
   private async transfer(task: Task): Promise<boolean> {
-    const r = route(task.params, this.model.local, (h) => this.model.remote(h))
+    for (const remote of task.params.remote?.split(',') ?? [null]) {
+      if (!(await this.transferTo(task, { ...task.params, remote }))) return false
+    }
+    return true
+  }
+
+  private async transferTo(task: Task, params: TaskParams): Promise<boolean> {
+    const r = route(params, this.model.local, (h) => this.model.remote(h))
     if (typeof r === 'string') return false
     if (
       !r.dst.host.hasDataset(r.dst.dataset) &&
@@ -157,30 +168,26 @@ export class Migrations {
     if (p._tag === 'Fail') return false
     if (p._tag === 'Nothing') return true
     const total = p.snapshots.length * this.options.bytesPerSnapshot
-    const limit = limitBytes(task.params.limit)
-    const rate = Math.max(1, Math.min(this.options.bytesPerSecond, limit))
-    const duration = Math.ceil((total * 1000) / rate)
-    for (let elapsed = 0; elapsed < duration; ) {
-      const step = Math.min(TICK_MS - (elapsed % TICK_MS), duration - elapsed)
-      await this.clock.sleep(step, task.abort.signal)
-      elapsed += step
-      if (elapsed % TICK_MS === 0) {
-        task.progress = progressTick(
-          task.id,
-          isoUtc(this.clock.now()),
-          elapsed,
-          rate,
-          total,
-          this.options.sizeEstimate,
-        )
-      }
-    }
+    await this.pace(task, total, Math.max(1, Math.min(this.options.bytesPerSecond, limitBytes(params.limit))))
     this.model.receive(task.id, p, this.clock.now())
-    if (p.mode === 'push' && task.params.sync && r.remote !== null) {
+    if (p.mode === 'push' && params.sync && r.remote !== null) {
       const tag = syncTag(localTime(this.clock.now(), this.zone, 'yyyy-MM-dd-HH-mm-ss'), r.remote)
       holdAndCleanup(p.src.host, p.src.dataset, p.to, tag, r.remote)
       holdAndCleanup(p.dst.host, p.dst.dataset, p.to, tag, r.remote)
     }
     return true
+  }
+
+  /** Waits out a transfer of `total` bytes at `rate`, with a pv tick every 10 s (none before the first). */
+  private async pace(task: Task, total: number, rate: number): Promise<void> {
+    const duration = Math.ceil((total * 1000) / rate)
+    for (let elapsed = 0; elapsed < duration; ) {
+      const step = Math.min(TICK_MS - (elapsed % TICK_MS), duration - elapsed)
+      await this.clock.sleep(step, task.abort.signal)
+      elapsed += step
+      if (elapsed % TICK_MS !== 0) continue
+      const now = isoUtc(this.clock.now())
+      task.progress = progressTick(task.id, now, elapsed, rate, total, this.options.sizeEstimate)
+    }
   }
 }

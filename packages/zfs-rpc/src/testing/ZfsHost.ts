@@ -23,7 +23,8 @@ export type ZfsResult<A> = E.Either<string, A>
 const SNAP_NAME = /^[A-Za-z0-9_.:-]+$/
 const DATASET_NAME = /^[A-Za-z0-9_.:-]+(\/[A-Za-z0-9_.:-]+)*$/
 
-const invalidChar = (name: string): string => [...name].find((c) => !/[A-Za-z0-9_.:-]/.test(c)) ?? ''
+const invalidChar = (name: string, allowed = /[A-Za-z0-9_.:-]/): string =>
+  [...name].find((c) => !allowed.test(c)) ?? ''
 
 // -------------------------------------------------------------------------------------
 // host
@@ -54,7 +55,9 @@ export class ZfsHost {
   /** `zfs create ds` (parents must exist; a pool is created implicitly only by `ensurePath`). */
   createDataset(ds: string): ZfsResult<void> {
     if (!DATASET_NAME.test(ds))
-      return E.left(`cannot create '${ds}': invalid character '${invalidChar(ds)}' in name\n`)
+      return E.left(
+        `cannot create '${ds}': invalid character '${invalidChar(ds, /[A-Za-z0-9_.:/-]/)}' in name\n`,
+      )
     if (this.datasets.has(ds)) return E.left(`cannot create '${ds}': dataset already exists\n`)
     const slash = ds.lastIndexOf('/')
     if (slash < 0) return E.left(`cannot create '${ds}': missing dataset name\n`)

@@ -216,6 +216,63 @@ describe('simulator: migrations on a virtual clock', () => {
     expect((await result('migration_list', { status: 'Pending' }))['total']).toBe(0)
   })
 
+  it('a comma-separated remote pushes to each host in turn, each with its own sync tag', async () => {
+    const { sim, clock, result } = await setup()
+    sim.seed.snapshots('tank/data', ['s1'])
+    const { task_id } = await result('migration_create', {
+      source: 'tank/data@s1',
+      destination: 'backup/data',
+      remote: 'a,b',
+    })
+    await clock.advance(50_600)
+    expect((await result('migration_get', { task_id }))['status']).toBe('completed')
+    expect([sim.inspect.snapshots('backup/data', 'a'), sim.inspect.snapshots('backup/data', 'b')]).toEqual([
+      ['s1'],
+      ['s1'],
+    ])
+    expect(sim.inspect.holds('tank/data', 's1')).toEqual([
+      'sync_2026-11-27-02-00-25_a',
+      'sync_2026-11-27-02-00-50_b',
+    ])
+  })
+
+  it('limit (MB/s, "M" suffix stripped) caps the rate; without a size estimate bytes_total is null', async () => {
+    const { sim, clock, result } = await setup({
+      migration: { bytesPerSnapshot: 25 * MiB, bytesPerSecond: 10 * MiB, sizeEstimate: false },
+    })
+    sim.seed.snapshots('tank/data', ['s1'])
+    const { task_id, params } = await result('migration_create', {
+      source: 'tank/data@s1',
+      destination: 'backup/data',
+      remote: 'nas',
+      limit: '1M',
+    })
+    expect(params).toMatchObject({ limit: '1M' })
+    await clock.advance(10_600)
+    expect((await result('migration_get', { task_id }))['progress']).toMatchObject({
+      bytes_transferred: 10 * MiB,
+      bytes_total: null,
+      percentage: 0,
+      rate_mbps: 1,
+      eta_seconds: 0,
+    })
+  })
+
+  it('with unknownRemotes "fail" an unknown host fails the task', async () => {
+    const { sim, clock, result } = await setup({ unknownRemotes: 'fail', remotes: ['nas'] })
+    sim.seed.snapshots('tank/data', ['s1'])
+    const { task_id } = await result('migration_create', {
+      source: 'tank/data@s1',
+      destination: 'backup/data',
+      remote: 'elsewhere',
+    })
+    await clock.advance(600)
+    expect(await result('migration_get', { task_id })).toMatchObject({
+      status: 'failed',
+      error: 'Migration failed with return code 1',
+    })
+  })
+
   it('a snapshot destroyed while being sent is recorded as a violation and nothing lands', async () => {
     const { sim, clock, result, rpc } = await setup()
     sim.seed.snapshots('tank/data', ['s1'])
