@@ -65,15 +65,49 @@ const compute = (now: number, zone: string): E.Either<InvalidZone, LocalCalendar
 
 // One entry is enough: a runner plans all datasets of a cycle with the same `now` and zone, so luxon runs
 // O(1) times per cycle instead of per dataset. Memoising a pure function keeps it pure.
-let last: {
+// The entry is also reused while `now` stays inside the same local hour at the same UTC offset (the
+// `simulate` tool plans consecutive cycles minutes apart): boundaries, weekday and hour cannot change
+// there, only the minute of `localTime`, so one offset lookup replaces the luxon work.
+interface Memo {
   readonly now: number
   readonly zone: string
   readonly value: E.Either<InvalidZone, LocalCalendar>
-} = { now: Number.NaN, zone: '', value: E.left({ _tag: 'InvalidZone', zone: '' }) }
+  /** Offset (minutes) at the start of the hour, if the whole of [hour start, now] has it; else NaN. */
+  readonly hourOffset: number
+  /** `ccc yyyy-MM-dd HH` of the hour. */
+  readonly hourText: string
+}
+
+const fresh = (now: number, zone: string): Memo => {
+  const value = compute(now, zone)
+  if (E.isLeft(value)) return { now, zone, value, hourOffset: Number.NaN, hourText: '' }
+  const c = value.right
+  const start = c.zoneImpl.offset(c.startOf.hourly)
+  return {
+    now,
+    zone,
+    value,
+    hourOffset: start === c.zoneImpl.offset(now) ? start : Number.NaN,
+    hourText: c.localTime.slice(0, c.localTime.lastIndexOf(':')),
+  }
+}
+
+let last: Memo = fresh(0, 'UTC')
+
+const sameHour = (m: Memo, now: number, zone: string): LocalCalendar | undefined => {
+  if (m.zone !== zone || E.isLeft(m.value) || Number.isNaN(m.hourOffset)) return undefined
+  const c = m.value.right
+  const elapsed = now - c.startOf.hourly
+  if (elapsed < 0 || elapsed >= 3_600_000 || c.zoneImpl.offset(now) !== m.hourOffset) return undefined
+  const minute = String(Math.floor(elapsed / 60_000)).padStart(2, '0')
+  return { ...c, now, localTime: `${m.hourText}:${minute} ${zone}` }
+}
 
 /** The calendar of `now` (epoch ms) in the IANA `zone`, or `InvalidZone`. */
 export const at = (now: number, zone: string): E.Either<InvalidZone, LocalCalendar> => {
-  if (last.now !== now || last.zone !== zone) last = { now, zone, value: compute(now, zone) }
+  if (last.now === now && last.zone === zone) return last.value
+  const reused = sameHour(last, now, zone)
+  last = reused === undefined ? fresh(now, zone) : { ...last, now, value: E.right(reused) }
   return last.value
 }
 
@@ -89,6 +123,19 @@ const dayMs = 86_400_000
  * fall-back time as the *earlier* instant.
  */
 export const instantOfWallTime = (zone: IANAZone, wall: number): number => {
+  // Sync tags are re-read every cycle: remember their conversions (bounded; pure, so safe to memoise).
+  const key = `${zone.name}|${wall}`
+  const known = wallMemo.get(key)
+  if (known !== undefined) return known
+  if (wallMemo.size >= 4096) wallMemo.clear()
+  const instant = convertWallTime(zone, wall)
+  wallMemo.set(key, instant)
+  return instant
+}
+
+const wallMemo = new Map<string, number>()
+
+const convertWallTime = (zone: IANAZone, wall: number): number => {
   // Offsets (minutes) a day before and after bracket any single transition near `wall`.
   const before = zone.offset(wall - dayMs)
   const after = zone.offset(wall + dayMs)

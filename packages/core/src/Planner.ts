@@ -65,10 +65,12 @@ export const planDataset = (input: PlanInput): Plan => {
   const { snapshots, holds } = observed
 
   const parsed = snapshots.map(SnapshotName.parseOrUndefined)
+  // Snapshots of disabled types (count 0) are ignored here: retention is about to destroy them, and due
+  // times must not hinge on a snapshot the same plan removes (re-planning would then create again).
   let newestOurs: SnapshotDue.Newest | undefined
   for (let i = parsed.length - 1; i >= 0 && newestOurs === undefined; i--) {
     const p = parsed[i]
-    if (p !== undefined) newestOurs = { name: snapshots[i]!, at: p.at }
+    if (p !== undefined && policy.retention[p.type] > 0) newestOurs = { name: snapshots[i]!, at: p.at }
   }
   const due = SnapshotDue.due(policy, calendar, newestOurs, (name) => snapshots.includes(name))
   const created = due._tag === 'Due' ? due : undefined

@@ -17,7 +17,7 @@ import * as ST from './SnapshotType.js'
 // model
 // -------------------------------------------------------------------------------------
 
-/** The newest of our snapshots (last in list order), if any. */
+/** The newest (last in list order) of our snapshots whose type is enabled (count > 0), if any. */
 export interface Newest {
   readonly name: string
   readonly at: number
@@ -58,7 +58,14 @@ const typeAndReason = (
     }
   }
   const elapsedSeconds = Math.floor((now - newest.at) / 1000)
-  if (policy.retention.frequent > 0 && now - newest.at >= policy.backupIntervalSeconds * 1000) {
+  // Names have minute resolution: a second snapshot in the newest one's minute (interval < 60 s) would make
+  // re-planning the same instant create again, so the minute must also have advanced.
+  const minuteAdvanced = Math.floor(now / 60_000) * 60_000 > newest.at
+  if (
+    policy.retention.frequent > 0 &&
+    minuteAdvanced &&
+    now - newest.at >= policy.backupIntervalSeconds * 1000
+  ) {
     return { type: 'frequent', reason: { _tag: 'IntervalElapsed', since: newest.name, elapsedSeconds } }
   }
   return { _tag: 'NotDue', since: newest.name, elapsedSeconds }

@@ -231,3 +231,36 @@ describe('planDataset: composition', () => {
     })
   })
 })
+
+describe('planDataset: refinements found by the idempotence property (docs/core-decisions.md)', () => {
+  it('ignores snapshots of disabled types when deciding what is due', () => {
+    const p = policy({ retention: { frequent: 0, hourly: 0, daily: 1, weekly: 1, monthly: 1, yearly: 1 } })
+    const plan = planDataset(
+      input(
+        '2026-11-27T10:00:00Z',
+        observed(['daily_backup_2026-11-26-10-00', 'frequent_backup_2026-11-27-09-50']),
+        { policy: p },
+      ),
+    )
+    expect(created(plan)).toMatchObject({
+      type: 'daily',
+      reason: { _tag: 'BoundaryCrossed', type: 'daily', since: 'daily_backup_2026-11-26-10-00' },
+    })
+    expect(destroyed(plan)).toEqual(['frequent_backup_2026-11-27-09-50'])
+  })
+
+  it('an interval under a minute never creates a second snapshot in the newest one’s minute', () => {
+    const p = policy({ backupIntervalSeconds: 30 })
+    const plan = planDataset(
+      input('2026-11-27T10:00:45Z', observed(['monthly_backup_2026-11-27-10-00']), { policy: p }),
+    )
+    expect(created(plan)).toBeUndefined()
+    expect(
+      created(
+        planDataset(
+          input('2026-11-27T10:01:00Z', observed(['monthly_backup_2026-11-27-10-00']), { policy: p }),
+        ),
+      )?.snapshot,
+    ).toBe('frequent_backup_2026-11-27-10-01')
+  })
+})

@@ -211,15 +211,13 @@ const inFlightArb = (
 ): fc.Arbitrary<ReadonlyArray<InFlightMigration>> =>
   destinations.length === 0
     ? fc.constant([])
-    : fc.subarray([...destinations], { maxLength: 2 }).chain((ds) =>
-        fc.constant(
-          ds.map((d, i) => ({
-            taskId: `task-${i}`,
-            remoteHost: d.remoteHost,
-            remoteDataset: d.remoteDataset,
-            status: 'running' as const,
-          })),
-        ),
+    : fc.subarray([...destinations], { maxLength: Math.min(2, destinations.length) }).map((ds) =>
+        ds.map((d, i) => ({
+          taskId: `task-${i}`,
+          remoteHost: d.remoteHost,
+          remoteDataset: d.remoteDataset,
+          status: 'running' as const,
+        })),
       )
 
 const failuresArb = (destinations: ReadonlyArray<Destination>): fc.Arbitrary<ReadonlyArray<SyncFailures>> =>

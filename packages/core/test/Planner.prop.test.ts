@@ -1,0 +1,181 @@
+import fc from 'fast-check'
+import { DateTime } from 'luxon'
+import { describe, expect, it } from 'vitest'
+import { type Action, type Plan, type PlanInput, planDataset } from '../src/index.js'
+import type { SnapshotType } from '../src/SnapshotType.js'
+import * as ST from '../src/SnapshotType.js'
+import { applyPlan, planInputArb } from '../src/testing/index.js'
+
+// Oracles written independently of the implementation: regexes and luxon, not the hand-written parsers.
+const ours = /^(frequent|hourly|daily|weekly|monthly|yearly)_backup_(\d{4}-\d{2}-\d{2}-\d{2}-\d{2})$/
+const typeOf = (name: string): SnapshotType | undefined => {
+  const m = ours.exec(name)
+  return m && DateTime.fromFormat(m[2]!, 'yyyy-MM-dd-HH-mm', { zone: 'UTC' }).isValid
+    ? (m[1] as SnapshotType)
+    : undefined
+}
+const syncHost = (tag: string): string | undefined => {
+  const m = /^sync_(\d{4}-\d{2}-\d{2}-\d{2}-\d{2}(?:-\d{2})?)_(.+)$/.exec(tag)
+  if (!m) return undefined
+  const fmt = m[1]!.length === 19 ? 'yyyy-MM-dd-HH-mm-ss' : 'yyyy-MM-dd-HH-mm'
+  return DateTime.fromFormat(m[1]!, fmt, { zone: 'UTC' }).isValid ? m[2] : undefined
+}
+
+const tagsOf = (i: PlanInput, s: string): ReadonlyArray<string> =>
+  i.observed.holds._tag === 'Known' ? (i.observed.holds.bySnapshot.get(s) ?? []) : []
+const created = (p: Plan) =>
+  p.actions.find((a): a is Extract<Action, { _tag: 'CreateSnapshot' }> => a._tag === 'CreateSnapshot')
+const destroys = (p: Plan) => p.actions.filter((a) => a._tag === 'DestroySnapshot').map((a) => a.snapshot)
+
+/** Protected per decisions §5, §8, §13, computed from the input alone. */
+const isProtected = (i: PlanInput, p: Plan) => {
+  const snaps = i.observed.snapshots
+  const baseOf = (host: string) => {
+    for (let k = snaps.length - 1; k >= 0; k--)
+      if (tagsOf(i, snaps[k]!).some((t) => syncHost(t) === host)) return k
+    return 0
+  }
+  const from = Math.min(...i.observed.inFlight.map((m) => baseOf(m.remoteHost)))
+  return (s: string) => {
+    const k = snaps.indexOf(s)
+    return tagsOf(i, s).length > 0 || k >= from || (created(p) === undefined && k === snaps.length - 1)
+  }
+}
+
+const runs = { numRuns: 300 }
+const anyOrder = planInputArb({ chronological: false })
+const normal = planInputArb()
+
+describe('planDataset properties', () => {
+  it('destroys only our snapshots from the input, never a protected one, and nothing if holds are unknown', () => {
+    fc.assert(
+      fc.property(anyOrder, (i) => {
+        const p = planDataset(i)
+        const prot = isProtected(i, p)
+        for (const s of destroys(p)) {
+          expect(i.observed.snapshots).toContain(s)
+          expect(typeOf(s)).toBeDefined()
+          expect(prot(s)).toBe(false)
+        }
+        if (i.observed.holds._tag === 'Unknown') {
+          expect(p.actions.filter((a) => a._tag === 'DestroySnapshot' || a._tag === 'ReleaseHold')).toEqual(
+            [],
+          )
+        }
+      }),
+      runs,
+    )
+  })
+
+  it('names only input snapshots (except the one created), which never exists yet', () => {
+    fc.assert(
+      fc.property(anyOrder, (i) => {
+        const p = planDataset(i)
+        const c = created(p)
+        if (c) {
+          expect(i.observed.snapshots).not.toContain(c.snapshot)
+          expect(typeOf(c.snapshot)).toBe(c.type)
+          expect(i.policy.retention[c.type]).toBeGreaterThan(0)
+        }
+        for (const a of p.actions)
+          if (a !== c && a.snapshot !== c?.snapshot) expect(i.observed.snapshots).toContain(a.snapshot)
+        for (const d of p.decisions) if (d._tag === 'Keep') expect(i.observed.snapshots).toContain(d.snapshot)
+      }),
+      runs,
+    )
+  })
+
+  it('accounts for every snapshot exactly once: kept (with a reason) or destroyed', () => {
+    fc.assert(
+      fc.property(anyOrder, (i) => {
+        const p = planDataset(i)
+        const kept = p.decisions.flatMap((d) => (d._tag === 'Keep' ? [d] : []))
+        for (const k of kept) expect(k.reasons.length).toBeGreaterThan(0)
+        expect([...kept.map((k) => k.snapshot), ...destroys(p)].sort()).toEqual(
+          [...i.observed.snapshots].sort(),
+        )
+      }),
+      runs,
+    )
+  })
+
+  it('after the plan each type keeps min(N, available) plus the protected beyond N', () => {
+    fc.assert(
+      fc.property(normal, (i) => {
+        const p = planDataset(i)
+        const after = applyPlan(i.observed, p).snapshots
+        const prot = isProtected(i, p)
+        for (const type of ST.all) {
+          const before = [...i.observed.snapshots, ...(created(p) ? [created(p)!.snapshot] : [])].filter(
+            (s) => typeOf(s) === type,
+          )
+          const n = i.policy.retention[type]
+          const newestN = before.slice(Math.max(0, before.length - n))
+          const protectedBeyond = before.slice(0, Math.max(0, before.length - n)).filter(prot)
+          const expected = i.observed.holds._tag === 'Unknown' ? before : [...protectedBeyond, ...newestN]
+          expect(after.filter((s) => typeOf(s) === type).sort()).toEqual(expected.sort())
+        }
+      }),
+      runs,
+    )
+  })
+
+  it('releases only superseded sync tags: afterwards each host keeps exactly its newest one', () => {
+    fc.assert(
+      fc.property(anyOrder, (i) => {
+        const p = planDataset(i)
+        for (const a of p.actions) {
+          if (a._tag !== 'ReleaseHold') continue
+          expect(tagsOf(i, a.snapshot)).toContain(a.tag)
+          expect(syncHost(a.tag)).toBeDefined()
+          expect(a.tag).not.toBe(a.reason.newer)
+          expect(syncHost(a.reason.newer)).toBe(syncHost(a.tag))
+          expect(p.actions).not.toContainEqual(
+            expect.objectContaining({ _tag: 'ReleaseHold', tag: a.reason.newer, snapshot: a.reason.newerOn }),
+          )
+        }
+        const after = applyPlan(i.observed, p).holds
+        if (after._tag === 'Unknown') return
+        const hostsBefore = new Set(
+          i.observed.snapshots.flatMap((s) => tagsOf(i, s).map(syncHost)).filter((h) => h !== undefined),
+        )
+        const perHost = new Map<string, number>()
+        for (const tags of after.bySnapshot.values())
+          for (const t of tags) {
+            const h = syncHost(t)
+            if (h !== undefined) perHost.set(h, (perHost.get(h) ?? 0) + 1)
+          }
+        for (const h of hostsBefore) expect(perHost.get(h)).toBe(1)
+      }),
+      runs,
+    )
+  })
+
+  it('is idempotent: re-planning the result destroys only what released holds freed, then reaches a fixpoint', () => {
+    fc.assert(
+      fc.property(anyOrder, (i) => {
+        const p1 = planDataset(i)
+        const s1 = applyPlan(i.observed, p1)
+        const p2 = planDataset({ ...i, observed: s1 })
+        const released = new Set(p1.actions.flatMap((a) => (a._tag === 'ReleaseHold' ? [a.snapshot] : [])))
+        for (const s of destroys(p2)) {
+          expect(released.has(s)).toBe(true)
+          expect(tagsOf({ ...i, observed: s1 }, s)).toEqual([])
+        }
+        expect(p2.actions.filter((a) => a._tag !== 'DestroySnapshot')).toEqual([])
+        const p3 = planDataset({ ...i, observed: applyPlan(s1, p2) })
+        expect(p3.actions).toEqual([])
+      }),
+      runs,
+    )
+  })
+
+  it('is deterministic: the same input gives the same plan', () => {
+    fc.assert(
+      fc.property(anyOrder, (i) => {
+        expect(planDataset(i)).toEqual(planDataset(i))
+      }),
+      { numRuns: 100 },
+    )
+  })
+})
