@@ -234,7 +234,7 @@ describe('planDataset: composition', () => {
 
 describe('planDataset: refinements found by the idempotence property (docs/core-decisions.md)', () => {
   it('ignores snapshots of disabled types when deciding what is due', () => {
-    const p = policy({ retention: { frequent: 0, hourly: 0, daily: 1, weekly: 1, monthly: 1, yearly: 1 } })
+    const p = policy({ retention: { frequent: 0, hourly: 0, daily: 2, weekly: 1, monthly: 1, yearly: 1 } })
     const plan = planDataset(
       input(
         '2026-11-27T10:00:00Z',
