@@ -273,6 +273,43 @@ describe('simulator: migrations on a virtual clock', () => {
     })
   })
 
+  it('quirk: an incremental that cannot land (destination has a newer foreign snapshot) still completes and holds locally', async () => {
+    const { sim, clock, result } = await setup()
+    sim.seed.snapshots('tank/data', ['s1', 's2'])
+    sim.seed.snapshots('backup/data', ['s1', 'foreign'], { host: 'nas' })
+    const { task_id } = await result('migration_create', {
+      source: 'tank/data@s2',
+      destination: 'backup/data',
+      remote: 'nas',
+    })
+    await clock.advance(25_600)
+    expect((await result('migration_get', { task_id }))['status']).toBe('completed')
+    expect(sim.inspect.snapshots('backup/data', 'nas')).toEqual(['s1', 'foreign'])
+    expect(sim.inspect.holds('tank/data', 's2')).toEqual(['sync_2026-11-27-02-00-25_nas'])
+  })
+
+  it('cancel of a pending task (all workers busy) ends it "cancelled"; it never runs', async () => {
+    const { sim, clock, result } = await setup({
+      migration: { workers: 1, overheadMs: 600, bytesPerSnapshot: MiB, bytesPerSecond: MiB },
+    })
+    sim.seed.snapshots('tank/data', ['s1'])
+    await result('migration_create', { source: 'tank/data@s1', destination: 'backup/a', remote: 'nas' })
+    const { task_id } = await result('migration_create', {
+      source: 'tank/data@s1',
+      destination: 'backup/b',
+      remote: 'nas',
+    })
+    expect((await result('migration_get', { task_id }))['status']).toBe('pending')
+    await result('migration_cancel', { task_id })
+    await clock.advance(60_000)
+    expect(await result('migration_get', { task_id })).toMatchObject({
+      status: 'cancelled',
+      started_at: null,
+      result: null,
+    })
+    expect(sim.inspect.datasets('nas')).toEqual(['backup', 'backup/a'])
+  })
+
   it('a snapshot destroyed while being sent is recorded as a violation and nothing lands', async () => {
     const { sim, clock, result, rpc } = await setup()
     sim.seed.snapshots('tank/data', ['s1'])
