@@ -3,10 +3,11 @@
  *
  * @since 0.1.0
  */
+
+import { command as run } from '../daemon/RunCommand.js'
 import { command as checkConfig } from './CheckConfig.js'
 import type { Command } from './Command.js'
 import { command as plan } from './Plan.js'
-import { command as run } from './Run.js'
 import { command as simulate } from './Simulate.js'
 import { command as status } from './Status.js'
 

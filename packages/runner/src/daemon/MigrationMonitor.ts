@@ -1,6 +1,7 @@
 /**
  * Follows started (or, after a restart, adopted) migrations with `migration_get` on a timer, logs their
- * progress at a readable rate, and settles their outcome:
+ * progress at a readable rate (a line per new 10 % step, at most one per 30 s, at least one per 5 min:
+ * about ten lines per transfer however long it runs), and settles their outcome:
  * - the dataset's holds are re-read (the API moved the sync hold), and the new sync point is logged;
  * - `completed` with **no new sync hold** of that host is a failure (the API's "completed but nothing sent"
  *   quirk: no common snapshot, destination without snapshots, a resume); so are `failed` and cancelled;
@@ -48,8 +49,10 @@ export interface MigrationMonitor {
 
 export interface Options {
   readonly pollMs: number
-  /** A progress line at most this often per task, unless a new 10 % step was reached. */
+  /** A progress line at most this often per task, and only for a new 10 % step... */
   readonly progressEveryMs: number
+  /** ...but at least this often while it runs (a sign of life on slow transfers). */
+  readonly heartbeatMs: number
   readonly zone: () => string
 }
 
@@ -61,7 +64,7 @@ interface Watch {
   lastStep: number
 }
 
-export const defaults = { pollMs: 10_000, progressEveryMs: 30_000 } as const
+export const defaults = { pollMs: 10_000, progressEveryMs: 30_000, heartbeatMs: 300_000 } as const
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -139,13 +142,12 @@ export const make = (
     if (p === null) return
     const now = caps.clock.now()
     const step = Math.floor(p.percentage / 10)
-    if (w.lastLogAt !== undefined && now - w.lastLogAt < options.progressEveryMs && step <= w.lastStep) return
+    const since = w.lastLogAt === undefined ? Number.POSITIVE_INFINITY : now - w.lastLogAt
+    const due = (since >= options.progressEveryMs && step > w.lastStep) || since >= options.heartbeatMs
+    if (!due) return
     w.lastLogAt = now
     w.lastStep = Math.max(w.lastStep, step)
-    caps.log.info(`${label(w.migration)} ${Progress.render(p)}`, {
-      ...fields(w.migration),
-      percentage: p.percentage,
-    })
+    caps.log.info(`${label(w.migration)} ${Progress.render(p)}`, fields(w.migration))
   }
 
   const pollOnce = async () => {

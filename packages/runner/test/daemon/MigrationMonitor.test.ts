@@ -86,27 +86,28 @@ describe('MigrationMonitor', () => {
     expect(t.failures.get(m)?.consecutive).toBe(2)
   })
 
-  it('logs progress at most every 30 s unless a new 10 % step is reached', async () => {
+  it('logs progress per new 10 % step, at most once per 30 s, and at least every 5 min', async () => {
     const t = setup()
-    const lines = () => t.log.text('info').filter((l) => l.includes('MiB/s')).length
-    t.api.setTask('task-1', { status: 'running', progress: progress(1) })
-    await t.monitor.pollOnce()
-    expect(lines()).toBe(1)
-    await t.clock.advance(10_000)
-    t.api.setTask('task-1', { progress: progress(4) })
-    await t.monitor.pollOnce()
-    expect(lines()).toBe(1) // same 10 % step, 10 s later
-    await t.clock.advance(10_000)
-    t.api.setTask('task-1', { progress: progress(12) })
-    await t.monitor.pollOnce()
-    expect(lines()).toBe(2) // crossed 10 %
-    await t.clock.advance(30_000)
-    t.api.setTask('task-1', { progress: progress(13) })
-    await t.monitor.pollOnce()
-    expect(lines()).toBe(3) // 30 s passed
-    expect(t.log.text('info').filter((l) => l.includes('MiB/s'))[2]).toMatch(
-      /13\.0% at 12\.5 MiB\/s, ETA 2m 54s/,
-    )
+    const lines = () => t.log.text('info').filter((l) => l.includes('MiB/s'))
+    const tick = async (ms: number, pct: number) => {
+      await t.clock.advance(ms)
+      t.api.setTask('task-1', { status: 'running', progress: progress(pct) })
+      await t.monitor.pollOnce()
+    }
+    await tick(0, 1)
+    expect(lines()).toHaveLength(1) // the first tick
+    await tick(10_000, 12)
+    expect(lines()).toHaveLength(1) // new step, but only 10 s later
+    await tick(20_000, 14)
+    expect(lines()).toHaveLength(2) // 30 s since the last line, and step 1 not logged yet
+    await tick(30_000, 15)
+    expect(lines()).toHaveLength(2) // 30 s, but same step
+    await tick(270_000, 16)
+    expect(lines()).toHaveLength(3) // 5 min without a line: heartbeat
+    await tick(10_000, 60)
+    await tick(30_000, 70)
+    expect(lines()).toHaveLength(4)
+    expect(lines()[3]).toMatch(/^sync \[task-1\] 70\.0% at 12\.5 MiB\/s, ETA 1m 0s, 70\.0 MiB of 100\.0 MiB sent$/)
   })
 
   it('keeps tracking through API errors, drops a task the API forgot', async () => {

@@ -1,0 +1,46 @@
+/**
+ * The daemon's config source: re-reads the file and classifies the change with `diffConfig`. A file that
+ * fails to read or validate leaves the running config untouched (never a half-applied config); a live
+ * reload takes only the datasets (`applyLive`), a full one (SIGHUP) takes everything.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { Config } from '../config/Config.js'
+import * as CE from '../config/ConfigError.js'
+import { loadConfig } from '../config/ConfigSource.js'
+import { applyLive, diffConfig, isEmpty } from '../config/Diff.js'
+import type { Reload } from './Daemon.js'
+
+/** Settings that only a rebuild of the client, status server or logger applies. */
+const REBUILD = ['zfs_api', 'server.metrics', 'server.log', 'server.hold_rescan_interval']
+
+export const make =
+  (path: string, current: () => Config, commit: (c: Config) => void, defaultZone?: string) =>
+  async (full: boolean): Promise<Reload> => {
+    const loaded = await loadConfig(path, defaultZone === undefined ? {} : { defaultZone })()
+    if (E.isLeft(loaded)) {
+      const errors = loaded.left
+      const shown = errors.slice(0, 5).map(CE.format).join('; ')
+      return {
+        _tag: 'Invalid',
+        why: `${path}: ${shown}${errors.length > 5 ? ` (+${errors.length - 5} more)` : ''}`,
+      }
+    }
+    const previous = current()
+    const diff = diffConfig(previous, loaded.right)
+    if (isEmpty(diff)) return { _tag: 'Unchanged' }
+    const next = full ? loaded.right : applyLive(previous, loaded.right)
+    commit(next)
+    return {
+      _tag: 'Changed',
+      settings: { policy: next.policy, datasets: next.datasets, zone: next.timezone },
+      datasetChanges: [
+        ...diff.added.map((d) => `added ${d.dataset}`),
+        ...diff.removed.map((d) => `removed ${d.dataset}`),
+        ...diff.changed.map(([, d]) => `changed ${d.dataset}`),
+      ],
+      serverChanges: diff.needsRestart,
+      restartChanges: diff.needsRestart.filter((n) => REBUILD.includes(n)),
+    }
+  }

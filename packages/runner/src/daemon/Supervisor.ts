@@ -1,0 +1,140 @@
+/**
+ * Binds the real capabilities to the daemon (the "Production" module of docs-ts): the JSON-RPC client, the
+ * logger, the planner, the metrics and the status server, all from one `Config`; runs the daemon until
+ * shutdown, and rebuilds them when a SIGHUP reload changed the API, HTTP or logging settings.
+ *
+ * @since 0.1.0
+ */
+import { readFile } from 'node:fs/promises'
+import { planDataset } from '@zfs-autobackup/core'
+import {
+  type Clock,
+  type Credentials,
+  type FetchLike,
+  makeClient,
+  systemClock,
+} from '@zfs-autobackup/zfs-rpc'
+import type { Config } from '../config/Config.js'
+import * as Health from '../http/Health.js'
+import * as Metrics from '../http/Metrics.js'
+import * as StatusServer from '../http/StatusServer.js'
+import * as Logger from '../log/Logger.js'
+import * as Daemon from './Daemon.js'
+import * as Reloader from './Reloader.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export interface Deps {
+  /** The daemon's clock (a `ScaledClock` in the demo, a `VirtualClock` in tests). */
+  readonly clock: Clock
+  /** The client's clock, for its timeouts and retry delays. Default: the system clock. */
+  readonly apiClock?: Clock
+  /** Default: cross-fetch over the network. The demo passes the simulator's in-process fetch. */
+  readonly fetch?: FetchLike
+  /** One log line, without the newline. */
+  readonly write: (line: string) => void
+  readonly env: Readonly<Record<string, string | undefined>>
+  /** Aborts on SIGTERM/SIGINT. */
+  readonly signal: AbortSignal
+  /** Registers the SIGHUP handler of the running daemon (replaced on every rebuild). */
+  readonly onHangup: (reload: () => void) => void
+  /** The config file to re-read every 60 s; none for the demo. */
+  readonly configPath?: string
+  /** Called once the status server listens (tests and the demo banner read its URL). */
+  readonly onListening?: (url: string) => void
+  /** Called with each daemon incarnation (tests). */
+  readonly onDaemon?: (daemon: Daemon.Daemon) => void
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+export const settingsOf = (c: Config) => ({ policy: c.policy, datasets: c.datasets, zone: c.timezone })
+
+const credentials = (c: Config, env: Deps['env']): Credentials | undefined => {
+  const auth = c.zfsApi.auth
+  if (auth === undefined) return undefined
+  const source = auth.password
+  return {
+    username: auth.username,
+    password:
+      source._tag === 'File'
+        ? async () => (await readFile(source.path, 'utf8')).trim()
+        : () => env[source.name] ?? '',
+  }
+}
+
+/** Runs until the signal aborts; always resolves (exit code 0 on a clean stop). */
+export const supervise = async (initial: Config, deps: Deps): Promise<number> => {
+  const metrics = Metrics.make()
+  let config = initial
+  for (;;) {
+    const log = Logger.make({
+      level: config.log.level,
+      format: config.log.format,
+      sink: deps.write,
+      now: deps.clock.now,
+    })
+    for (const w of config.warnings) log.warn(`config: ${w.path}: ${w.message}`)
+    const auth = credentials(config, deps.env)
+    const api = makeClient({
+      url: config.zfsApi.url,
+      timeoutMs: config.zfsApi.timeoutSeconds * 1000,
+      clock: deps.apiClock ?? systemClock,
+      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+      ...(auth === undefined ? {} : { auth }),
+    })
+    let current = config
+    const daemon = Daemon.make(
+      { api, clock: deps.clock, log, planner: planDataset, metrics },
+      settingsOf(config),
+      {
+        holdRescanMs: config.holdRescanIntervalSeconds * 1000,
+        ...(deps.configPath === undefined
+          ? {}
+          : {
+              reload: Reloader.make(
+                deps.configPath,
+                () => current,
+                (c) => {
+                  current = c
+                },
+                deps.env['TZ'],
+              ),
+            }),
+      },
+    )
+    deps.onDaemon?.(daemon)
+    deps.onHangup(() => daemon.reloadNow())
+    const server = config.metrics.enabled
+      ? await StatusServer.listen(
+          {
+            health: () => Health.evaluate(daemon.status(), deps.clock.now()),
+            metrics: () => metrics.render(deps.clock.now(), api.stats()),
+          },
+          { host: config.metrics.host, port: config.metrics.port },
+        ).catch((e: unknown) => {
+          // Backups matter more than the status page: keep running without it.
+          log.error(
+            `status server not started on ${config.metrics.host}:${config.metrics.port}: ${String(e)}`,
+          )
+          return undefined
+        })
+      : undefined
+    if (server !== undefined) {
+      log.info(`health and metrics on ${server.url}/health and ${server.url}/metrics`)
+      deps.onListening?.(server.url)
+    }
+    log.info(
+      `ZFS API at ${config.zfsApi.url} (timeout ${config.zfsApi.timeoutSeconds} s), zone ${config.timezone}`,
+    )
+    const exit = await daemon.run(deps.signal)
+    await server?.close()
+    if (exit._tag === 'Stopped') return 0
+    log.info('API, HTTP or logging settings changed: restarting the daemon in-process with them')
+    config = current
+  }
+}
