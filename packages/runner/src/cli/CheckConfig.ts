@@ -44,7 +44,7 @@ Exit status: 0 valid (warnings allowed), 1 invalid or unreadable, 2 usage error.
     if (positionals.length > 1) return usageError(command, 'expected at most one FILE', io)
     const file = configArgument(positionals[0], io)
     const path = isAbsolute(file) ? file : resolve(io.cwd, file)
-    const result = await loadConfig(path, io.env['TZ'] !== undefined ? { defaultZone: io.env['TZ'] } : {})()
+    const result = await loadConfig(path)()
     if (E.isLeft(result)) {
       for (const e of result.left) io.stderr(`${file}: ${CE.format(e)}\n`)
       io.stderr(`${file}: ${plural(result.left.length, 'error')}, config rejected\n`)

@@ -73,7 +73,8 @@ const Server = (zone: string) =>
     schedule: D.section(Schedule),
     retention: D.section(Retention),
     remote_sync: D.section(RemoteSync),
-    timezone: D.withDefault(timezone, zone),
+    // A host zone that is no IANA name (e.g. a POSIX TZ string) cannot be the default: ask for it.
+    timezone: IANAZone.isValidZone(zone) ? D.withDefault(timezone, zone) : D.required(timezone),
     hold_rescan_interval: D.withDefault(seconds(60), 3600),
     metrics: D.section(Metrics),
     log: D.section(Log),

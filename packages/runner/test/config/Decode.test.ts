@@ -1,5 +1,7 @@
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import * as CE from '../../src/config/ConfigError.js'
+import { decodeConfig } from '../../src/config/Decode.js'
 import { configOf, errorsOf, exampleText } from './fixtures.js'
 
 const ds = 'datasets:\n  - local_dataset: tank/data\n'
@@ -95,6 +97,15 @@ describe('defaults (contract §6 and docs/configuration.md)', () => {
       intervalSeconds: 86400,
       window: { days: '1111111', hours: '1'.repeat(24) },
     })
+  })
+
+  it('requires server.timezone when the host zone is not an IANA name', () => {
+    const r = decodeConfig(ds, { defaultZone: 'EST5EDT4,M3.2.0,M11.1.0' })
+    expect(E.isLeft(r) && r.left.map(CE.format)).toEqual(['line 1: server.timezone: required'])
+    const ok = decodeConfig(`server:\n  timezone: America/New_York\n${ds}`, {
+      defaultZone: 'EST5EDT4,M3.2.0,M11.1.0',
+    })
+    expect(E.isRight(ok) && ok.right.timezone).toBe('America/New_York')
   })
 
   it('takes the password from an environment variable name, never inline', () => {
