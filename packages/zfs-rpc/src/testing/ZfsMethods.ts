@@ -91,7 +91,7 @@ export const zfsMethods: Readonly<Record<string, MethodSpec>> = {
     mutates: true,
     run: (a, ctx) => {
       const [ds, snap, tag] = [str(a['dataset'], -32033), str(a['snapshot'], -32033), str(a['tag'], -32033)]
-      zfs(local(ctx).release(ds, snap, tag, truthy(a['recursive'])), -32032, 'Failed to release hold')
+      zfs(local(ctx).release(ds, snap, tag, truthy(a['recursive'])), -32032, 'Failed to release snapshot')
       return { dataset: ds, snapshot: snap, released: tag }
     },
   },

@@ -115,7 +115,7 @@ describe('simulator: snapshot, hold, dataset and pool methods over HTTP', () => 
     expect(await rpc('snapshot_release', { dataset: 'tank/data', snapshot: 's1', tag: 'alpha' })).toEqual(
       err(
         -32032,
-        "Failed to release hold: cannot release hold from snapshot 'tank/data@s1': no such tag on this dataset\n",
+        "Failed to release snapshot: cannot release hold from snapshot 'tank/data@s1': no such tag on this dataset\n",
       ),
     )
     expect(sim.inspect.holds('tank/data', 's1')).toEqual(['keepme', 'zz_second'])
