@@ -94,6 +94,8 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
   let fullReloadRequested = false
   let wake = new AbortController()
   let busy = false
+  /** Parked between cycles (tests step a virtual clock only when the loop waits on it). */
+  let idle = false
 
   /** Returns settings to restart with, when a full reload changed what only a rebuild applies. */
   const reload = async (full: boolean): Promise<Cycle.Settings | undefined> => {
@@ -185,7 +187,9 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
             ? Math.min(MAX_DOWN_DELAY_MS, FIRST_DOWN_DELAY_MS * 2 ** (downCount - 1))
             : (options.tickMs ?? tickOf(settings))
         const stop = AbortSignal.any([signal, wake.signal])
+        idle = true
         await caps.clock.sleep(delay, stop).catch(() => undefined)
+        idle = false
         if (wake.signal.aborted) wake = new AbortController()
       }
       return { _tag: 'Stopped' }
@@ -209,6 +213,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     cycleOnce,
     status,
     settings: () => settings,
+    isIdle: () => idle,
     /** SIGHUP: reload everything at the next cycle boundary (now, if idle). */
     reloadNow: () => {
       fullReloadRequested = true
