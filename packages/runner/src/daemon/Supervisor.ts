@@ -12,6 +12,7 @@ import {
   type Credentials,
   type FetchLike,
   makeClient,
+  type RetryPolicy,
   systemClock,
 } from '@zfs-autobackup/zfs-rpc'
 import type { Config } from '../config/Config.js'
@@ -33,6 +34,8 @@ export interface Deps {
   readonly apiClock?: Clock
   /** Default: cross-fetch over the network. The demo passes the simulator's in-process fetch. */
   readonly fetch?: FetchLike
+  /** The client's retry policy (tests shorten its delays). */
+  readonly retry?: Partial<RetryPolicy>
   /** One log line, without the newline. */
   readonly write: (line: string) => void
   readonly env: Readonly<Record<string, string | undefined>>
@@ -85,6 +88,7 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
       timeoutMs: config.zfsApi.timeoutSeconds * 1000,
       clock: deps.apiClock ?? systemClock,
       ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+      ...(deps.retry === undefined ? {} : { retry: deps.retry }),
       ...(auth === undefined ? {} : { auth }),
     })
     let current = config

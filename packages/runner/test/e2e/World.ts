@@ -53,6 +53,7 @@ export const startWorld = async (o: WorldOptions) => {
   const exit = supervise(loaded.right, {
     clock,
     fetch: sim.fetch as unknown as FetchLike,
+    retry: { baseDelayMs: 1, maxDelayMs: 2 },
     write: (l) => void lines.push(l),
     env: {},
     signal: stop.signal,
@@ -95,7 +96,8 @@ export const startWorld = async (o: WorldOptions) => {
       return exit
     },
     /** Log lines containing `text`. */
-    grep: (text: string | RegExp) => lines.filter((l) => (typeof text === 'string' ? l.includes(text) : text.test(l))),
+    grep: (text: string | RegExp) =>
+      lines.filter((l) => (typeof text === 'string' ? l.includes(text) : text.test(l))),
   }
   return world
 }
@@ -125,6 +127,8 @@ ${o.datasets
   .map(
     (d) =>
       `  - local_dataset: "${d.name}"\n` +
-      (d.dest === undefined ? '' : `    destinations:\n      - remote_host: "${d.dest}"\n        remote_dataset: "backup/${d.name.split('/').pop()}"\n`),
+      (d.dest === undefined
+        ? ''
+        : `    destinations:\n      - remote_host: "${d.dest}"\n        remote_dataset: "backup/${d.name.split('/').pop()}"\n`),
   )
   .join('')}`
