@@ -65,7 +65,11 @@ export const make = (): Metrics => {
 
   return {
     setLastSnapshot: (dataset, at) => void lastSnapshot.set(dataset, at),
-    setLastSync: (target, at) => void lastSync.set(JSON.stringify(target), { target, at }),
+    setLastSync: (t, at) => {
+      // Normalised: callers pass richer records (a migration, a destination with `enabled`).
+      const target = { dataset: t.dataset, remoteHost: t.remoteHost, remoteDataset: t.remoteDataset }
+      lastSync.set(JSON.stringify(target), { target, at })
+    },
     dropDataset: (dataset) => {
       lastSnapshot.delete(dataset)
       for (const [k, v] of lastSync) if (v.target.dataset === dataset) lastSync.delete(k)

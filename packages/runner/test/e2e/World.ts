@@ -4,6 +4,7 @@
  * day runs in seconds. The config lives in a temp file the test may rewrite.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type FetchLike, VirtualClock } from '@zfs-autobackup/zfs-rpc'
@@ -14,6 +15,17 @@ import type { Daemon } from '../../src/daemon/Daemon.js'
 import { supervise } from '../../src/daemon/Supervisor.js'
 
 export const MIN = 60_000
+
+/** A port that was free a moment ago (the status server needs a fixed one in the config). */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo
+      s.close(() => resolve(port))
+    })
+  })
 export const HOUR = 60 * MIN
 
 export interface WorldOptions {
@@ -110,6 +122,7 @@ export const config = (o: {
   readonly sync?: boolean
   readonly syncInterval?: number
   readonly extra?: string
+  readonly metricsPort?: number
 }): string => `server:
   backup_interval: 600
   timezone: "UTC"
@@ -118,7 +131,7 @@ export const config = (o: {
     enabled: ${o.sync ?? true}
     interval: ${o.syncInterval ?? 21600}
   metrics:
-    enabled: false
+${o.metricsPort === undefined ? '    enabled: false' : `    enabled: true\n    port: ${o.metricsPort}`}
 ${o.extra ?? ''}zfs_api:
   url: "http://simulated-zfs-api:8545"
   timeout: 30

@@ -29,6 +29,20 @@ describe('Metrics', () => {
     expect(text.endsWith('\n')).toBe(true)
   })
 
+  it('one series per destination, whatever record the caller passes', () => {
+    const m = Metrics.make()
+    m.setLastSync({ dataset: 'a', remoteHost: 'nas', remoteDataset: 'b' }, 1000)
+    const richer = { dataset: 'a', remoteHost: 'nas', remoteDataset: 'b', enabled: true, taskId: 'x' }
+    m.setLastSync(richer, 5000)
+    const lines = m
+      .render(6000, rpc)
+      .split('\n')
+      .filter((l) => l.startsWith('zfs_autobackup_last_sync'))
+    expect(lines).toEqual([
+      'zfs_autobackup_last_sync_timestamp_seconds{dataset="a",remote_host="nas",remote_dataset="b"} 5',
+    ])
+  })
+
   it('escapes label values and forgets a removed dataset', () => {
     const m = Metrics.make()
     m.setLastSnapshot('tank/"odd"\\name', 0)

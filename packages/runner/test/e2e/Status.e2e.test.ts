@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { config, freePort, HOUR, MIN, startWorld } from './World.js'
+
+const START = Date.UTC(2026, 5, 1, 8, 0)
+
+describe('GET /health and GET /metrics of the running daemon', () => {
+  it('report cycles, snapshots, syncs, lag, actions and RPC counts; /health turns 503 after a long outage', async () => {
+    const port = await freePort()
+    const w = await startWorld({
+      yaml: config({ datasets: [{ name: 'tank/a', dest: 'nas' }], metricsPort: port, syncInterval: 3600 }),
+      start: START,
+      simulator: { datasets: ['tank/a'], remotes: ['nas'] },
+    })
+    expect(w.statusUrl()).toBe(`http://127.0.0.1:${port}`)
+    await w.run(2 * HOUR + 5 * MIN)
+
+    const health = await fetch(`${w.statusUrl()}/health`)
+    expect(health.status).toBe(200)
+    expect(await health.json()).toEqual({
+      status: 'ok',
+      lastCycleAt: new Date(w.clock.now()).toISOString(),
+      apiReachable: true,
+      problems: [],
+    })
+
+    const metrics = await (await fetch(`${w.statusUrl()}/metrics`)).text()
+    const value = (line: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((l) => l.startsWith(line))
+          ?.slice(line.length + 1),
+      )
+    expect(value('zfs_autobackup_last_snapshot_timestamp_seconds{dataset="tank/a"}')).toBe(
+      (START + 2 * HOUR) / 1000,
+    )
+    const target = '{dataset="tank/a",remote_host="nas",remote_dataset="backup/a"}'
+    const lastSync = value(`zfs_autobackup_last_sync_timestamp_seconds${target}`)
+    expect(lastSync).toBe(Date.UTC(2026, 5, 1, 9, 3, 40) / 1000) // the 09:01 sync; the 10:04 one is still running
+    expect(value(`zfs_autobackup_sync_lag_seconds${target}`)).toBe(w.clock.now() / 1000 - lastSync)
+    expect(value('zfs_autobackup_actions_total{kind="create",outcome="ok"}')).toBe(13)
+    expect(value('zfs_autobackup_actions_total{kind="sync",outcome="ok"}')).toBe(3)
+    expect(value('zfs_autobackup_actions_total{kind="destroy",outcome="ok"}')).toBeGreaterThan(0)
+    expect(value('zfs_autobackup_cycles_total')).toBe(126)
+    expect(value('zfs_autobackup_rpc_calls_total{method="migration_list"}')).toBe(126)
+    expect(value('zfs_autobackup_http_requests_total')).toBeGreaterThan(250)
+    expect(metrics).toContain('# TYPE zfs_autobackup_errors_total counter')
+
+    w.sim.faults.random({ method: '*', probability: 1, faults: [{ kind: 'drop' }] })
+    await w.run(4 * MIN)
+    const blip = await fetch(`${w.statusUrl()}/health`)
+    expect([blip.status, (await blip.json()).apiReachable]).toEqual([200, false])
+    await w.run(2 * MIN)
+    const down = await fetch(`${w.statusUrl()}/health`)
+    expect(down.status).toBe(503)
+    expect((await down.json()).problems[0]).toMatch(/^ZFS API unreachable since /)
+    expect(await (await fetch(`${w.statusUrl()}/metrics`)).text()).toContain('zfs_autobackup_api_up 0')
+    expect(await w.stop()).toBe(0)
+    await expect(fetch(`${w.statusUrl()}/health`)).rejects.toThrow() // closed on shutdown
+  }, 30_000)
+})
