@@ -107,7 +107,9 @@ describe('MigrationMonitor', () => {
     await tick(10_000, 60)
     await tick(30_000, 70)
     expect(lines()).toHaveLength(4)
-    expect(lines()[3]).toMatch(/^sync \[task-1\] 70\.0% at 12\.5 MiB\/s, ETA 1m 0s, 70\.0 MiB of 100\.0 MiB sent$/)
+    expect(lines()[3]).toMatch(
+      /^sync \[task-1\] 70\.0% at 12\.5 MiB\/s, ETA 1m 0s, 70\.0 MiB of 100\.0 MiB sent$/,
+    )
   })
 
   it('keeps tracking through API errors, drops a task the API forgot', async () => {
