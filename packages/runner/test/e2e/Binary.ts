@@ -49,7 +49,13 @@ export const start = (args: ReadonlyArray<string>, env: Readonly<Record<string, 
       new Promise<void>((resolve, reject) => {
         if (out.includes(text)) return resolve()
         const timer = setTimeout(() => reject(new Error(`no "${text}" in:\n${out}\n${err}`)), ms)
-        waiters.push({ text, resolve: () => (clearTimeout(timer), resolve()) })
+        waiters.push({
+          text,
+          resolve: () => {
+            clearTimeout(timer)
+            resolve()
+          },
+        })
       }),
   }
 }
