@@ -3,3 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run build
+# core: planning 1,000 datasets × 1,000 snapshots (target <= 1 s), 1 × 10k, 100 × 1k
+npx tsc -p packages/core/tsconfig.bench.json && node --expose-gc packages/core/dist-bench/bench/plan.bench.js

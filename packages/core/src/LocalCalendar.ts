@@ -72,7 +72,7 @@ interface Memo {
   readonly now: number
   readonly zone: string
   readonly value: E.Either<InvalidZone, LocalCalendar>
-  /** Offset (minutes) at the start of the hour, if the whole of [hour start, now] has it; else NaN. */
+  /** Offset (minutes) of the hour, if [hour start, now] is a whole local hour at one offset; else NaN. */
   readonly hourOffset: number
   /** `ccc yyyy-MM-dd HH` of the hour. */
   readonly hourText: string
@@ -87,7 +87,15 @@ const fresh = (now: number, zone: string): Memo => {
     now,
     zone,
     value,
-    hourOffset: start === c.zoneImpl.offset(now) ? start : Number.NaN,
+    // Reuse needs a whole local hour holding `now` at one offset: near DST jumps that are not whole hours
+    // (Lord Howe Island, Chatham Islands) luxon's start of the hour can be off the local :00 or after `now`.
+    hourOffset:
+      start === c.zoneImpl.offset(now) &&
+      (c.startOf.hourly + start * 60_000) % 3_600_000 === 0 &&
+      now - c.startOf.hourly >= 0 &&
+      now - c.startOf.hourly < 3_600_000
+        ? start
+        : Number.NaN,
     hourText: c.localTime.slice(0, c.localTime.lastIndexOf(':')),
   }
 }

@@ -16,6 +16,7 @@ import * as Protection from './Protection.js'
 import * as Retention from './Retention.js'
 import * as SnapshotDue from './SnapshotDue.js'
 import * as SnapshotName from './SnapshotName.js'
+import * as ST from './SnapshotType.js'
 import * as SyncDecision from './SyncDecision.js'
 import * as SyncHold from './SyncHold.js'
 
@@ -30,20 +31,6 @@ export interface PlanInput {
 }
 
 const noHosts: ReadonlyMap<string, SyncHold.HostSyncState> = new Map()
-
-/** List positions of the snapshots that carry holds (O(snapshots) lookups into a usually tiny map). */
-const heldIndex = (
-  snapshots: ReadonlyArray<string>,
-  held: ReadonlyMap<string, unknown>,
-): Map<string, number> => {
-  const index = new Map<string, number>()
-  if (held.size === 0) return index
-  for (let i = 0; i < snapshots.length; i++) {
-    const name = snapshots[i]!
-    if (held.has(name)) index.set(name, i)
-  }
-  return index
-}
 
 /**
  * Plans one dataset: at most one snapshot to create, the releases of superseded sync holds, the destroys
@@ -64,28 +51,25 @@ export const planDataset = (input: PlanInput): Plan => {
   const calendar = calendarE.right
   const { snapshots, holds } = observed
 
-  const parsed = snapshots.map(SnapshotName.parseOrUndefined)
+  const parsed = SnapshotName.parseList(snapshots)
   // Snapshots of disabled types (count 0) are ignored here: retention is about to destroy them, and due
   // times must not hinge on a snapshot the same plan removes (re-planning would then create again).
   let newestOurs: SnapshotDue.Newest | undefined
-  for (let i = parsed.length - 1; i >= 0 && newestOurs === undefined; i--) {
-    const p = parsed[i]
-    if (p !== undefined && policy.retention[p.type] > 0) newestOurs = { name: snapshots[i]!, at: p.at }
+  for (let i = snapshots.length - 1; i >= 0 && newestOurs === undefined; i--) {
+    const t = parsed.typeIndex[i]!
+    if (t >= 0 && policy.retention[ST.all[t]!] > 0) newestOurs = { name: snapshots[i]!, at: parsed.at[i]! }
   }
   const due = SnapshotDue.due(policy, calendar, newestOurs, (name) => snapshots.includes(name))
   const created = due._tag === 'Due' ? due : undefined
 
-  let hosts = noHosts
-  if (holds._tag === 'Known') {
-    const index = heldIndex(snapshots, holds.bySnapshot)
-    hosts = SyncHold.byHost(holds.bySnapshot, (s) => index.get(s), calendar.zoneImpl)
-  }
+  const held = Retention.heldByIndex(snapshots, holds)
+  const hosts = held._tag === 'Known' ? SyncHold.byHost(held.byIndex, snapshots, calendar.zoneImpl) : noHosts
   const retention = Retention.apply({
     dataset,
     snapshots,
     parsed,
     retention: policy.retention,
-    holds,
+    holds: held,
     inFlight: Protection.inFlightRanges(observed.inFlight, hosts),
     created: created?.type,
   })

@@ -11,21 +11,40 @@
 import type { HoldsObservation } from './Observation.js'
 import type { Action, Decision, KeepReason } from './Plan.js'
 import * as Protection from './Protection.js'
-import type { SnapshotName } from './SnapshotName.js'
+import type * as SnapshotName from './SnapshotName.js'
 import type { Retention, SnapshotType } from './SnapshotType.js'
+import * as ST from './SnapshotType.js'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
+/** Hold tags by list position (keys only for held snapshots), or why they are unknown. */
+export type HeldByIndex =
+  | { readonly _tag: 'Known'; readonly byIndex: ReadonlyMap<number, ReadonlyArray<string>> }
+  | Extract<HoldsObservation, { _tag: 'Unknown' }>
+
+/** Re-keys observed holds by list position: one lookup per snapshot, and only when anything is held. */
+export const heldByIndex = (snapshots: ReadonlyArray<string>, holds: HoldsObservation): HeldByIndex => {
+  if (holds._tag === 'Unknown') return holds
+  const byIndex = new Map<number, ReadonlyArray<string>>()
+  if (holds.bySnapshot.size > 0) {
+    for (let i = 0; i < snapshots.length; i++) {
+      const tags = holds.bySnapshot.get(snapshots[i]!)
+      if (tags !== undefined && tags.length > 0) byIndex.set(i, tags)
+    }
+  }
+  return { _tag: 'Known', byIndex }
+}
+
 export interface RetentionInput {
   readonly dataset: string
   /** Names in list order, oldest first. */
   readonly snapshots: ReadonlyArray<string>
-  /** `parsed[i]` = `snapshots[i]` parsed as ours, `undefined` when foreign. */
-  readonly parsed: ReadonlyArray<SnapshotName | undefined>
+  /** `snapshots` parsed (`SnapshotName.parseList`). */
+  readonly parsed: SnapshotName.ParsedList
   readonly retention: Retention
-  readonly holds: HoldsObservation
+  readonly holds: HeldByIndex
   readonly inFlight: ReadonlyArray<Protection.InFlightRange>
   /** Type of the snapshot this plan creates, if any: it takes rank 1 of that type and is the newest. */
   readonly created: SnapshotType | undefined
@@ -56,9 +75,10 @@ const ranks = (input: RetentionInput): Int32Array => {
   }
   if (input.created !== undefined) seen[input.created] = 1
   const rank = new Int32Array(input.snapshots.length)
+  const { typeIndex } = input.parsed
   for (let i = input.snapshots.length - 1; i >= 0; i--) {
-    const p = input.parsed[i]
-    if (p !== undefined) rank[i] = ++seen[p.type]
+    const t = typeIndex[i]!
+    if (t >= 0) rank[i] = ++seen[ST.all[t]!]
   }
   return rank
 }
@@ -68,19 +88,20 @@ export const apply = (input: RetentionInput): RetentionResult => {
   const rank = ranks(input)
   const lowestInFlight = Protection.lowestProtectedIndex(input.inFlight)
   const newestIndex = input.created === undefined ? snapshots.length - 1 : -1
-  const held = holds._tag === 'Known' ? holds.bySnapshot : undefined
+  const held = holds._tag === 'Known' ? holds.byIndex : undefined
   const destroy: Array<Extract<Action, { _tag: 'DestroySnapshot' }>> = []
   const keep: Array<Extract<Decision, { _tag: 'Keep' }>> = []
   for (let i = 0; i < snapshots.length; i++) {
     const snapshot = snapshots[i]!
-    const p = parsed[i]
-    if (p === undefined) {
+    const t = parsed.typeIndex[i]!
+    if (t < 0) {
       keep.push({ _tag: 'Keep', snapshot, reasons: notOurs })
       continue
     }
-    const count = retention[p.type]
+    const type = ST.all[t]!
+    const count = retention[type]
     const r = rank[i]!
-    const tags = held?.get(snapshot) ?? noTags
+    const tags = held?.get(i) ?? noTags
     const inFlight = i >= lowestInFlight
     const isNewest = i === newestIndex
     if (r > count && tags.length === 0 && !inFlight && !isNewest && held !== undefined) {
@@ -88,12 +109,12 @@ export const apply = (input: RetentionInput): RetentionResult => {
         _tag: 'DestroySnapshot',
         dataset,
         snapshot,
-        reason: { _tag: 'BeyondRetention', type: p.type, rank: r, count },
+        reason: { _tag: 'BeyondRetention', type, rank: r, count },
       })
       continue
     }
     const reasons: KeepReason[] = []
-    if (r <= count) reasons.push({ _tag: 'AmongNewest', type: p.type, rank: r, count })
+    if (r <= count) reasons.push({ _tag: 'AmongNewest', type, rank: r, count })
     if (tags.length > 0) reasons.push({ _tag: 'Held', tags })
     if (inFlight) reasons.push({ _tag: 'InFlight', taskIds: Protection.tasksCovering(input.inFlight, i) })
     if (isNewest) reasons.push({ _tag: 'NewestOfDataset' })

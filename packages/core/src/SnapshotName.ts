@@ -45,6 +45,39 @@ export const parseOrUndefined = (name: string): SnapshotName | undefined => {
   return Number.isNaN(at) ? undefined : { type, at }
 }
 
+/** A whole listing parsed without a per-name allocation: `typeIndex[i]` indexes `SnapshotType.all` (-1 = foreign). */
+export interface ParsedList {
+  readonly typeIndex: Int8Array
+  /** UTC minute in the name (epoch ms); NaN for foreign names. */
+  readonly at: Float64Array
+}
+
+const indexOfType: Readonly<Record<SnapshotType, number>> = {
+  frequent: 0,
+  hourly: 1,
+  daily: 2,
+  weekly: 3,
+  monthly: 4,
+  yearly: 5,
+}
+
+/** Parses every name of a listing into flat arrays (the planner's hot path: 1M names per cycle). */
+export const parseList = (names: ReadonlyArray<string>): ParsedList => {
+  const typeIndex = new Int8Array(names.length)
+  const at = new Float64Array(names.length)
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!
+    const type = typeByFirstChar[name.charAt(0)]
+    const t =
+      type === undefined || !name.startsWith(type) || !name.startsWith(infix, type.length)
+        ? Number.NaN
+        : CivilTime.readStamp(name, type.length + infix.length, false)
+    typeIndex[i] = Number.isNaN(t) ? -1 : indexOfType[type!]
+    at[i] = t
+  }
+  return { typeIndex, at }
+}
+
 /** The type and UTC minute of one of our snapshot names, `None` for a foreign name. */
 export const parse = (name: string): O.Option<SnapshotName> => O.fromNullable(parseOrUndefined(name))
 

@@ -69,21 +69,20 @@ const isNewer = (a: SyncPoint, b: SyncPoint): boolean =>
   a.at !== b.at ? a.at > b.at : a.index !== b.index ? a.index > b.index : a.tag > b.tag
 
 /**
- * Sync state per host from the hold tags of the dataset's snapshots. `indexOf` gives the list position of a
- * snapshot name (holds on names no longer listed are ignored). Cost: O(hold tags).
+ * Sync state per host from the hold tags of the dataset's snapshots, keyed by list position (holds on names
+ * no longer listed are already gone). Cost: O(hold tags).
  */
 export const byHost = (
-  holds: ReadonlyMap<string, ReadonlyArray<string>>,
-  indexOf: (snapshot: string) => number | undefined,
+  heldByIndex: ReadonlyMap<number, ReadonlyArray<string>>,
+  snapshots: ReadonlyArray<string>,
   zone: IANAZone,
 ): ReadonlyMap<string, HostSyncState> => {
   const result = new Map<
     string,
     { host: string; newest: SyncPoint; baseIndex: number; points: SyncPoint[] }
   >()
-  for (const [snapshot, tags] of holds) {
-    const index = indexOf(snapshot)
-    if (index === undefined) continue
+  for (const [index, tags] of heldByIndex) {
+    const snapshot = snapshots[index]!
     for (const tag of tags) {
       const parsed = parseTag(tag)
       if (parsed === undefined) continue

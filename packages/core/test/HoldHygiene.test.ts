@@ -2,12 +2,13 @@ import { IANAZone } from 'luxon'
 import { describe, expect, it } from 'vitest'
 import * as HoldHygiene from '../src/HoldHygiene.js'
 import * as SyncHold from '../src/SyncHold.js'
+import { byIndex } from './fixtures.js'
 
 const snapshots = ['a', 'b', 'c']
 const hostsOf = (holds: Record<string, ReadonlyArray<string>>) =>
   SyncHold.byHost(
-    new Map(Object.entries(holds)),
-    (s) => snapshots.indexOf(s),
+    byIndex(snapshots, new Map(Object.entries(holds))),
+    snapshots,
     IANAZone.create('Europe/Vienna'),
   )
 

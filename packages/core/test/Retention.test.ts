@@ -19,9 +19,9 @@ const run = (
   Retention.apply({
     dataset: 'tank/data',
     snapshots,
-    parsed: snapshots.map(SnapshotName.parseOrUndefined),
+    parsed: SnapshotName.parseList(snapshots),
     retention: { frequent: over.frequent ?? 2, hourly: 1, daily: 1, weekly: 1, monthly: 1, yearly: 1 },
-    holds: over.holds ?? { _tag: 'Known', bySnapshot: new Map() },
+    holds: Retention.heldByIndex(snapshots, over.holds ?? { _tag: 'Known', bySnapshot: new Map() }),
     inFlight: over.inFlight ?? [],
     created: over.created,
   })

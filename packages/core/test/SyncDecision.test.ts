@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { Destination } from '../src/Policy.js'
 import * as SyncDecision from '../src/SyncDecision.js'
 import * as SyncHold from '../src/SyncHold.js'
-import { policy, utc } from './fixtures.js'
+import { byIndex, policy, utc } from './fixtures.js'
 
 const dest: Destination = { remoteHost: '10.0.0.5', remoteDataset: 'backup/data', enabled: true }
 const holds = new Map([['s1', ['sync_2026-11-26-11-00-00_10.0.0.5']]]) // local Vienna = 10:00Z
@@ -14,7 +14,7 @@ const ctx = (over: Partial<SyncDecision.SyncContext> = {}): SyncDecision.SyncCon
   calendar: { weekdayIndex: 4, hour: 11, localTime: 'Fri 2026-11-27 11:00 Europe/Vienna' },
   source: 's2',
   holds: { _tag: 'Known', bySnapshot: holds },
-  hosts: SyncHold.byHost(holds, (s) => ['s1', 's2'].indexOf(s), IANAZone.create('Europe/Vienna')),
+  hosts: SyncHold.byHost(byIndex(['s1', 's2'], holds), ['s1', 's2'], IANAZone.create('Europe/Vienna')),
   inFlight: [],
   failures: [],
   ...over,

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon'
 import { describe, expect, it } from 'vitest'
+import * as Retention from '../src/Retention.js'
 import * as SyncHold from '../src/SyncHold.js'
 import { utc } from './fixtures.js'
 
@@ -42,20 +43,18 @@ describe('SyncHold.parseTag', () => {
 
 describe('SyncHold.byHost (decisions.md §7, §11)', () => {
   const snapshots = ['a', 'b', 'c', 'd']
-  const indexOf = (s: string) => {
-    const i = snapshots.indexOf(s)
-    return i < 0 ? undefined : i
+  const byHost = (holds: ReadonlyMap<string, ReadonlyArray<string>>) => {
+    const held = Retention.heldByIndex(snapshots, { _tag: 'Known', bySnapshot: holds })
+    return SyncHold.byHost(held._tag === 'Known' ? held.byIndex : new Map(), snapshots, vienna)
   }
 
   it('finds per host the newest tag (local time in the zone) and the base (last in list order)', () => {
-    const hosts = SyncHold.byHost(
+    const hosts = byHost(
       new Map([
         ['a', ['sync_2026-11-27-10-00-00_h1', 'keep']],
         ['c', ['sync_2026-11-27-09-00-00_h1', 'sync_2026-11-20-09-00-00_my_h2']],
         ['gone', ['sync_2026-11-28-09-00-00_h1']], // not listed any more: ignored
       ]),
-      indexOf,
-      vienna,
     )
     expect([...hosts.keys()].sort()).toEqual(['h1', 'my_h2'])
     const h1 = hosts.get('h1')!
@@ -70,25 +69,21 @@ describe('SyncHold.byHost (decisions.md §7, §11)', () => {
   })
 
   it('breaks timestamp ties by list position, then by tag text', () => {
-    const hosts = SyncHold.byHost(
+    const hosts = byHost(
       new Map([
         ['b', ['sync_2026-11-27-10-00-00_h1']],
         ['d', ['sync_2026-11-27-10-00_h1', 'sync_2026-11-27-10-00-00_h1']],
       ]),
-      indexOf,
-      vienna,
     )
     expect(hosts.get('h1')!.newest).toMatchObject({ snapshot: 'd', tag: 'sync_2026-11-27-10-00_h1' })
   })
 
   it('reads an ambiguous fall-back time as the earlier instant', () => {
-    const hosts = SyncHold.byHost(
+    const hosts = byHost(
       new Map([
         ['a', ['sync_2026-10-25-02-30-00_h1']], // CEST reading: 00:30Z
         ['b', ['sync_2026-10-25-02-10-00_h1']], // CEST reading: 00:10Z
       ]),
-      indexOf,
-      vienna,
     )
     expect(hosts.get('h1')!.newest).toMatchObject({ snapshot: 'a', at: utc('2026-10-25T00:30:00Z') })
   })

@@ -1,4 +1,5 @@
 import type { DatasetObservation, DatasetPolicy, PlanInput, Policy } from '../src/index.js'
+import * as Retention from '../src/Retention.js'
 import * as Schedule from '../src/Schedule.js'
 
 export const utc = (iso: string): number => {
@@ -46,3 +47,12 @@ export const input = (
   observed: obs,
   ...over,
 })
+
+/** Hold tags re-keyed by list position, as `SyncHold.byHost` takes them. */
+export const byIndex = (
+  snapshots: ReadonlyArray<string>,
+  bySnapshot: ReadonlyMap<string, ReadonlyArray<string>>,
+): ReadonlyMap<number, ReadonlyArray<string>> => {
+  const held = Retention.heldByIndex(snapshots, { _tag: 'Known', bySnapshot })
+  return held._tag === 'Known' ? held.byIndex : new Map()
+}
