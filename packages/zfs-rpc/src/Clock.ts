@@ -64,16 +64,18 @@ export class VirtualClock implements Clock {
   readonly sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(abortError(signal))
-      const sleeper: Sleeper = { at: this.current + Math.max(0, ms), seq: this.seq++, resolve }
+      const onAbort = () => {
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper)
+        reject(abortError(signal!))
+      }
+      // A normal wake-up must drop its listener: long-lived signals (a poll loop's) would collect one per sleep.
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }
+      const sleeper: Sleeper = { at: this.current + Math.max(0, ms), seq: this.seq++, resolve: wake }
       this.sleepers.push(sleeper)
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.sleepers = this.sleepers.filter((s) => s !== sleeper)
-          reject(abortError(signal))
-        },
-        { once: true },
-      )
+      signal?.addEventListener('abort', onAbort, { once: true })
     })
 
   /** Number of pending sleeps (useful to wait until a background task has parked itself). */
