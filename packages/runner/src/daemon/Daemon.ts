@@ -101,7 +101,10 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
   const reload = async (full: boolean): Promise<Cycle.Settings | undefined> => {
     if (options.reload === undefined) return undefined
     const r = await options.reload(full)
-    if (r._tag === 'Unchanged') return undefined
+    if (r._tag === 'Unchanged') {
+      lastInvalid = undefined
+      return undefined
+    }
     if (r._tag === 'Invalid') {
       if (r.why !== lastInvalid) caps.log.error(`config not reloaded, keeping the running one: ${r.why}`)
       lastInvalid = r.why

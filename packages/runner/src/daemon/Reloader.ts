@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { stat } from 'node:fs/promises'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Config } from '../config/Config.js'
 import * as CE from '../config/ConfigError.js'
@@ -15,9 +16,25 @@ import type { Reload } from './Daemon.js'
 /** Settings that only a rebuild of the client, status server or logger applies. */
 const REBUILD = ['zfs_api', 'server.metrics', 'server.log', 'server.hold_rescan_interval']
 
-export const make =
-  (path: string, current: () => Config, commit: (c: Config) => void, defaultZone?: string) =>
-  async (full: boolean): Promise<Reload> => {
+/** What identifies a version of the file without reading it. */
+const fingerprint = async (path: string): Promise<string | undefined> =>
+  stat(path).then(
+    (s) => `${s.ino}:${s.size}:${s.mtimeMs}`,
+    () => undefined,
+  )
+
+export const make = (
+  path: string,
+  current: () => Config,
+  commit: (c: Config) => void,
+  defaultZone?: string,
+) => {
+  /** The file as last read: the 60 s re-read skips parsing while it has not changed (SIGHUP always reads). */
+  let seen: string | undefined
+  return async (full: boolean): Promise<Reload> => {
+    const before = await fingerprint(path)
+    if (!full && before !== undefined && before === seen) return { _tag: 'Unchanged' }
+    seen = before
     const loaded = await loadConfig(path, defaultZone === undefined ? {} : { defaultZone })()
     if (E.isLeft(loaded)) {
       const errors = loaded.left
@@ -44,3 +61,4 @@ export const make =
       restartChanges: diff.needsRestart.filter((n) => REBUILD.includes(n)),
     }
   }
+}

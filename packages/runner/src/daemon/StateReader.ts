@@ -65,9 +65,10 @@ export const make = (
     const tasks = await caps.api.migrationList({ limit: MIGRATION_LIST_LIMIT })()
     const listed = E.isRight(tasks) ? tasks.right.filter(isInFlight) : []
 
+    const bySource = groupBySource(listed)
     const current = new Map<string, ReadonlySet<string>>()
     for (const d of datasets) {
-      const ids = new Set(listed.filter((t) => sendsFrom(t, d)).map((t) => t.id))
+      const ids = new Set((bySource.get(d) ?? []).map((t) => t.id))
       for (const id of previous.get(d) ?? []) if (!ids.has(id)) cache.invalidateDataset(d)
       current.set(d, ids)
     }
@@ -102,7 +103,7 @@ export const make = (
         byDataset.set(d, l ?? E.left(missing(d)))
         return
       }
-      const mine = listed.filter((t) => sendsFrom(t, d))
+      const mine = bySource.get(d) ?? []
       const inFlight = union(mine.map(toInFlight), tracked(d))
       const h = holds.get(d) ?? { _tag: 'Unknown', why: 'holds not read' }
       byDataset.set(
@@ -132,9 +133,23 @@ export const make = (
 
 const isInFlight = (t: MigrationTask): boolean => t.status === 'pending' || t.status === 'running'
 
-/** A push of `dataset` (`source` is `dataset` or `dataset@snap`; the API sends the newest snapshot anyway). */
-export const sendsFrom = (t: MigrationTask, dataset: string): boolean =>
-  t.params.source === dataset || t.params.source.startsWith(`${dataset}@`)
+/**
+ * In-flight tasks by the dataset they push: `source` is `dataset` or `dataset@snap` (the API sends the
+ * newest snapshot anyway), so `tank/a` never matches a task of `tank/ab`. One pass, O(tasks).
+ */
+const groupBySource = (
+  tasks: ReadonlyArray<MigrationTask>,
+): ReadonlyMap<string, ReadonlyArray<MigrationTask>> => {
+  const out = new Map<string, MigrationTask[]>()
+  for (const t of tasks) {
+    const at = t.params.source.indexOf('@')
+    const dataset = at < 0 ? t.params.source : t.params.source.slice(0, at)
+    const list = out.get(dataset)
+    if (list === undefined) out.set(dataset, [t])
+    else list.push(t)
+  }
+  return out
+}
 
 /** The destination as the task names it: `remote` + `destination`, or `destination` = `host:pool/ds`. */
 export const destinationOf = (

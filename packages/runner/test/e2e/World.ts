@@ -40,10 +40,11 @@ export interface WorldOptions {
 }
 
 /** Lets real I/O (file reads, sockets) and the promise jobs it triggers run. */
-export const settle = async (until: () => boolean, what: string, tries = 2000): Promise<void> => {
+export const settle = async (until: () => boolean, what: string, tries = 5000): Promise<void> => {
   for (let i = 0; i < tries; i++) {
     if (until()) return
-    await new Promise((r) => setTimeout(r, i < 50 ? 0 : 2))
+    // setImmediate runs right after the I/O callbacks of this loop turn: cheap to spin on
+    await new Promise((r) => (i < 1000 ? setImmediate(r) : setTimeout(r, 2)))
   }
   throw new Error(`timed out waiting for ${what}`)
 }
