@@ -42,7 +42,7 @@ const isProtected = (i: PlanInput, p: Plan) => {
   }
 }
 
-const runs = { numRuns: 300 }
+const runs = { numRuns: 200 }
 const anyOrder = planInputArb({ chronological: false })
 const normal = planInputArb()
 
