@@ -17,6 +17,8 @@ import type { Capabilities } from './Capabilities.js'
 import * as Cycle from './Cycle.js'
 import * as Executor from './Executor.js'
 import * as HoldsCache from './HoldsCache.js'
+import type { Reload } from './LiveSettings.js'
+import * as LiveSettings from './LiveSettings.js'
 import * as MigrationMonitor from './MigrationMonitor.js'
 import * as Rpc from './RpcText.js'
 import * as StateReader from './StateReader.js'
@@ -26,20 +28,7 @@ import * as SyncFailures from './SyncFailures.js'
 // model
 // -------------------------------------------------------------------------------------
 
-/** The result of asking the config source again. */
-export type Reload =
-  | { readonly _tag: 'Unchanged' }
-  | { readonly _tag: 'Invalid'; readonly why: string }
-  | {
-      readonly _tag: 'Changed'
-      readonly settings: Cycle.Settings
-      /** One line per dataset added/removed/changed. */
-      readonly datasetChanges: ReadonlyArray<string>
-      /** Server settings that differ (applied only on a full reload). */
-      readonly serverChanges: ReadonlyArray<string>
-      /** Among those, settings the loop cannot swap itself (API client, HTTP server, logger). */
-      readonly restartChanges: ReadonlyArray<string>
-    }
+export type { Reload } from './LiveSettings.js'
 
 export interface Options {
   /** `full`: SIGHUP, apply server settings too. */
@@ -73,13 +62,13 @@ export const tickOf = (s: Cycle.Settings): number => Math.min(60_000, s.policy.b
 // -------------------------------------------------------------------------------------
 
 export const make = (caps: Capabilities, initial: Cycle.Settings, options: Options = {}) => {
-  let settings = initial
   const cache = HoldsCache.make(options.holdRescanMs)
+  const live = LiveSettings.make(caps, initial, cache)
   const failures = SyncFailures.make()
   const monitor = MigrationMonitor.make(caps, cache, failures, {
     ...MigrationMonitor.defaults,
     ...options.monitor,
-    zone: () => settings.zone,
+    zone: () => live.current().zone,
   })
   const reader = StateReader.make(caps, cache, failures, monitor.inFlight)
   const executor = Executor.make(caps, cache, failures, monitor)
@@ -89,44 +78,14 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
   let downSince: number | undefined
   let downCount = 0
   let lastReloadAt = startedAt
-  let lastInvalid: string | undefined
-  let lastNeedsRestart: string | undefined
   let fullReloadRequested = false
   let wake = new AbortController()
   let busy = false
   /** Parked between cycles (tests step a virtual clock only when the loop waits on it). */
   let idle = false
 
-  /** Returns settings to restart with, when a full reload changed what only a rebuild applies. */
-  const reload = async (full: boolean): Promise<Cycle.Settings | undefined> => {
-    if (options.reload === undefined) return undefined
-    const r = await options.reload(full)
-    if (r._tag === 'Unchanged') {
-      lastInvalid = undefined
-      return undefined
-    }
-    if (r._tag === 'Invalid') {
-      if (r.why !== lastInvalid) caps.log.error(`config not reloaded, keeping the running one: ${r.why}`)
-      lastInvalid = r.why
-      return undefined
-    }
-    lastInvalid = undefined
-    const removed = settings.datasets.filter((d) => !r.settings.datasets.some((n) => n.dataset === d.dataset))
-    for (const d of removed) caps.metrics.dropDataset(d.dataset)
-    if (r.datasetChanges.length > 0) caps.log.info(`config reloaded: ${r.datasetChanges.join('; ')}`)
-    if (full) {
-      settings = r.settings
-      cache.invalidateAll()
-      if (r.serverChanges.length > 0) caps.log.info(`server settings applied: ${r.serverChanges.join(', ')}`)
-      return r.restartChanges.length > 0 ? r.settings : undefined
-    }
-    settings = { ...settings, datasets: r.settings.datasets }
-    const needs = r.serverChanges.join(', ')
-    if (needs !== '' && needs !== lastNeedsRestart)
-      caps.log.warn(`server settings changed (${needs}): needs restart (or SIGHUP) to apply`)
-    lastNeedsRestart = needs === '' ? undefined : needs
-    return undefined
-  }
+  const reload = async (full: boolean): Promise<Cycle.Settings | undefined> =>
+    options.reload === undefined ? undefined : live.apply(await options.reload(full), full)
 
   /** One cycle; never two at once. */
   const cycleOnce = async (signal: AbortSignal): Promise<Cycle.CycleResult | undefined> => {
@@ -134,7 +93,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     busy = true
     const t0 = caps.clock.now()
     try {
-      const r = await cycle.run(settings, signal)
+      const r = await cycle.run(live.current(), signal)
       const now = caps.clock.now()
       if (r._tag === 'Down') {
         caps.metrics.setApiUp(false)
@@ -171,7 +130,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     const monitorStop = new AbortController()
     const monitoring = monitor.run(monitorStop.signal)
     caps.log.info(
-      `daemon started: ${settings.datasets.length} dataset(s), a cycle every ${tickOf(settings) / 1000} s`,
+      `daemon started: ${live.current().datasets.length} dataset(s), a cycle every ${tickOf(live.current()) / 1000} s`,
     )
     try {
       while (!signal.aborted) {
@@ -188,7 +147,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
         const delay =
           r?._tag === 'Down'
             ? Math.min(MAX_DOWN_DELAY_MS, FIRST_DOWN_DELAY_MS * 2 ** (downCount - 1))
-            : (options.tickMs ?? tickOf(settings))
+            : (options.tickMs ?? tickOf(live.current()))
         const stop = AbortSignal.any([signal, wake.signal])
         idle = true
         await caps.clock.sleep(delay, stop).catch(() => undefined)
@@ -208,14 +167,14 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     lastCycleAt,
     apiReachable: downSince === undefined,
     apiDownSince: downSince,
-    tickMs: options.tickMs ?? tickOf(settings),
+    tickMs: options.tickMs ?? tickOf(live.current()),
   })
 
   return {
     run,
     cycleOnce,
     status,
-    settings: () => settings,
+    settings: () => live.current(),
     isIdle: () => idle,
     /** SIGHUP: reload everything at the next cycle boundary (now, if idle). */
     reloadNow: () => {

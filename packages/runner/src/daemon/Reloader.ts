@@ -11,7 +11,7 @@ import type { Config } from '../config/Config.js'
 import * as CE from '../config/ConfigError.js'
 import { loadConfig } from '../config/ConfigSource.js'
 import { applyLive, diffConfig, isEmpty } from '../config/Diff.js'
-import type { Reload } from './Daemon.js'
+import type { Reload } from './LiveSettings.js'
 
 /** Settings that only a rebuild of the client, status server or logger applies. */
 const REBUILD = ['zfs_api', 'server.metrics', 'server.log', 'server.hold_rescan_interval']
