@@ -1,0 +1,147 @@
+/**
+ * What the reliability suites check against the simulator's model and its log of mutating calls.
+ *
+ * - Safety (after every cycle): no request to destroy a foreign, held-at-the-time, newest or in-flight
+ *   protected snapshot (World's watch); no transfer broken by a destroy (simulator violations); every seeded
+ *   foreign or admin-held snapshot still there; no name created twice; our names in creation order have
+ *   strictly increasing times; the daemon is still running.
+ * - Convergence (after faults stop): exactly the policy — nothing in flight, one sync hold per destination
+ *   host placed after the faults stopped and present on the remote, and the state a fixed point of the planner
+ *   (nothing left to destroy or release), with every type holding its full retention count when the run was
+ *   long enough to fill it.
+ */
+import { planDataset, SnapshotName, SyncHold } from '@zfs-autobackup/core'
+import type { World } from './World.js'
+
+// -------------------------------------------------------------------------------------
+// fixtures
+// -------------------------------------------------------------------------------------
+
+export interface Seeded {
+  readonly dataset: string
+  readonly snapshot: string
+  readonly holds: ReadonlyArray<string>
+}
+
+/**
+ * Foreign snapshots (lookalikes included), foreign holds, an admin-held snapshot of ours and a stale
+ * sync tag of a host that is not configured, on every dataset.
+ */
+export const seedForeign = (w: World): ReadonlyArray<Seeded> => {
+  const seeded: Seeded[] = []
+  for (const { dataset } of w.settings.datasets) {
+    const items: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
+      ['my_frequent_manual', []],
+      ['hourly_backup_manual', []],
+      ['frequent_backup_2026-02-30-00-00', []],
+      ['daily_backup_2020-01-01-00-00', ['admin_keep']],
+      ['pre_upgrade', ['keep_forever', 'sync_2020-01-01-00-00-00_oldnas']],
+      ['Frequent_backup_2026-12-30-11-00', []],
+    ]
+    for (const [snapshot, holds] of items) {
+      w.sim.seed.snapshots(dataset, [snapshot], { holds })
+      seeded.push({ dataset, snapshot, holds })
+    }
+  }
+  return seeded
+}
+
+// -------------------------------------------------------------------------------------
+// safety
+// -------------------------------------------------------------------------------------
+
+/** A checker to call after every cycle; throws on the first broken invariant, with the evidence. */
+export const safety = (w: World, seeded: ReadonlyArray<Seeded>) => {
+  const created = new Set<string>()
+  let seen = 0
+  const fail = (what: string): never => {
+    throw new Error(`${new Date(w.clock.now()).toISOString()}: ${what}`)
+  }
+  return (): void => {
+    if (w.breaches.length > 0) fail(`unsafe destroy requested: ${JSON.stringify(w.breaches)}`)
+    if (w.sim.inspect.violations().length > 0)
+      fail(`transfer broken: ${JSON.stringify(w.sim.inspect.violations())}`)
+    if (!w.alive()) fail(`the daemon stopped: ${String(w.crashed())}`)
+    const log = w.sim.inspect.mutations()
+    for (; seen < log.length; seen++) {
+      const m = log[seen]!
+      if (m.method !== 'snapshot_create' || m.error !== undefined) continue
+      const key = `${String(m.params['dataset'])}@${String(m.params['name'])}`
+      if (created.has(key)) fail(`${key} created twice`)
+      created.add(key)
+    }
+    for (const s of seeded) {
+      const snap = w.sim.model.local.snapshot(s.dataset, s.snapshot)
+      if (snap === undefined) fail(`${s.dataset}@${s.snapshot} destroyed`)
+      if (snap!.holds.size !== s.holds.length || s.holds.some((t) => !snap!.holds.has(t)))
+        fail(`${s.dataset}@${s.snapshot} holds changed to ${[...snap!.holds].join(', ')}`)
+    }
+    for (const { dataset } of w.settings.datasets) {
+      let last = Number.NEGATIVE_INFINITY
+      for (const { name } of w.sim.model.local.snapshots(dataset)) {
+        const at = SnapshotName.parseOrUndefined(name)?.at
+        if (at === undefined) continue
+        if (at <= last) fail(`${dataset}@${name} is out of time order`)
+        last = at
+      }
+    }
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// convergence
+// -------------------------------------------------------------------------------------
+
+/** Types whose retention count a run of this length must have filled (the rest need more calendar). */
+export type Filled = ReadonlyArray<'frequent' | 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly'>
+
+/** Problems that keep the state from being exactly the policy; empty when converged. */
+export const convergenceProblems = (w: World, since: number, filled: Filled): ReadonlyArray<string> => {
+  const problems: string[] = []
+  if (w.sim.inspect.inFlight() > 0) problems.push(`${w.sim.inspect.inFlight()} migration(s) in flight`)
+  const { policy, zone } = w.settings
+  for (const ds of w.settings.datasets) {
+    const snapshots = w.sim.inspect.snapshots(ds.dataset)
+    const bySnapshot = new Map(
+      snapshots.map((s) => [s, w.sim.inspect.holds(ds.dataset, s)] as const).filter(([, t]) => t.length > 0),
+    )
+    for (const dest of ds.destinations.filter((d) => d.enabled)) {
+      const marked = snapshots.flatMap((s) =>
+        (bySnapshot.get(s) ?? []).flatMap((tag) => {
+          const p = SyncHold.parseTag(tag)
+          return p?.host === dest.remoteHost ? [{ s, tag }] : []
+        }),
+      )
+      if (marked.length !== 1) {
+        problems.push(`${ds.dataset}: ${marked.length} sync holds of ${dest.remoteHost}`)
+        continue
+      }
+      const { s, tag } = marked[0]!
+      const remote = w.sim.inspect.snapshots(dest.remoteDataset, dest.remoteHost)
+      if (!remote.includes(s)) problems.push(`${ds.dataset}@${s} (${tag}) missing on ${dest.remoteHost}`)
+      const made = w.sim.model.local.snapshot(ds.dataset, s)
+      if (made === undefined || made.createdAt < since)
+        problems.push(
+          `${ds.dataset}: last sync to ${dest.remoteHost} (${tag}) sent a snapshot from before ${since}`,
+        )
+    }
+    // Planned at the minute of the newest snapshot, when nothing new is due: a later `now` would plan the
+    // next cycle's create, whose rank-1 slot legitimately pushes one more snapshot out.
+    const newest = Math.max(0, ...snapshots.map((s) => SnapshotName.parseOrUndefined(s)?.at ?? 0))
+    const plan = planDataset({
+      now: Math.min(w.now(), newest + 1000),
+      zone,
+      policy,
+      dataset: ds,
+      observed: { snapshots, holds: { _tag: 'Known', bySnapshot }, inFlight: [], failures: [] },
+    })
+    for (const a of plan.actions)
+      if (a._tag === 'DestroySnapshot' || a._tag === 'ReleaseHold')
+        problems.push(`${ds.dataset}: still to do: ${a._tag} ${a.snapshot}`)
+    for (const type of filled) {
+      const n = snapshots.filter((s) => SnapshotName.parseOrUndefined(s)?.type === type).length
+      if (n < policy.retention[type]) problems.push(`${ds.dataset}: ${n} ${type} < ${policy.retention[type]}`)
+    }
+  }
+  return problems
+}
