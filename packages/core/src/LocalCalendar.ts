@@ -65,56 +65,64 @@ const compute = (now: number, zone: string): E.Either<InvalidZone, LocalCalendar
 
 // One entry is enough: a runner plans all datasets of a cycle with the same `now` and zone, so luxon runs
 // O(1) times per cycle instead of per dataset. Memoising a pure function keeps it pure.
-// The entry is also reused while `now` stays inside the same local hour at the same UTC offset (the
-// `simulate` tool plans consecutive cycles minutes apart): boundaries, weekday and hour cannot change
-// there, only the minute of `localTime`, so one offset lookup replaces the luxon work.
+// The entry is also reused while `now` stays inside the same local day and that whole day has one UTC
+// offset (the `simulate` tool plans a year of cycles minutes apart): the day, week, month and year starts
+// cannot change there, and the hour start, hour and minute follow by arithmetic. A day with a DST change
+// is computed afresh each time.
 interface Memo {
   readonly now: number
   readonly zone: string
   readonly value: E.Either<InvalidZone, LocalCalendar>
-  /** Offset (minutes) of the hour, if [hour start, now] is a whole local hour at one offset; else NaN. */
-  readonly hourOffset: number
-  /** `ccc yyyy-MM-dd HH` of the hour. */
-  readonly hourText: string
+  /** True when [day start, day start + 24 h) is one local day at one offset, holding `now`. */
+  readonly wholeDay: boolean
+  /** `ccc yyyy-MM-dd` of the day. */
+  readonly dayText: string
 }
+
+const HOUR = 3_600_000
+const DAY = 86_400_000
 
 const fresh = (now: number, zone: string): Memo => {
   const value = compute(now, zone)
-  if (E.isLeft(value)) return { now, zone, value, hourOffset: Number.NaN, hourText: '' }
+  if (E.isLeft(value)) return { now, zone, value, wholeDay: false, dayText: '' }
   const c = value.right
-  const start = c.zoneImpl.offset(c.startOf.hourly)
-  return {
-    now,
-    zone,
-    value,
-    // Reuse needs a whole local hour holding `now` at one offset: near DST jumps that are not whole hours
-    // (Lord Howe Island, Chatham Islands) luxon's start of the hour can be off the local :00 or after `now`.
-    hourOffset:
-      start === c.zoneImpl.offset(now) &&
-      (c.startOf.hourly + start * 60_000) % 3_600_000 === 0 &&
-      now - c.startOf.hourly >= 0 &&
-      now - c.startOf.hourly < 3_600_000
-        ? start
-        : Number.NaN,
-    hourText: c.localTime.slice(0, c.localTime.lastIndexOf(':')),
-  }
+  const day = c.startOf.daily
+  const offset = c.zoneImpl.offset(day)
+  // No zone changes offset twice within a day, so equal offsets at both ends mean one offset throughout.
+  // Checking the local midnight and that `now` lies inside also rules out luxon's approximations near jumps
+  // that are not whole hours (Lord Howe Island, Chatham Islands).
+  const wholeDay =
+    offset === c.zoneImpl.offset(day + DAY - 1) &&
+    (day + offset * 60_000) % DAY === 0 &&
+    now - day >= 0 &&
+    now - day < DAY
+  const time = c.localTime.length - zone.length - 7 // `… HH:mm <zone>`
+  return { now, zone, value, wholeDay, dayText: c.localTime.slice(0, time) }
 }
 
 let last: Memo = fresh(0, 'UTC')
 
-const sameHour = (m: Memo, now: number, zone: string): LocalCalendar | undefined => {
-  if (m.zone !== zone || E.isLeft(m.value) || Number.isNaN(m.hourOffset)) return undefined
+const sameDay = (m: Memo, now: number, zone: string): LocalCalendar | undefined => {
+  if (m.zone !== zone || E.isLeft(m.value) || !m.wholeDay) return undefined
   const c = m.value.right
-  const elapsed = now - c.startOf.hourly
-  if (elapsed < 0 || elapsed >= 3_600_000 || c.zoneImpl.offset(now) !== m.hourOffset) return undefined
-  const minute = String(Math.floor(elapsed / 60_000)).padStart(2, '0')
-  return { ...c, now, localTime: `${m.hourText}:${minute} ${zone}` }
+  const elapsed = now - c.startOf.daily
+  if (elapsed < 0 || elapsed >= DAY) return undefined
+  const hour = Math.floor(elapsed / HOUR)
+  const minute = Math.floor((elapsed % HOUR) / 60_000)
+  const two = (n: number): string => String(n).padStart(2, '0')
+  return {
+    ...c,
+    now,
+    startOf: { ...c.startOf, hourly: c.startOf.daily + hour * HOUR },
+    hour,
+    localTime: `${m.dayText} ${two(hour)}:${two(minute)} ${zone}`,
+  }
 }
 
 /** The calendar of `now` (epoch ms) in the IANA `zone`, or `InvalidZone`. */
 export const at = (now: number, zone: string): E.Either<InvalidZone, LocalCalendar> => {
   if (last.now === now && last.zone === zone) return last.value
-  const reused = sameHour(last, now, zone)
+  const reused = sameDay(last, now, zone)
   last = reused === undefined ? fresh(now, zone) : { ...last, now, value: E.right(reused) }
   return last.value
 }

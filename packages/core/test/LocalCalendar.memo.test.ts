@@ -1,0 +1,39 @@
+import { IANAZone } from 'luxon'
+import { describe, expect, it } from 'vitest'
+import * as LocalCalendar from '../src/LocalCalendar.js'
+
+// `at` reuses its last result inside a local day of one offset (for `simulate`'s year of 10-minute cycles).
+// The reused value must equal a fresh computation, above all around DST changes, including the zones whose
+// changes are not whole hours or happen at midnight.
+const zones = [
+  'Europe/Vienna',
+  'America/Santiago',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'Asia/Kathmandu',
+  'America/St_Johns',
+  'America/Havana',
+  'Asia/Gaza',
+]
+
+describe('LocalCalendar.at reuse', () => {
+  it.each(zones)('equals a fresh computation around every transition of 2026 in %s', (zone) => {
+    const z = IANAZone.create(zone)
+    const from = Date.parse('2026-01-01T00:00:00Z')
+    let checked = 0
+    // Offset at each UTC midnight from the day before `from`: a change between two of them marks a transition.
+    const daily = Array.from({ length: 368 }, (_, d) => z.offset(from + (d - 1) * 86_400_000))
+    for (let now = from; now < from + 365 * 86_400_000; now += 600_000) {
+      const reused = LocalCalendar.at(now, zone)
+      const d = Math.floor((now - from) / 86_400_000) + 1
+      const near = daily[d - 1] !== daily[d + 1]
+      if (near || now % (499 * 600_000) === 0) {
+        LocalCalendar.at(now + 1, 'Asia/Tokyo') // evict the memo
+        expect(LocalCalendar.at(now, zone)).toEqual(reused)
+        LocalCalendar.at(now - 600_000, zone) // re-prime from the previous cycle, as a simulation would
+        checked++
+      }
+    }
+    expect(checked).toBeGreaterThan(100)
+  })
+})
