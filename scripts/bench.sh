@@ -5,3 +5,5 @@ cd "$(dirname "$0")/.."
 npm run build
 # core: planning 1,000 datasets × 1,000 snapshots (target <= 1 s), 1 × 10k, 100 × 1k
 npx tsc -p packages/core/tsconfig.bench.json && node --expose-gc packages/core/dist-bench/bench/plan.bench.js
+# runner: one daemon cycle over loopback HTTP for 10 / 100 / 1,000 datasets × 200 snapshots (time, round trips, calls)
+npx tsc -p packages/runner/tsconfig.bench.json && node --expose-gc packages/runner/dist-bench/bench/daemon-cycle.bench.js
