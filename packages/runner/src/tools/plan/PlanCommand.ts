@@ -1,0 +1,75 @@
+/**
+ * `plan [--config F] [--at TIME] [--json]`: what the next cycle would do, and why, without doing it. Reads
+ * fresh state (every snapshot's holds, no cache) through a read-only view of the API, plans every dataset
+ * with the real core at `--at` (default now), prints the plan.
+ *
+ * @since 0.1.0
+ */
+import { planDataset } from '@zfs-autobackup/core'
+import * as E from 'fp-ts/lib/Either.js'
+import { type Command, parse, usageError } from '../../cli/Command.js'
+import type { Io } from '../../cli/Io.js'
+import { describe as describeRpc } from '../../daemon/RpcText.js'
+import { connect, production, type ToolDeps } from '../Connect.js'
+import { observe } from '../Observe.js'
+import { configPath, instant, load, ToolExit, unreachable } from '../ToolCommand.js'
+import * as PlanReport from './PlanReport.js'
+
+const usage = `Usage: zfs-autobackup plan [--config FILE] [--at TIME] [--json]
+
+Dry run: for every dataset, the snapshot the next cycle would create (type and why), every snapshot it
+would destroy or keep (rule, rank, hold, in-flight migration), the syncs it would start or skip and the
+holds it would release. Reads the API's current state (all holds, fresh); sends no changing call.
+
+Options:
+  -c, --config FILE  config file (default: $ZFS_AUTOBACKUP_CONFIG, else ./backup_config.yaml)
+      --at TIME      plan as if it were TIME, ISO 8601 with offset, e.g. 2026-03-29T02:30:00+02:00
+      --json         machine-readable output
+  -h, --help         show this help
+
+Exit status: 0 planned, 1 a dataset could not be read, 2 usage or config error, 3 API unreachable.`
+
+export const make = (deps: ToolDeps): Command => {
+  const command: Command = {
+    name: 'plan',
+    summary: 'print what the next cycle would do and why, without doing it',
+    usage,
+    run: async (args: ReadonlyArray<string>, io: Io): Promise<number> => {
+      const parsed = parse(args, {
+        config: { type: 'string', short: 'c' },
+        at: { type: 'string' },
+        json: { type: 'boolean' },
+      })
+      if (E.isLeft(parsed)) return usageError(command, parsed.left, io)
+      const { values, positionals } = parsed.right
+      const path = configPath(values['config'], positionals, io)
+      if (E.isLeft(path)) return usageError(command, path.left, io)
+      const at = typeof values['at'] === 'string' ? instant('at', values['at']) : E.right(deps.now())
+      if (E.isLeft(at)) return usageError(command, at.left, io)
+      const config = await load(path.right, io)
+      if (E.isLeft(config)) return config.left
+      const c = config.right
+
+      const seen = await observe(
+        connect(c, deps, io.env),
+        c.datasets.map((d) => d.dataset),
+        at.right,
+      )
+      if (E.isLeft(seen)) return unreachable(c, seen.left, io)
+      const datasets = c.datasets.map((d): PlanReport.DatasetResult => {
+        const state = seen.right.byDataset.get(d.dataset)
+        if (state === undefined || E.isLeft(state))
+          return { _tag: 'Unreadable', dataset: d.dataset, why: state ? describeRpc(state.left) : 'no reply' }
+        const observed = state.right.observed
+        const plan = planDataset({ now: at.right, zone: c.timezone, policy: c.policy, dataset: d, observed })
+        return { _tag: 'Planned', dataset: d.dataset, snapshots: observed.snapshots, plan }
+      })
+      const report = { at: at.right, zone: c.timezone, datasets }
+      io.stdout(values['json'] === true ? PlanReport.json(report) : PlanReport.text(report))
+      return datasets.some((d) => d._tag === 'Unreadable') ? ToolExit.warning : ToolExit.ok
+    },
+  }
+  return command
+}
+
+export const command: Command = make(production)

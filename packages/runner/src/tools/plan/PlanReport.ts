@@ -1,0 +1,113 @@
+/**
+ * A dry-run plan as a table (one line per snapshot, creation, release and sync, each with its reason) or as
+ * JSON (the core's plan values, each with its reason text). Reasons are the core's `Explain` lines.
+ *
+ * @since 0.1.0
+ */
+import { type Action, type Decision, Explain, type Plan } from '@zfs-autobackup/core'
+import { DateTime } from 'luxon'
+import * as Table from '../Table.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export type DatasetResult =
+  | {
+      readonly _tag: 'Planned'
+      readonly dataset: string
+      readonly snapshots: ReadonlyArray<string>
+      readonly plan: Plan
+    }
+  | { readonly _tag: 'Unreadable'; readonly dataset: string; readonly why: string }
+
+export interface PlanReport {
+  readonly at: number
+  readonly zone: string
+  readonly datasets: ReadonlyArray<DatasetResult>
+}
+
+// -------------------------------------------------------------------------------------
+// text
+// -------------------------------------------------------------------------------------
+
+/** The reason part of an Explain line (`create tank/a@x: <why>` → `<why>`). */
+const why = (line: string): string => {
+  const i = line.indexOf(': ')
+  return i < 0 ? line : line.slice(i + 2)
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z')
+
+const rows = (r: Extract<DatasetResult, { _tag: 'Planned' }>): string[][] => {
+  const { actions, decisions } = r.plan
+  const out: string[][] = []
+  for (const a of actions)
+    if (a._tag === 'CreateSnapshot') out.push(['create', `${a.snapshot} (${a.type})`, why(Explain.action(a))])
+  for (const d of decisions)
+    if (d._tag === 'NoSnapshot') out.push(['no snapshot', '-', why(Explain.decision(d))])
+  // Every existing snapshot, in list order, with its fate: the operator sees the whole list at once.
+  const fate = new Map<string, string[]>()
+  for (const a of actions)
+    if (a._tag === 'DestroySnapshot') fate.set(a.snapshot, ['DESTROY', a.snapshot, why(Explain.action(a))])
+  for (const d of decisions)
+    if (d._tag === 'Keep') fate.set(d.snapshot, ['keep', d.snapshot, why(Explain.decision(d))])
+  for (const s of r.snapshots) out.push(fate.get(s) ?? ['keep', s, 'no decision reported'])
+  for (const a of actions)
+    if (a._tag === 'ReleaseHold') out.push(['release', `${a.tag} on ${a.snapshot}`, why(Explain.action(a))])
+  for (const a of actions)
+    if (a._tag === 'StartSync')
+      out.push(['sync', `${a.remoteHost}:${a.remoteDataset} ← ${a.snapshot}`, why(Explain.action(a))])
+  for (const d of decisions)
+    if (d._tag === 'NoSync')
+      out.push(['no sync', `${d.remoteHost}:${d.remoteDataset}`, why(Explain.decision(d))])
+  return out
+}
+
+const count = (p: Plan, tag: Action['_tag'] | Decision['_tag']): number =>
+  p.actions.filter((a) => a._tag === tag).length + p.decisions.filter((d) => d._tag === tag).length
+
+export const text = (report: PlanReport): string => {
+  const local = DateTime.fromMillis(report.at, { zone: report.zone }).toFormat('ccc yyyy-MM-dd HH:mm ZZ')
+  const lines = [`Plan at ${iso(report.at)} (${local} ${report.zone}); nothing is changed.`]
+  for (const r of report.datasets) {
+    lines.push('')
+    if (r._tag === 'Unreadable') {
+      lines.push(`${r.dataset}: cannot read its state (${r.why}); nothing would be done`)
+      continue
+    }
+    const p = r.plan
+    lines.push(
+      `${r.dataset}: ${count(p, 'CreateSnapshot')} create, ${count(p, 'DestroySnapshot')} destroy, ` +
+        `${count(p, 'Keep')} keep, ${count(p, 'ReleaseHold')} release, ${count(p, 'StartSync')} sync, ` +
+        `${count(p, 'NoSync')} sync skipped`,
+    )
+    lines.push(...Table.render(['ACTION', 'WHAT', 'WHY'], rows(r)).map((l) => `  ${l}`))
+  }
+  return lines.join('\n') + '\n'
+}
+
+// -------------------------------------------------------------------------------------
+// json
+// -------------------------------------------------------------------------------------
+
+export const json = (report: PlanReport, extra: Readonly<Record<string, unknown>> = {}): string =>
+  JSON.stringify(
+    {
+      at: new Date(report.at).toISOString(),
+      zone: report.zone,
+      ...extra,
+      datasets: report.datasets.map((r) =>
+        r._tag === 'Unreadable'
+          ? { dataset: r.dataset, error: r.why }
+          : {
+              dataset: r.dataset,
+              snapshots: r.snapshots,
+              actions: r.plan.actions.map((a) => ({ ...a, why: why(Explain.action(a)) })),
+              decisions: r.plan.decisions.map((d) => ({ ...d, why: why(Explain.decision(d)) })),
+            },
+      ),
+    },
+    null,
+    2,
+  ) + '\n'

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest'
+import { memoryIo } from '../../../src/cli/Io.js'
+import * as PlanCommand from '../../../src/tools/plan/PlanCommand.js'
+import { configYaml, dstMorning, failedSync, syncTag, world, writeConfig } from '../ToolFixtures.js'
+
+const AT = '2026-03-29T03:00:00+02:00' // 01:00Z, the first instant of summer time
+const start = Date.parse('2026-03-29T00:55:00Z')
+
+const runPlan = async (w: ReturnType<typeof world>, args: ReadonlyArray<string>) => {
+  const io = memoryIo()
+  const cmd = PlanCommand.make({ fetch: w.sim.fetch, now: () => w.clock.now() })
+  const code = await cmd.run(args, io)
+  return { code, out: io.out(), err: io.err() }
+}
+
+describe('plan on the Europe/Vienna spring-forward morning', () => {
+  it('shows the creation, the fate of every snapshot, and the sync, each with its reason', async () => {
+    const w = world(start)
+    const { code, out } = await runPlan(w, ['--config', writeConfig(configYaml()), '--at', AT])
+    expect(code).toBe(0)
+    const lines = out.split('\n')
+    expect(lines[0]).toBe(
+      'Plan at 2026-03-29T01:00Z (Sun 2026-03-29 03:00 +02:00 Europe/Vienna); nothing is changed.',
+    )
+    expect(lines).toContain('tank/data: 1 create, 3 destroy, 7 keep, 0 release, 1 sync, 0 sync skipped')
+    // Table rows: ACTION, WHAT, WHY separated by runs of spaces.
+    const cells = (l: string) => l.trim().split(/ {2,}/)
+    const row = (what: string) => lines.find((l) => l.startsWith('  ') && cells(l)[1] === what) ?? ''
+    expect(row('hourly_backup_2026-03-29-01-00 (hourly)')).toMatch(
+      /^ {2}create +.*hourly boundary crossed since frequent_backup_2026-03-29-00-50/,
+    )
+    expect(row('frequent_backup_2026-03-29-00-10')).toMatch(
+      /^ {2}DESTROY .*beyond newest 2 frequent \(rank 3\)/,
+    )
+    expect(row('hourly_backup_2026-03-28-21-00')).toMatch(/^ {2}DESTROY .*beyond newest 2 hourly \(rank 4\)/)
+    expect(row('hourly_backup_2026-03-28-22-00')).toMatch(/^ {2}DESTROY .*beyond newest 2 hourly \(rank 3\)/)
+    expect(row('frequent_backup_2026-03-28-23-10')).toMatch(new RegExp(`^ {2}keep .*held by ${syncTag}`))
+    expect(row('my_manual')).toMatch(/^ {2}keep .*not ours/)
+    expect(row('frequent_backup_2026-03-29-00-50')).toMatch(/^ {2}keep .*among newest 2 frequent \(rank 1\)/)
+    expect(out).toMatch(
+      / {2}sync +10\.0\.0\.5:backup\/data ← hourly_backup_2026-03-29-01-00 +105m since sync_2026-03-29-00-15-00_10\.0\.0\.5$/m,
+    )
+    // Every listed snapshot appears once, in list order, after the creation line.
+    const order = dstMorning.map((s) => lines.indexOf(row(s)))
+    expect(order.every((i) => i > lines.indexOf(row('hourly_backup_2026-03-29-01-00 (hourly)')))).toBe(true)
+    expect([...order].sort((a, b) => a - b)).toEqual(order)
+  })
+
+  it('sends no changing call to the API: the simulator records no mutation and no mutating method', async () => {
+    const w = world(start)
+    w.sim.inspect.resetCounts()
+    const { code } = await runPlan(w, ['--config', writeConfig(configYaml()), '--at', AT])
+    expect(code).toBe(0)
+    expect(w.sim.inspect.mutations()).toEqual([])
+    const methods = Object.keys(w.sim.inspect.counts().byMethod).sort()
+    expect(methods).toEqual(['migration_list', 'snapshot_holds_list', 'snapshot_list'])
+    // Fresh: the holds of every snapshot were read, in one batch.
+    expect(w.sim.inspect.counts().byMethod['snapshot_holds_list']).toBe(dstMorning.length)
+    expect(w.sim.inspect.snapshots('tank/data')).toEqual(dstMorning)
+  })
+
+  it('after a failed sync, says the destination is backing off', async () => {
+    const w = world(start)
+    await failedSync(w)
+    const { code, out } = await runPlan(w, ['--config', writeConfig(configYaml()), '--at', AT])
+    expect(code).toBe(0)
+    expect(out).toMatch(
+      / {2}no sync +10\.0\.0\.5:backup\/data +backing off after 1 failure until 2026-03-29T01:05Z/,
+    )
+    expect(out).toContain('0 sync, 1 sync skipped')
+  })
+
+  it('prints the plan as JSON for tools, with the reason text next to each typed reason', async () => {
+    const w = world(start)
+    const { out } = await runPlan(w, ['--config', writeConfig(configYaml()), '--at', AT, '--json'])
+    const j = JSON.parse(out)
+    expect(j.at).toBe('2026-03-29T01:00:00.000Z')
+    const ds = j.datasets[0]
+    const create = ds.actions.find((a: { _tag: string }) => a._tag === 'CreateSnapshot')
+    expect(create).toMatchObject({ snapshot: 'hourly_backup_2026-03-29-01-00', type: 'hourly' })
+    expect(create.reason._tag).toBe('BoundaryCrossed')
+    expect(ds.actions.filter((a: { _tag: string }) => a._tag === 'DestroySnapshot')).toHaveLength(3)
+    expect(ds.decisions.find((d: { snapshot?: string }) => d.snapshot === 'my_manual').why).toBe('not ours')
+  })
+
+  it.each([
+    [['--at', '2026-03-29T03:00:00'], 'needs an offset'],
+    [['--at', 'tomorrow'], 'not an ISO 8601 time'],
+    [['--bogus'], "Unknown option '--bogus'"],
+  ])('rejects %j with exit 2', async (args, why) => {
+    const w = world(start)
+    const { code, err } = await runPlan(w, ['--config', writeConfig(configYaml()), ...args])
+    expect(code).toBe(2)
+    expect(err).toContain(why)
+  })
+
+  it('exits 2 on a config that does not load and 3 when the API does not answer', async () => {
+    const w = world(start)
+    const bad = await runPlan(w, ['--config', writeConfig('server: {backup_interval: 5}\n')])
+    expect(bad.code).toBe(2)
+    const io = memoryIo()
+    const down = PlanCommand.make({
+      fetch: () => Promise.reject(new TypeError('connect ECONNREFUSED 127.0.0.1:8545')),
+      now: () => start,
+    })
+    expect(await down.run(['--config', writeConfig(configYaml())], io)).toBe(3)
+    expect(io.err()).toContain('ZFS API at http://127.0.0.1:8545 did not answer')
+  })
+})
