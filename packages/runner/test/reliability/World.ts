@@ -265,8 +265,17 @@ export const makeWorld = (o: WorldOptions) => {
      * of the snapshot count).
      */
     faults: (probability: number, holdsProbability: number, seed: number, faults: RandomFaults['faults']) => {
-      sim.faults.random({ method: 'snapshot_holds_list', probability: holdsProbability, faults }, seed)
-      for (const method of FAULTY_METHODS) sim.faults.random({ method, probability, faults })
+      // A failed migration only means something for `migration_create` (elsewhere it would be no fault);
+      // there it is half of the faults, so that migrations fail as often as the calls around them.
+      const calls = faults.filter((f) => f.kind !== 'failMigration')
+      const migrations = faults.filter((f) => f.kind === 'failMigration')
+      const create =
+        migrations.length === 0
+          ? calls
+          : [...calls, ...calls.map((_, i) => migrations[i % migrations.length]!)]
+      sim.faults.random({ method: 'snapshot_holds_list', probability: holdsProbability, faults: calls }, seed)
+      for (const method of FAULTY_METHODS)
+        sim.faults.random({ method, probability, faults: method === 'migration_create' ? create : calls })
     },
   }
 }
