@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { DatasetPolicy, Policy } from '@zfs-autobackup/core'
+import { type DatasetPolicy, Explain, type Policy } from '@zfs-autobackup/core'
 import type { RpcError } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Capabilities } from './Capabilities.js'
@@ -119,7 +119,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
           dataset: ds,
           observed: state.right.observed,
         })
-        for (const d of plan.decisions) caps.log.debug(d._tag, { dataset: ds.dataset, decision: d })
+        for (const d of plan.decisions) caps.log.debug(Explain.decision(d), { dataset: ds.dataset })
         const report = await parts.executor.execute(plan, {
           inFlightKnown: state.right.inFlightKnown,
           stopRequested: () => signal.aborted,

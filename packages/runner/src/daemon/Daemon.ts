@@ -102,7 +102,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
         if (downSince === undefined) {
           downSince = now
           caps.log.error(
-            `ZFS API unreachable: ${Rpc.describe(r.error)}; retrying with back-off, nothing is changed meanwhile`,
+            `ZFS API ${r.error._tag === 'Transport' ? 'unreachable' : 'not answering usefully'}: ${Rpc.describe(r.error)}; retrying with back-off, nothing is changed meanwhile`,
           )
         }
         return r
