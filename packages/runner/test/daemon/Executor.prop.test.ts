@@ -26,23 +26,19 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     recursive: false,
     reason: { _tag: 'FirstSnapshot' },
   }),
-  fc
-    .nat(9)
-    .map<Action>((i) => ({
-      _tag: 'DestroySnapshot',
-      dataset: D,
-      snapshot: `s${i}`,
-      reason: { _tag: 'BeyondRetention', type: 'frequent', rank: 5, count: 4 },
-    })),
-  fc
-    .nat(9)
-    .map<Action>((i) => ({
-      _tag: 'ReleaseHold',
-      dataset: D,
-      snapshot: `s${i}`,
-      tag: 'sync_2026-01-01-00-00-00_nas',
-      reason: { _tag: 'SupersededSyncHold', newer: 'x', newerOn: 'y' },
-    })),
+  fc.nat(9).map<Action>((i) => ({
+    _tag: 'DestroySnapshot',
+    dataset: D,
+    snapshot: `s${i}`,
+    reason: { _tag: 'BeyondRetention', type: 'frequent', rank: 5, count: 4 },
+  })),
+  fc.nat(9).map<Action>((i) => ({
+    _tag: 'ReleaseHold',
+    dataset: D,
+    snapshot: `s${i}`,
+    tag: 'sync_2026-01-01-00-00-00_nas',
+    reason: { _tag: 'SupersededSyncHold', newer: 'x', newerOn: 'y' },
+  })),
   fc.constant<Action>({
     _tag: 'StartSync',
     dataset: D,
