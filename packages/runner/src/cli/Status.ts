@@ -1,23 +1,7 @@
 /**
- * `status`: show snapshots, sync points and migrations per dataset. Placeholder registration; the implementation replaces `run` (keep the name so the
- * registry and docs/cli.md stay in step).
+ * `status`: snapshots, sync lag, migrations and back-off per dataset, with a Nagios-style exit code.
+ * Implemented in `tools/status/StatusCommand.ts`; registered here under its name.
  *
  * @since 0.1.0
  */
-import { type Command, ExitCode } from './Command.js'
-import type { Io } from './Io.js'
-
-export const command: Command = {
-  name: 'status',
-  summary: 'show snapshots, sync points and migrations per dataset',
-  usage: `Usage: zfs-autobackup status [options] [FILE]
-
-show snapshots, sync points and migrations per dataset.
-
-Options:
-  -h, --help    show this help`,
-  run: async (_args: ReadonlyArray<string>, io: Io): Promise<number> => {
-    io.stderr('zfs-autobackup status: not implemented yet\n')
-    return ExitCode.failure
-  },
-}
+export { command } from '../tools/status/StatusCommand.js'

@@ -1,0 +1,169 @@
+/**
+ * The health of one dataset as an operator asks about it: newest snapshot and count per type against
+ * retention, and per destination the last sync (from the sync holds), its lag against the threshold, the
+ * migrations in flight with their progress, and back-off. Pure: computed from a fresh observation.
+ *
+ * @since 0.1.0
+ */
+import {
+  type DatasetPolicy,
+  type Policy,
+  SnapshotName,
+  SnapshotType,
+  SyncDecision,
+  type SyncFailures,
+} from '@zfs-autobackup/core'
+import type { MigrationProgress, MigrationTask } from '@zfs-autobackup/zfs-rpc'
+import { lastSyncOf } from '../../daemon/Names.js'
+import { type DatasetState, destinationOf } from '../../daemon/StateReader.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export interface TypeStatus {
+  readonly type: SnapshotType.SnapshotType
+  readonly count: number
+  readonly retention: number
+  readonly newest: { readonly name: string; readonly at: number } | undefined
+}
+
+export type Health =
+  /** Synced within the threshold (or a first sync is running). */
+  | 'ok'
+  /** The last sync is older than the threshold. */
+  | 'lagging'
+  /** No sync hold of this host and no migration running. */
+  | 'never-synced'
+  /** Not checked: the destination or remote sync is disabled. */
+  | 'disabled'
+  /** The holds could not be read: the last sync is unknown. */
+  | 'unknown'
+
+export interface DestinationStatus {
+  readonly remoteHost: string
+  readonly remoteDataset: string
+  readonly health: Health
+  readonly lastSync: { readonly snapshot: string; readonly tag: string; readonly at: number } | undefined
+  readonly lagSeconds: number | undefined
+  readonly intervalSeconds: number
+  readonly thresholdSeconds: number
+  readonly inFlight: ReadonlyArray<{
+    readonly taskId: string
+    readonly status: string
+    readonly progress: MigrationProgress | null
+  }>
+  readonly backOff:
+    | { readonly failures: number; readonly lastFailureAt: number; readonly until: number }
+    | undefined
+}
+
+export interface DatasetStatus {
+  readonly dataset: string
+  readonly snapshots: number
+  readonly foreign: number
+  readonly types: ReadonlyArray<TypeStatus>
+  readonly destinations: ReadonlyArray<DestinationStatus>
+  /** Why the holds are unknown, if they are. */
+  readonly holdsUnknown: string | undefined
+}
+
+export interface StatusInput {
+  readonly now: number
+  readonly zone: string
+  readonly policy: Policy
+  readonly dataset: DatasetPolicy
+  readonly state: DatasetState
+  /** Every task the API lists. */
+  readonly tasks: ReadonlyArray<MigrationTask>
+  /** Lag threshold in seconds; `auto` = 2 × remote_sync.interval. */
+  readonly maxLag: number | 'auto'
+}
+
+// -------------------------------------------------------------------------------------
+// computation
+// -------------------------------------------------------------------------------------
+
+const types = (snapshots: ReadonlyArray<string>, policy: Policy): ReadonlyArray<TypeStatus> =>
+  SnapshotType.all.map((type) => {
+    let count = 0
+    let newest: TypeStatus['newest']
+    for (const name of snapshots) {
+      const p = SnapshotName.parseOrUndefined(name)
+      if (p === undefined || p.type !== type) continue
+      count++
+      newest = { name, at: p.at }
+    }
+    return { type, count, retention: policy.retention[type], newest }
+  })
+
+export const datasetStatus = (i: StatusInput): DatasetStatus => {
+  const { observed } = i.state
+  const holds = observed.holds._tag === 'Known' ? observed.holds.bySnapshot : undefined
+  const intervalSeconds = i.policy.remoteSync.intervalSeconds
+  const thresholdSeconds = i.maxLag === 'auto' ? 2 * intervalSeconds : i.maxLag
+  const destinations = i.dataset.destinations.map((d): DestinationStatus => {
+    const mine = i.tasks.filter((t) => {
+      const to = destinationOf(t)
+      const source = t.params.source.split('@')[0]
+      return (
+        source === i.dataset.dataset && to.remoteHost === d.remoteHost && to.remoteDataset === d.remoteDataset
+      )
+    })
+    const inFlight = mine
+      .filter((t) => t.status === 'pending' || t.status === 'running')
+      .map((t) => ({ taskId: t.id, status: t.status, progress: t.progress }))
+    const f: SyncFailures | undefined = observed.failures.find(
+      (x) => x.remoteHost === d.remoteHost && x.remoteDataset === d.remoteDataset,
+    )
+    const backOff =
+      f === undefined
+        ? undefined
+        : {
+            failures: f.consecutive,
+            lastFailureAt: f.lastFailureAt,
+            until: f.lastFailureAt + SyncDecision.backOffMs(i.policy.backupIntervalSeconds, f.consecutive),
+          }
+    const lastSync =
+      holds === undefined ? undefined : lastSyncOf(observed.snapshots, holds, d.remoteHost, i.zone)
+    const lagSeconds =
+      lastSync === undefined ? undefined : Math.max(0, Math.floor((i.now - lastSync.at) / 1000))
+    const health: Health =
+      !d.enabled || !i.policy.remoteSync.enabled
+        ? 'disabled'
+        : holds === undefined
+          ? 'unknown'
+          : lagSeconds === undefined
+            ? inFlight.length > 0
+              ? 'ok'
+              : 'never-synced'
+            : lagSeconds > thresholdSeconds
+              ? 'lagging'
+              : 'ok'
+    return {
+      remoteHost: d.remoteHost,
+      remoteDataset: d.remoteDataset,
+      health,
+      lastSync,
+      lagSeconds,
+      intervalSeconds,
+      thresholdSeconds,
+      inFlight,
+      backOff,
+    }
+  })
+  const ts = types(observed.snapshots, i.policy)
+  const ours = ts.reduce((n, t) => n + t.count, 0)
+  return {
+    dataset: i.dataset.dataset,
+    snapshots: observed.snapshots.length,
+    foreign: observed.snapshots.length - ours,
+    types: ts,
+    destinations,
+    holdsUnknown: observed.holds._tag === 'Unknown' ? observed.holds.why : undefined,
+  }
+}
+
+/** A destination needs attention (the exit code 1 of `status`). */
+export const needsAttention = (d: DestinationStatus): boolean =>
+  d.health === 'lagging' || d.health === 'never-synced' || d.health === 'unknown'

@@ -1,0 +1,97 @@
+/**
+ * `status [--config F] [--max-lag SECONDS|auto] [--json]`: per dataset the newest snapshot per type and
+ * counts against retention, per destination the last sync (from the holds), lag against the threshold,
+ * migrations in flight and back-off. Exit 1 when a destination needs attention: usable from cron or Nagios.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { type Command, parse, usageError } from '../../cli/Command.js'
+import type { Io } from '../../cli/Io.js'
+import { describe as describeRpc } from '../../daemon/RpcText.js'
+import { connect, production, type ToolDeps } from '../Connect.js'
+import { observe } from '../Observe.js'
+import { configPath, duration, load, ToolExit, unreachable } from '../ToolCommand.js'
+import { datasetStatus, needsAttention } from './Status.js'
+import * as StatusReport from './StatusReport.js'
+
+const usage = `Usage: zfs-autobackup status [--config FILE] [--max-lag SECONDS|auto] [--json]
+
+Per dataset: the newest snapshot of each type and the counts against retention; per destination: the
+last sync (from its sync hold), the lag against the threshold, migrations in flight with progress, and
+back-off after failed syncs (from the API's task history). Reads only.
+
+Options:
+  -c, --config FILE      config file (default: $ZFS_AUTOBACKUP_CONFIG, else ./backup_config.yaml)
+      --max-lag VALUE    lag threshold: seconds (or 90m, 36h, 2d), or auto = 2 × remote_sync.interval
+      --json             machine-readable output
+  -h, --help             show this help
+
+Exit status (Nagios-style): 0 ok; 1 a destination lags beyond the threshold, never synced, or a dataset
+could not be read; 2 usage or config error; 3 API unreachable.`
+
+export const make = (deps: ToolDeps): Command => {
+  const command: Command = {
+    name: 'status',
+    summary: 'snapshots, sync lag, migrations and back-off per dataset; exit 1 when a destination lags',
+    usage,
+    run: async (args: ReadonlyArray<string>, io: Io): Promise<number> => {
+      const parsed = parse(args, {
+        config: { type: 'string', short: 'c' },
+        'max-lag': { type: 'string' },
+        json: { type: 'boolean' },
+      })
+      if (E.isLeft(parsed)) return usageError(command, parsed.left, io)
+      const { values, positionals } = parsed.right
+      const path = configPath(values['config'], positionals, io)
+      if (E.isLeft(path)) return usageError(command, path.left, io)
+      const lagText = values['max-lag']
+      const maxLag =
+        typeof lagText !== 'string' || lagText === 'auto'
+          ? E.right<string, number | 'auto'>('auto')
+          : E.map((ms: number) => ms / 1000)(duration('max-lag', lagText))
+      if (E.isLeft(maxLag)) return usageError(command, maxLag.left, io)
+      const config = await load(path.right, io)
+      if (E.isLeft(config)) return config.left
+      const c = config.right
+
+      const now = deps.now()
+      const seen = await observe(
+        connect(c, deps, io.env),
+        c.datasets.map((d) => d.dataset),
+        now,
+      )
+      if (E.isLeft(seen)) return unreachable(c, seen.left, io)
+      const results = c.datasets.map((d): StatusReport.DatasetResult => {
+        const state = seen.right.byDataset.get(d.dataset)
+        if (state === undefined || E.isLeft(state))
+          return { _tag: 'Unreadable', dataset: d.dataset, why: state ? describeRpc(state.left) : 'no reply' }
+        return {
+          _tag: 'Read',
+          status: datasetStatus({
+            now,
+            zone: c.timezone,
+            policy: c.policy,
+            dataset: d,
+            state: state.right,
+            tasks: seen.right.tasks,
+            maxLag: maxLag.right,
+          }),
+        }
+      })
+      const attention = results.some(
+        (r) => r._tag === 'Unreadable' || r.status.destinations.some(needsAttention),
+      )
+      const code = attention ? ToolExit.warning : ToolExit.ok
+      io.stdout(
+        values['json'] === true
+          ? StatusReport.json(now, c.timezone, results, code)
+          : StatusReport.text(now, c.timezone, results),
+      )
+      return code
+    },
+  }
+  return command
+}
+
+export const command: Command = make(production)

@@ -1,0 +1,117 @@
+/**
+ * `status` output. The first line is a one-line verdict (`OK - …` / `WARNING - …`), as Nagios-style checks
+ * print it; the tables follow. JSON carries the same values for tools.
+ *
+ * @since 0.1.0
+ */
+import * as Progress from '../../daemon/ProgressText.js'
+import * as Table from '../Table.js'
+import { type DatasetStatus, type DestinationStatus, needsAttention } from './Status.js'
+
+export type DatasetResult =
+  | { readonly _tag: 'Read'; readonly status: DatasetStatus }
+  | { readonly _tag: 'Unreadable'; readonly dataset: string; readonly why: string }
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z')
+const ago = (now: number, at: number): string => `${Progress.duration((now - at) / 1000)} ago`
+
+const problem = (dataset: string, d: DestinationStatus): string => {
+  const target = `${dataset} → ${d.remoteHost}:${d.remoteDataset}`
+  switch (d.health) {
+    case 'lagging':
+      return `${target}: last sync ${Progress.duration(d.lagSeconds ?? 0)} ago (threshold ${Progress.duration(d.thresholdSeconds)})`
+    case 'never-synced':
+      return `${target}: never synced`
+    default:
+      return `${target}: last sync unknown (holds could not be read)`
+  }
+}
+
+/** The verdict line; also used as the summary of the JSON output. */
+export const verdict = (results: ReadonlyArray<DatasetResult>): string => {
+  const unreadable = results.filter((r) => r._tag === 'Unreadable')
+  const problems = results.flatMap((r) =>
+    r._tag === 'Read'
+      ? r.status.destinations.filter(needsAttention).map((d) => problem(r.status.dataset, d))
+      : [],
+  )
+  const all = [...unreadable.map((r) => `${r.dataset}: cannot read (${r.why})`), ...problems]
+  if (all.length > 0) return `WARNING - ${all.join('; ')}`
+  const checked = results
+    .flatMap((r) => (r._tag === 'Read' ? r.status.destinations : []))
+    .filter((d) => d.health === 'ok').length
+  return `OK - ${results.length} dataset${results.length === 1 ? '' : 's'}, ${checked} destination${checked === 1 ? '' : 's'} within lag`
+}
+
+const destinationNote = (now: number, d: DestinationStatus): string => {
+  const notes = d.inFlight.map(
+    (m) =>
+      `migration ${m.taskId} ${m.status}${m.progress === null ? '' : `: ${Progress.render(m.progress)}`}`,
+  )
+  if (d.backOff !== undefined) {
+    const n = `${d.backOff.failures} failure${d.backOff.failures === 1 ? '' : 's'}`
+    notes.push(
+      d.backOff.until > now
+        ? `backing off after ${n} until ${iso(d.backOff.until)}`
+        : `${n} since the last success, last at ${iso(d.backOff.lastFailureAt)}`,
+    )
+  }
+  return notes.join('; ')
+}
+
+export const text = (now: number, zone: string, results: ReadonlyArray<DatasetResult>): string => {
+  const lines = [verdict(results), `Status at ${iso(now)} (zone ${zone})`]
+  for (const r of results) {
+    lines.push('')
+    if (r._tag === 'Unreadable') {
+      lines.push(`${r.dataset}: cannot read its state (${r.why})`)
+      continue
+    }
+    const s = r.status
+    lines.push(`${s.dataset}: ${s.snapshots} snapshots (${s.foreign} not ours)`)
+    if (s.holdsUnknown !== undefined) lines.push(`  holds unknown: ${s.holdsUnknown}`)
+    const typeRows = s.types
+      .filter((t) => t.retention > 0 || t.count > 0)
+      .map((t) => [
+        t.type,
+        `${t.count} / ${t.retention}`,
+        t.newest === undefined ? '-' : `${t.newest.name} (${ago(now, t.newest.at)})`,
+      ])
+    lines.push(...Table.render(['TYPE', 'KEPT / RETENTION', 'NEWEST'], typeRows).map((l) => `  ${l}`))
+    if (s.destinations.length === 0) continue
+    const destRows = s.destinations.map((d) => [
+      `${d.remoteHost}:${d.remoteDataset}`,
+      d.health,
+      d.lastSync === undefined ? '-' : `${iso(d.lastSync.at)} on ${d.lastSync.snapshot}`,
+      d.lagSeconds === undefined
+        ? `- / ${Progress.duration(d.thresholdSeconds)}`
+        : `${Progress.duration(d.lagSeconds)} / ${Progress.duration(d.thresholdSeconds)}`,
+      destinationNote(now, d),
+    ])
+    lines.push(
+      '',
+      ...Table.render(['DESTINATION', 'HEALTH', 'LAST SYNC (HOLD)', 'LAG / MAX', 'NOTES'], destRows).map(
+        (l) => `  ${l}`,
+      ),
+    )
+  }
+  return lines.join('\n') + '\n'
+}
+
+export const json = (
+  now: number,
+  zone: string,
+  results: ReadonlyArray<DatasetResult>,
+  exitCode: number,
+): string =>
+  JSON.stringify(
+    {
+      at: new Date(now).toISOString(),
+      zone,
+      verdict: verdict(results),
+      exitCode,
+      datasets: results.map((r) => (r._tag === 'Read' ? r.status : { dataset: r.dataset, error: r.why })),
+    },
+    null,
+    2,
+  ) + '\n'
