@@ -1,23 +1,7 @@
 /**
- * `simulate`: run the daemon against the bundled simulator with a compressed clock. Placeholder registration; the implementation replaces `run` (keep the name so the
- * registry and docs/cli.md stay in step).
+ * `simulate`: run the configured policy over virtual time against the bundled simulator and report (and
+ * draw) what it keeps. Implemented in `tools/simulate/SimulateCommand.ts`; registered here under its name.
  *
  * @since 0.1.0
  */
-import { type Command, ExitCode } from './Command.js'
-import type { Io } from './Io.js'
-
-export const command: Command = {
-  name: 'simulate',
-  summary: 'run the daemon against the bundled simulator with a compressed clock',
-  usage: `Usage: zfs-autobackup simulate [options] [FILE]
-
-run the daemon against the bundled simulator with a compressed clock.
-
-Options:
-  -h, --help    show this help`,
-  run: async (_args: ReadonlyArray<string>, io: Io): Promise<number> => {
-    io.stderr('zfs-autobackup simulate: not implemented yet\n')
-    return ExitCode.failure
-  },
-}
+export { command } from '../tools/simulate/SimulateCommand.js'
