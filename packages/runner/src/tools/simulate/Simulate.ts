@@ -5,13 +5,19 @@
  *
  * @since 0.1.0
  */
-import type { DatasetPolicy, Plan, Policy, SnapshotType as ST } from '@zfs-autobackup/core'
+import {
+  type DatasetPolicy,
+  type Plan,
+  type Policy,
+  SnapshotName,
+  type SnapshotType as ST,
+} from '@zfs-autobackup/core'
 
 type SnapshotType = ST.SnapshotType
 
 import { VirtualClock } from '@zfs-autobackup/zfs-rpc'
 import { type MigrationOptions, makeSimulator } from '@zfs-autobackup/zfs-rpc/testing'
-import { lastSyncOf, ourSnapshotTime } from '../../daemon/Names.js'
+import { lastSyncOf } from '../../daemon/Names.js'
 import { type Counts, runLoop, type SyncRecord } from './Loop.js'
 import * as ModelApi from './ModelApi.js'
 
@@ -88,9 +94,6 @@ export interface SimulationResult {
 // simulation
 // -------------------------------------------------------------------------------------
 
-const typeOf = (name: string): SnapshotType | undefined =>
-  ourSnapshotTime(name) === undefined ? undefined : (name.slice(0, name.indexOf('_')) as SnapshotType)
-
 export const simulatePolicy = async (input: SimulationInput): Promise<SimulationResult> => {
   const ds = input.dataset.dataset
   const clock = new VirtualClock(input.from)
@@ -130,12 +133,10 @@ export const simulatePolicy = async (input: SimulationInput): Promise<Simulation
   const local = sim.model.local.snapshots(ds)
   const names = local.map((s) => s.name)
   const holds = new Map(local.map((s) => [s.name, [...s.holds].sort()] as const))
-  const snapshots: SnapshotAtEnd[] = local.map((s) => ({
-    name: s.name,
-    type: typeOf(s.name),
-    at: ourSnapshotTime(s.name) ?? s.createdAt,
-    holds: holds.get(s.name) ?? [],
-  }))
+  const snapshots: SnapshotAtEnd[] = local.map((s) => {
+    const ours = SnapshotName.parseOrUndefined(s.name)
+    return { name: s.name, type: ours?.type, at: ours?.at ?? s.createdAt, holds: holds.get(s.name) ?? [] }
+  })
   const byType = { frequent: [], hourly: [], daily: [], weekly: [], monthly: [], yearly: [] } as Record<
     SnapshotType,
     string[]
