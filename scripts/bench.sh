@@ -7,3 +7,5 @@ npm run build
 npx tsc -p packages/core/tsconfig.bench.json && node --expose-gc packages/core/dist-bench/bench/plan.bench.js
 # runner: one daemon cycle over loopback HTTP for 10 / 100 / 1,000 datasets × 200 snapshots (time, round trips, calls)
 npx tsc -p packages/runner/tsconfig.bench.json && node --expose-gc packages/runner/dist-bench/bench/daemon-cycle.bench.js
+# runner: simulate one virtual year of 10-minute cycles for one dataset (direct model path), 30 days via JSON-RPC
+node --expose-gc packages/runner/dist-bench/bench/simulate.bench.js

@@ -1,6 +1,7 @@
 /**
  * `simulate` speed: one simulated year of 10-minute cycles (52,561 cycles) for one dataset with the seed
- * README's policy and one daily-synced destination, through the direct model path (`simulatePolicy`).
+ * README's policy and one daily-synced destination, through the direct model path (`simulatePolicy`), and
+ * 30 days through the real client over the simulator's in-process fetch for comparison.
  * Prints wall time, cycles per second and peak memory. Figures go to docs/performance.md ("Simulation").
  */
 import type { DatasetPolicy, Policy } from '@zfs-autobackup/core'
@@ -21,7 +22,12 @@ const dataset: DatasetPolicy = {
 
 const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`
 
-const run = async (label: string, failP: number): Promise<void> => {
+const run = async (
+  label: string,
+  failP: number,
+  via: 'model' | 'json-rpc' = 'model',
+  days = 365,
+): Promise<void> => {
   globalThis.gc?.()
   const t0 = performance.now()
   const r = await simulatePolicy({
@@ -29,9 +35,10 @@ const run = async (label: string, failP: number): Promise<void> => {
     dataset,
     zone: 'Europe/Vienna',
     from: Date.parse('2026-01-01T00:00:00Z'),
-    to: Date.parse('2027-01-01T00:00:00Z'),
+    to: Date.parse('2026-01-01T00:00:00Z') + days * 86_400_000,
     stepMs: 600_000,
     faults: { seed: 7, syncFailureProbability: failP },
+    via,
   })
   const ms = performance.now() - t0
   const c = r.counts
@@ -45,3 +52,5 @@ const run = async (label: string, failP: number): Promise<void> => {
 
 await run('simulate 1 year, 10 min step, daily sync', 0)
 await run('simulate 1 year, 10 min step, daily sync, 20% of syncs fail', 0.2)
+// The slowest acceptable path, for comparison: the real client through the simulator's in-process fetch.
+await run('simulate 30 days via JSON-RPC (client + in-process fetch), daily sync', 0, 'json-rpc', 30)

@@ -129,3 +129,26 @@ describe('simulatePolicy with syncs', () => {
     expect(a.destinations).toEqual(b.destinations)
   })
 })
+
+describe('the direct model path', () => {
+  it('gives the same result as the real client through the simulator over JSON-RPC', async () => {
+    const from = utc('2026-10-24T00:00:00Z')
+    const go = (via: 'model' | 'json-rpc') =>
+      simulatePolicy({
+        policy: { ...seedPolicy, remoteSync: { ...seedPolicy.remoteSync, intervalSeconds: 3600 } },
+        dataset,
+        zone: 'Europe/Vienna',
+        from,
+        to: from + 2 * 86_400_000,
+        stepMs: 600_000,
+        initialSnapshots: ['manual-1'],
+        faults: { seed: 4, syncFailureProbability: 0.3 },
+        via,
+      })
+    const [direct, wire] = [await go('model'), await go('json-rpc')]
+    expect(direct.counts.syncsFailed).toBeGreaterThan(0)
+    expect(direct.counts).toEqual(wire.counts)
+    expect(direct.snapshots).toEqual(wire.snapshots)
+    expect(direct.destinations).toEqual(wire.destinations)
+  })
+})
