@@ -42,13 +42,15 @@ export interface Timeline {
 // -------------------------------------------------------------------------------------
 
 const WIDTH = 1000
-const LEFT = 170
 const RIGHT = 90
 const TOP = 44
 const ROW = 30
 const AXIS = 40
 const LEGEND = 34
-const PLOT = WIDTH - LEFT - RIGHT
+
+/** Room for the row labels: about 7 px per character at 12 px sans-serif, at least 170, at most 320. */
+const leftOf = (rows: ReadonlyArray<Row>): number =>
+  Math.round(Math.min(320, Math.max(170, 20 + 7 * Math.max(0, ...rows.map((r) => r.label.length)))))
 
 const fill: Readonly<Record<MarkKind, string>> = {
   snap: '#2b6cb0',
@@ -73,11 +75,11 @@ export const escapeXml = (s: string): string =>
 const num = (n: number): string => (Math.round(n * 10) / 10).toString()
 
 const xOf =
-  (from: number, to: number) =>
+  (from: number, to: number, left: number) =>
   (at: number): number => {
     const span = Math.max(1, to - from)
     const clamped = Math.min(to, Math.max(from, at))
-    return LEFT + ((clamped - from) / span) * PLOT
+    return left + ((clamped - from) / span) * (WIDTH - left - RIGHT)
   }
 
 /** Shape of one mark; every mark is a single element with class `mark <kind>` and a `<title>` tooltip. */
@@ -133,7 +135,9 @@ export const ticks = (from: number, to: number, zone: string): ReadonlyArray<Tic
 // -------------------------------------------------------------------------------------
 
 export const render = (tl: Timeline): string => {
-  const x = xOf(tl.from, tl.to)
+  const LEFT = leftOf(tl.rows)
+  const PLOT = WIDTH - LEFT - RIGHT
+  const x = xOf(tl.from, tl.to, LEFT)
   const height = TOP + tl.rows.length * ROW + AXIS + LEGEND
   const axisY = TOP + tl.rows.length * ROW
   const parts: string[] = [
@@ -172,7 +176,7 @@ export const render = (tl: Timeline): string => {
     (k) => k === 'snap' || tl.rows.some((r) => r.marks.some((m) => m.kind === k)),
   )
   kinds.forEach((k, i) => {
-    const lx = LEFT + i * 200
+    const lx = 16 + i * 240
     parts.push(
       `<g class="legend">${legendSwatch(lx, legendY - 4, k)}<text x="${lx + 12}" y="${legendY}">${escapeXml(legendText[k])}</text></g>`,
     )

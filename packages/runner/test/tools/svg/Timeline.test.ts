@@ -80,6 +80,25 @@ describe('Timeline.render', () => {
   })
 })
 
+describe('Timeline.render layout', () => {
+  it('widens the label column for long destination names, so labels never run into the marks', () => {
+    const long = {
+      ...sample,
+      rows: [
+        {
+          label: '→ 192.168.100.200:backup/dataset/child',
+          note: '',
+          marks: [{ at: sample.from, kind: 'snap' as const, label: 'a' }],
+        },
+      ],
+    }
+    const x = Number(
+      elements(parseXml(Timeline.render(long))).find((e) => e.attrs['class'] === 'mark snap')?.attrs['cx'],
+    )
+    expect(x).toBe(20 + 7 * long.rows[0]!.label.length)
+  })
+})
+
 describe('Timeline.ticks', () => {
   it('ticks each month over a year, the year start labelled with the year', () => {
     const t = Timeline.ticks(sample.from, sample.to, 'UTC')
