@@ -96,7 +96,13 @@ export const safety = (w: World, seeded: ReadonlyArray<Seeded>) => {
 export type Filled = ReadonlyArray<'frequent' | 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly'>
 
 /** Problems that keep the state from being exactly the policy; empty when converged. */
-export const convergenceProblems = (w: World, since: number, filled: Filled): ReadonlyArray<string> => {
+export const convergenceProblems = (
+  w: World,
+  since: number,
+  filled: Filled,
+  /** Calendar types whose boundary the run crossed: at least one snapshot of each must be there. */
+  crossed: Filled = [],
+): ReadonlyArray<string> => {
   const problems: string[] = []
   if (w.sim.inspect.inFlight() > 0) problems.push(`${w.sim.inspect.inFlight()} migration(s) in flight`)
   const { policy, zone } = w.settings
@@ -138,6 +144,9 @@ export const convergenceProblems = (w: World, since: number, filled: Filled): Re
     for (const a of plan.actions)
       if (a._tag === 'DestroySnapshot' || a._tag === 'ReleaseHold')
         problems.push(`${ds.dataset}: still to do: ${a._tag} ${a.snapshot}`)
+    for (const type of crossed)
+      if (!snapshots.some((s) => SnapshotName.parseOrUndefined(s)?.type === type))
+        problems.push(`${ds.dataset}: no ${type} snapshot, though its boundary was crossed`)
     for (const type of filled) {
       const n = snapshots.filter((s) => SnapshotName.parseOrUndefined(s)?.type === type).length
       if (n < policy.retention[type]) problems.push(`${ds.dataset}: ${n} ${type} < ${policy.retention[type]}`)

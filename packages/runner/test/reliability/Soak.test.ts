@@ -8,6 +8,7 @@
 import { SnapshotName } from '@zfs-autobackup/core'
 import type { RetryPolicy } from '@zfs-autobackup/zfs-rpc'
 import type { Fault } from '@zfs-autobackup/zfs-rpc/testing'
+import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
 import { convergenceProblems, safety, seedForeign } from './Invariants.js'
 import { allWindow, DAY, HOUR, MINUTE, makeWorld } from './World.js'
@@ -19,6 +20,27 @@ const BARE_CYCLES = Math.max(500, Math.floor(CYCLES / 5))
 
 /** Remote datasets sit right under the pool: a full receive needs its parent to exist (the simulator's zfs recv). */
 const leaf = (dataset: string): string => dataset.slice(dataset.lastIndexOf('/') + 1)
+
+const START = Date.UTC(2026, 11, 30, 12, 0)
+const ZONE = 'Europe/Vienna'
+
+/**
+ * The weekly/monthly/yearly snapshots a run from `from` to `to` must have made: the type of each local
+ * midnight crossed (the highest boundary it starts), up to an hour before the end.
+ */
+const calendarTypesCrossed = (from: number, to: number, zone: string) => {
+  const types = new Set<'weekly' | 'monthly' | 'yearly'>()
+  for (
+    let d = DateTime.fromMillis(from, { zone }).startOf('day').plus({ days: 1 });
+    d.toMillis() < to - HOUR;
+    d = d.plus({ days: 1 })
+  ) {
+    if (d.ordinal === 1) types.add('yearly')
+    else if (d.day === 1) types.add('monthly')
+    else if (d.weekday === 1) types.add('weekly')
+  }
+  return [...types]
+}
 
 const FAULTS: ReadonlyArray<Fault> = [
   { kind: 'drop' },
@@ -41,8 +63,8 @@ const soak = async (cycles: number, retry: Partial<RetryPolicy> | undefined): Pr
   const w = makeWorld({
     ...(retry === undefined ? {} : { retry }),
     seed: SEED,
-    start: Date.UTC(2026, 11, 30, 12, 0),
-    zone: 'Europe/Vienna',
+    start: START,
+    zone: ZONE,
     policy: {
       backupIntervalSeconds: 60,
       snapshotWindow: allWindow,
@@ -59,6 +81,7 @@ const soak = async (cycles: number, retry: Partial<RetryPolicy> | undefined): Pr
     })),
   })
   const check = safety(w, seedForeign(w))
+  const crossed = calendarTypesCrossed(START, START + cycles * MINUTE, ZONE)
   const filled = (['frequent', 'hourly', 'daily'] as const).filter(
     (t) => cycles * MINUTE >= { frequent: 0, hourly: 6 * HOUR, daily: 4 * DAY }[t],
   )
@@ -82,7 +105,7 @@ const soak = async (cycles: number, retry: Partial<RetryPolicy> | undefined): Pr
       )
     if (w.cycleAttempts() > lastAttempt.n) lastAttempt = { n: w.cycleAttempts(), at: w.clock.now() }
     maxGap = Math.max(maxGap, w.clock.now() - lastAttempt.at)
-    if (calm > 0 && convergedAt === undefined && convergenceProblems(w, calm, filled).length === 0)
+    if (calm > 0 && convergedAt === undefined && convergenceProblems(w, calm, filled, crossed).length === 0)
       convergedAt = w.cycleAttempts()
   }
   const faults = w.sim.inspect.faultsInjected()
@@ -93,7 +116,7 @@ const soak = async (cycles: number, retry: Partial<RetryPolicy> | undefined): Pr
     `soak (${retry === undefined ? 'client retries on' : 'no client retries'}): ${cycles} cycles in ${Math.round(performance.now() - t0)} ms; ${counts.rpcCalls} calls, ` +
       `${faults.length} faults (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}); ` +
       `cycle attempts ${w.cycleAttempts()}, done ${w.metrics.snapshot().cycles}, longest gap ${maxGap / 1000} s; ` +
-      `held destroys asked ${w.heldAsked()}; calls ${JSON.stringify(counts.byMethod)}; converged ${convergedAt === undefined ? 'never' : convergedAt - FAULTY} cycles after faults stopped`,
+      `held destroys asked ${w.heldAsked()}; calendar types crossed ${crossed.join(',') || 'none'}; calls ${JSON.stringify(counts.byMethod)}; converged ${convergedAt === undefined ? 'never' : convergedAt - FAULTY} cycles after faults stopped`,
   )
   expect(w.alive()).toBe(true)
   const exit = await w.stop()
@@ -109,7 +132,7 @@ const soak = async (cycles: number, retry: Partial<RetryPolicy> | undefined): Pr
   expect(w.heldAsked()).toBe(0)
   // it kept cycling through all of it: never more than a few minutes without a cycle
   expect(maxGap).toBeLessThanOrEqual(10 * MINUTE)
-  expect(convergedAt, convergenceProblems(w, calm, filled).join('\n')).toBeDefined()
+  expect(convergedAt, convergenceProblems(w, calm, filled, crossed).join('\n')).toBeDefined()
   // Bound: the next sync of each destination comes at most one sync interval (120 cycles) after the
   // last, plus a back-off and a transfer; measured 34-131 cycles over seeds.
   expect(convergedAt! - FAULTY).toBeLessThanOrEqual(240)
