@@ -70,6 +70,26 @@ describe('plan on the Europe/Vienna spring-forward morning', () => {
     expect(out).toContain('0 sync, 1 sync skipped')
   })
 
+  it('shows a superseded sync hold it would release, and why no snapshot is due between boundaries', async () => {
+    const w = world(start)
+    w.sim.seed.hold('tank/data', 'hourly_backup_2026-03-29-00-00', 'sync_2026-03-29-01-05-00_10.0.0.5')
+    const { code, out } = await runPlan(w, [
+      '--config',
+      writeConfig(configYaml()),
+      '--at',
+      '2026-03-29T00:55:00Z',
+    ])
+    expect(code).toBe(0)
+    expect(out).toMatch(
+      new RegExp(
+        ` {2}release +${syncTag} on frequent_backup_2026-03-28-23-10 +superseded by sync_2026-03-29-01-05-00_10\\.0\\.0\\.5 on hourly_backup_2026-03-29-00-00`,
+      ),
+    )
+    expect(out).toMatch(/ {2}no snapshot +- +not due: 5m since frequent_backup_2026-03-29-00-50$/m)
+    // 01:05 in the tag is CET (00:05Z): the next sync is due an hour later.
+    expect(out).toMatch(/ {2}no sync +10\.0\.0\.5:backup\/data +not due until 2026-03-29T01:05Z/)
+  })
+
   it('prints the plan as JSON for tools, with the reason text next to each typed reason', async () => {
     const w = world(start)
     const { out } = await runPlan(w, ['--config', writeConfig(configYaml()), '--at', AT, '--json'])

@@ -54,6 +54,21 @@ describe('simulate (through the CLI registry)', () => {
     expect(r.counts.cycles).toBe(98)
   })
 
+  it('simulates every configured dataset, one picture each, or only the one named by --dataset', async () => {
+    const two = writeConfig(`${configYaml()}  - local_dataset: tank/vm\n`)
+    const all = await run(['--config', two, ...span, '--step', '1h', '--svg', 'out.svg'])
+    expect(all.code).toBe(0)
+    expect(all.out).toContain('Simulated tank/data from')
+    expect(all.out).toContain('Simulated tank/vm from')
+    expect(all.err).toContain(join(all.cwd, 'out-tank_data.svg'))
+    expect(all.err).toContain(join(all.cwd, 'out-tank_vm.svg'))
+    const one = await run(['--config', two, ...span, '--step', '1h', '--dataset', 'tank/vm'])
+    expect(one.out).not.toContain('tank/data')
+    const none = await run(['--config', two, ...span, '--dataset', 'tank/none'])
+    expect(none.code).toBe(2)
+    expect(none.err).toContain('dataset tank/none is not in')
+  })
+
   it.each([
     [['--from', '2026-10-23T00:00:00+02:00'], '--from and --to are required'],
     [['--from', '2026-10-23T00:00:00', '--to', '2026-10-24T00:00:00Z'], 'needs an offset'],
