@@ -12,7 +12,7 @@ type Retention = SnapshotType.Retention
 import * as Timeline from '../svg/Timeline.js'
 import type { SimulationResult } from './Simulate.js'
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z')
+const iso = (ms: number): string => new Date(ms).toISOString().replace(':00.000Z', 'Z')
 
 export const timeline = (r: SimulationResult, retention: Retention): Timeline.Timeline => {
   const typeRows = SnapshotType.all
@@ -64,7 +64,7 @@ export const timeline = (r: SimulationResult, retention: Retention): Timeline.Ti
     }
   })
   return {
-    title: `${r.dataset}: what ${iso(r.from)} … ${iso(r.to)} leaves (zone ${r.zone})`,
+    title: `${r.dataset}: snapshots kept after a simulated ${iso(r.from)} … ${iso(r.to)} (zone ${r.zone})`,
     from: r.from,
     to: r.to,
     zone: r.zone,

@@ -42,7 +42,7 @@ export interface Timeline {
 // -------------------------------------------------------------------------------------
 
 const WIDTH = 1000
-const RIGHT = 90
+const RIGHT = 130
 const TOP = 44
 const ROW = 30
 const AXIS = 40
@@ -144,7 +144,7 @@ export const render = (tl: Timeline): string => {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">`,
     `<title>${escapeXml(tl.title)}</title>`,
     `<rect x="0" y="0" width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${LEFT}" y="22" font-size="14" font-weight="bold">${escapeXml(tl.title)}</text>`,
+    `<text x="8" y="22" font-size="14" font-weight="bold">${escapeXml(tl.title)}</text>`,
   ]
   tl.rows.forEach((row, i) => {
     const y = TOP + i * ROW + ROW / 2
@@ -152,7 +152,7 @@ export const render = (tl: Timeline): string => {
       parts.push(`<rect x="0" y="${TOP + i * ROW}" width="${WIDTH}" height="${ROW}" fill="#f4f6f8"/>`)
     parts.push(`<text x="8" y="${num(y + 4)}">${escapeXml(row.label)}</text>`)
     parts.push(
-      `<text x="${WIDTH - RIGHT + 8}" y="${num(y + 4)}" fill="#555555">${escapeXml(row.note)}</text>`,
+      `<text x="${WIDTH - RIGHT + 8}" y="${num(y + 4)}" font-size="11" fill="#555555">${escapeXml(row.note)}</text>`,
     )
     parts.push(
       `<line x1="${LEFT}" y1="${y}" x2="${LEFT + PLOT}" y2="${y}" stroke="#cccccc" stroke-width="1"/>`,

@@ -41,7 +41,7 @@ describe('Timeline.render properties', () => {
           for (const m of marks) {
             const x = Number(m.attrs['cx'] ?? m.attrs['x1'] ?? Number(m.attrs['x']) + 4)
             expect(x).toBeGreaterThanOrEqual(170)
-            expect(x).toBeLessThanOrEqual(width - 90)
+            expect(x).toBeLessThanOrEqual(width - 130)
           }
         },
       ),

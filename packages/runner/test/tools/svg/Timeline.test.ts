@@ -54,7 +54,7 @@ describe('Timeline.render', () => {
     expect(root.children.find((c) => c.name === 'title')?.text).toBe('tank/data <demo> & "more"')
   })
 
-  // Plot area: x from 170 to 910 (1000 wide, 170 for labels, 90 for notes).
+  // Plot area: x from 170 to 870 (1000 wide, 170 for labels, 130 for notes).
   it('places later marks further right and clamps marks outside the range to the edges', () => {
     const tl: Timeline.Timeline = {
       ...sample,
@@ -74,9 +74,9 @@ describe('Timeline.render', () => {
       .filter((e) => e.attrs['class'] === 'mark snap')
       .map((e) => Number(e.attrs['cx']))
     expect(xs[0]).toBe(170)
-    expect(xs[1]).toBeGreaterThan(170 + 740 * 0.49)
-    expect(xs[1]).toBeLessThan(170 + 740 * 0.51)
-    expect(xs[2]).toBe(910)
+    expect(xs[1]).toBeGreaterThan(170 + 700 * 0.49)
+    expect(xs[1]).toBeLessThan(170 + 700 * 0.51)
+    expect(xs[2]).toBe(870)
   })
 })
 
