@@ -8,6 +8,9 @@
  * - A failed create voids the rest of the plan (it was computed assuming the new snapshot exists); a
  *   create that finds the name taken means the snapshot is there, as planned.
  * - A failed release or destroy does not stop the others: each was decided on the observed state alone.
+ *   But a failed destroy postpones the plan's syncs to the next cycle: a destroy whose reply never came
+ *   (timeout, dropped connection) may still run on the API host later, and the sync's range could
+ *   include that snapshot. The next cycle's listing shows what happened.
  * - A destroy refused as busy tells us our cached holds were stale: that snapshot is re-read next cycle.
  *
  * @since 0.1.0
@@ -145,10 +148,19 @@ export const make = (
     }
   }
 
+  const postponed = (a: Extract<Action, { _tag: 'StartSync' }>): Outcome => {
+    caps.log.warn('sync postponed: a destroy of this cycle failed and may still run on the API host', {
+      dataset: a.dataset,
+      destination: `${a.remoteHost}:${a.remoteDataset}`,
+    })
+    return 'skipped'
+  }
+
   const execute = async (plan: Plan, ctx: Context): Promise<Report> => {
     let done = 0
     let failedN = 0
     let skipped = 0
+    let destroyFailed = false
     const actions = ordered(plan.actions)
     for (let i = 0; i < actions.length; i++) {
       const a = actions[i]!
@@ -159,7 +171,8 @@ export const make = (
         })
         return { done, failed: failedN, skipped, stopped: left }
       }
-      const outcome = await run(a, ctx)
+      const outcome = a._tag === 'StartSync' && destroyFailed ? postponed(a) : await run(a, ctx)
+      if (a._tag === 'DestroySnapshot' && outcome !== 'ok') destroyFailed = true
       caps.metrics.countAction(kindOf(a), outcome === 'abort' ? 'failed' : outcome)
       if (outcome === 'ok') done += 1
       else if (outcome === 'skipped') skipped += 1

@@ -253,9 +253,15 @@ export const makeWorld = (o: WorldOptions) => {
     /** The daemon's `run` neither rejected nor returned. */
     alive: () => !exited,
     crashed: () => crashed,
+    /**
+     * Aborts the daemon's signal and lets virtual time run until `run` returns: the action in progress
+     * finishes first, and it may be waiting on a timeout or a retry delay. Throws if that takes more than
+     * 20 virtual minutes.
+     */
     stop: async () => {
       stop.abort()
-      await clock.advance(0)
+      for (let i = 0; i < 120 && !exited; i++) await clock.advance(i === 0 ? 0 : 10_000)
+      if (!exited) throw new Error('the daemon did not stop within 20 virtual minutes of the signal')
       return running
     },
     /**
