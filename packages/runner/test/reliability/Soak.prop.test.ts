@@ -21,6 +21,8 @@ const FAULTS: ReadonlyArray<Fault> = [
   { kind: 'malformed' },
   { kind: 'wrongShape' },
   { kind: 'delay', ms: 45_000 },
+  // longer than all four attempts of a retried call together (~124 s)
+  { kind: 'delay', ms: 150_000 },
   { kind: 'failMigration' },
 ]
 
