@@ -270,7 +270,14 @@ export const makeWorld = (o: WorldOptions) => {
      * dataset are read as one batch that fails as a whole, so a per-call rate is a per-batch rate to the power
      * of the snapshot count).
      */
-    faults: (probability: number, holdsProbability: number, seed: number, faults: RandomFaults['faults']) => {
+    faults: (
+      probability: number,
+      holdsProbability: number,
+      seed: number,
+      faults: RandomFaults['faults'],
+      /** Faults a method must not get (e.g. delays past every retry for `snapshot_create`). */
+      spare: Readonly<Record<string, (f: RandomFaults['faults'][number]) => boolean>> = {},
+    ) => {
       // A failed migration only means something for `migration_create` (elsewhere it would be no fault);
       // there it is half of the faults, so that migrations fail as often as the calls around them.
       const calls = faults.filter((f) => f.kind !== 'failMigration')
@@ -279,9 +286,22 @@ export const makeWorld = (o: WorldOptions) => {
         migrations.length === 0
           ? calls
           : [...calls, ...calls.map((_, i) => migrations[i % migrations.length]!)]
-      sim.faults.random({ method: 'snapshot_holds_list', probability: holdsProbability, faults: calls }, seed)
+      const kept = (method: string, fs: RandomFaults['faults']) =>
+        fs.filter((f) => !(spare[method]?.(f) ?? false))
+      sim.faults.random(
+        {
+          method: 'snapshot_holds_list',
+          probability: holdsProbability,
+          faults: kept('snapshot_holds_list', calls),
+        },
+        seed,
+      )
       for (const method of FAULTY_METHODS)
-        sim.faults.random({ method, probability, faults: method === 'migration_create' ? create : calls })
+        sim.faults.random({
+          method,
+          probability,
+          faults: kept(method, method === 'migration_create' ? create : calls),
+        })
     },
   }
 }
