@@ -10,6 +10,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { DateTime, IANAZone } from 'luxon'
+import * as CivilTime from './CivilTime.js'
 import type { SnapshotType } from './SnapshotType.js'
 
 // -------------------------------------------------------------------------------------
@@ -42,96 +43,167 @@ export interface InvalidZone {
 // constructors
 // -------------------------------------------------------------------------------------
 
-const compute = (now: number, zone: string): E.Either<InvalidZone, LocalCalendar> => {
-  const zoneImpl = IANAZone.create(zone)
-  const local = DateTime.fromMillis(now, { zone: zoneImpl })
-  if (!zoneImpl.isValid || !local.isValid) return E.left({ _tag: 'InvalidZone', zone })
-  return E.right({
-    zone,
-    now,
-    startOf: {
-      hourly: local.startOf('hour').toMillis(),
-      daily: local.startOf('day').toMillis(),
-      weekly: local.startOf('week').toMillis(), // luxon weeks are ISO weeks: Monday start
-      monthly: local.startOf('month').toMillis(),
-      yearly: local.startOf('year').toMillis(),
-    },
-    weekdayIndex: local.weekday - 1,
-    hour: local.hour,
-    localTime: `${local.toFormat('ccc yyyy-MM-dd HH:mm')} ${zone}`,
-    zoneImpl,
-  })
-}
-
-// One entry is enough: a runner plans all datasets of a cycle with the same `now` and zone, so luxon runs
-// O(1) times per cycle instead of per dataset. Memoising a pure function keeps it pure.
-// The entry is also reused while `now` stays inside the same local day and that whole day has one UTC
-// offset (the `simulate` tool plans a year of cycles minutes apart): the day, week, month and year starts
-// cannot change there, and the hour start, hour and minute follow by arithmetic. A day with a DST change
-// is computed afresh each time.
-interface Memo {
-  readonly now: number
-  readonly zone: string
-  readonly value: E.Either<InvalidZone, LocalCalendar>
-  /** True when [day start, day start + 24 h) is one local day at one offset, holding `now`. */
-  readonly wholeDay: boolean
-  /** `ccc yyyy-MM-dd` of the day. */
-  readonly dayText: string
-}
-
+const MINUTE = 60_000
 const HOUR = 3_600_000
 const DAY = 86_400_000
+/** The span over which the offset is read at both ends (see below). */
+const SLOT = HOUR
+const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const
+const two = (n: number): string => (n < 10 ? '0' : '') + n
 
-const fresh = (now: number, zone: string): Memo => {
-  const value = compute(now, zone)
-  if (E.isLeft(value)) return { now, zone, value, wholeDay: false, dayText: '' }
-  const c = value.right
-  const day = c.startOf.daily
-  const offset = c.zoneImpl.offset(day)
-  // No zone changes offset twice within a day, so equal offsets at both ends mean one offset throughout.
-  // Checking the local midnight and that `now` lies inside also rules out luxon's approximations near jumps
-  // that are not whole hours (Lord Howe Island, Chatham Islands).
-  const wholeDay =
-    offset === c.zoneImpl.offset(day + DAY - 1) &&
-    (day + offset * 60_000) % DAY === 0 &&
-    now - day >= 0 &&
-    now - day < DAY
-  const time = c.localTime.length - zone.length - 7 // `… HH:mm <zone>`
-  return { now, zone, value, wholeDay, dayText: c.localTime.slice(0, time) }
+// The calendar is assembled from parts that are each a pure function of a small key, and each part is
+// memoised on exactly that key (one entry each). A runner plans all datasets of a cycle with one `now`, and
+// `simulate` plans a year of cycles minutes apart: luxon then runs O(1) times per local hour, not per call.
+//
+// - `now` → its offset `o` → local wall time `now + o`, exactly as luxon reads it. Offsets are asked of the
+//   zone (an Intl call, ~25 µs, the costly part) at the ends of the UTC hour holding `now`; when both ends
+//   agree the whole hour has that offset, since no zone in the tz database changes its offset and back
+//   within an hour (changes are weeks apart at the closest, e.g. Morocco's Ramadan suspensions). An hour
+//   with a change asks the zone for every `now`.
+// - Local date (zone, civil midnight) → the starts of day, week, month and year. Each is the *earliest*
+//   instant of that local midnight (§6 reading: a repeated midnight, as in Havana's fall-back, counts from
+//   its first pass; a midnight in a gap, as in Santiago's spring-forward, from the end of the gap), so one
+//   local day has one start whatever the offset of `now` (luxon's `startOf('day')` depends on it).
+// - (zone, offset, civil hour) → the start of the hour, exactly luxon's `startOf('hour')`: local hh:00 at
+//   the offset of `now` when the zone really has that offset there, else luxon decides (a change within
+//   the hour). A repeated hour thus starts at its own instant on each pass.
+
+interface ZonePart {
+  readonly zone: string
+  readonly impl: IANAZone
 }
 
-let last: Memo = fresh(0, 'UTC')
+interface DayPart {
+  readonly zone: string
+  /** Local midnight as civil ms (wall time read as UTC). */
+  readonly wall: number
+  readonly startOf: Omit<LocalCalendar['startOf'], 'hourly'>
+  readonly weekdayIndex: number
+  /** `ccc yyyy-MM-dd`. */
+  readonly text: string
+}
 
-const sameDay = (m: Memo, now: number, zone: string): LocalCalendar | undefined => {
-  if (m.zone !== zone || E.isLeft(m.value) || !m.wholeDay) return undefined
-  const c = m.value.right
-  const elapsed = now - c.startOf.daily
-  if (elapsed < 0 || elapsed >= DAY) return undefined
-  const hour = Math.floor(elapsed / HOUR)
-  const minute = Math.floor((elapsed % HOUR) / 60_000)
-  const two = (n: number): string => String(n).padStart(2, '0')
+interface HourPart {
+  readonly zone: string
+  readonly offset: number
+  readonly wall: number
+  readonly start: number
+}
+
+const zonePart = (zone: string): ZonePart | undefined => {
+  const impl = IANAZone.create(zone)
+  return impl.isValid ? { zone, impl } : undefined
+}
+
+const dayPart = (z: ZonePart, wall: number): DayPart => {
+  const f = CivilTime.fromEpochMs(wall)
+  const weekdayIndex = (((Math.floor(wall / DAY) + 3) % 7) + 7) % 7 // 1970-01-01 was a Thursday
+  const first = (w: number): number => firstInstantFrom(z.impl, w)
   return {
-    ...c,
-    now,
-    startOf: { ...c.startOf, hourly: c.startOf.daily + hour * HOUR },
-    hour,
-    localTime: `${m.dayText} ${two(hour)}:${two(minute)} ${zone}`,
+    zone: z.zone,
+    wall,
+    startOf: {
+      daily: first(wall),
+      weekly: first(wall - weekdayIndex * DAY),
+      monthly: first(CivilTime.toEpochMs(f.year, f.month, 1, 0, 0, 0)),
+      yearly: first(CivilTime.toEpochMs(f.year, 1, 1, 0, 0, 0)),
+    },
+    weekdayIndex,
+    text: `${weekdays[weekdayIndex]} ${String(f.year).padStart(4, '0')}-${two(f.month)}-${two(f.day)}`,
   }
 }
 
+/**
+ * The first instant whose local time is `wall` or later: a repeated `wall` → its first pass, a `wall` in a
+ * spring-forward gap → the end of the gap (searched to the minute between the instants just before and
+ * just after it; once per local day).
+ */
+const firstInstantFrom = (zone: IANAZone, wall: number): number => {
+  const shows = (t: number): number => t + zone.offset(t) * MINUTE
+  const t = instantOfWallTime(zone, wall)
+  if (shows(t) === wall) return t
+  let lo = wall - zone.offset(wall + DAY) * MINUTE // shows a time before the gap
+  let hi = t // shows a time after it
+  while (hi - lo > MINUTE) {
+    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE
+    if (shows(mid) >= wall) hi = mid
+    else lo = mid
+  }
+  return hi
+}
+
+const hourPart = (z: ZonePart, run: OffsetPart, offset: number, wall: number, now: number): HourPart => {
+  const guess = wall - offset * MINUTE
+  const start =
+    offsetAt(z, run, guess) === offset
+      ? guess
+      : DateTime.fromMillis(now, { zone: z.impl }).startOf('hour').toMillis()
+  return { zone: z.zone, offset, wall, start }
+}
+
+interface OffsetPart {
+  readonly zone: string
+  /** Start of the UTC hour, epoch ms. */
+  readonly from: number
+  readonly atFrom: number
+  /** Offset at `from + SLOT`. */
+  readonly atTo: number
+}
+
+/** The offset of `zone` at `t`, read from `run` when `t` lies in an hour of one offset. */
+const offsetAt = (z: ZonePart, run: OffsetPart, t: number): number =>
+  run.atFrom === run.atTo && t >= run.from && t <= run.from + SLOT ? run.atFrom : z.impl.offset(t)
+
+const offsetPart = (z: ZonePart, from: number, previous: OffsetPart | undefined): OffsetPart => ({
+  zone: z.zone,
+  from,
+  atFrom: previous?.zone === z.zone && previous.from + SLOT === from ? previous.atTo : z.impl.offset(from),
+  atTo: z.impl.offset(from + SLOT),
+})
+
+let zoneMemo: ZonePart | undefined
+let offsetMemo: OffsetPart | undefined
+let dayMemo: DayPart | undefined
+let hourMemo: HourPart | undefined
+
 /** The calendar of `now` (epoch ms) in the IANA `zone`, or `InvalidZone`. */
 export const at = (now: number, zone: string): E.Either<InvalidZone, LocalCalendar> => {
-  if (last.now === now && last.zone === zone) return last.value
-  const reused = sameDay(last, now, zone)
-  last = reused === undefined ? fresh(now, zone) : { ...last, now, value: E.right(reused) }
-  return last.value
+  const z = zoneMemo?.zone === zone ? zoneMemo : zonePart(zone)
+  if (z === undefined || !Number.isFinite(now) || Math.abs(now) > 8.64e15) {
+    return E.left({ _tag: 'InvalidZone', zone })
+  }
+  zoneMemo = z
+  const from = Math.floor(now / SLOT) * SLOT
+  const run =
+    offsetMemo?.zone === zone && offsetMemo.from === from ? offsetMemo : offsetPart(z, from, offsetMemo)
+  offsetMemo = run
+  const offset = offsetAt(z, run, now)
+  const local = now + offset * MINUTE
+  const dayWall = Math.floor(local / DAY) * DAY
+  const hourWall = Math.floor(local / HOUR) * HOUR
+  const day = dayMemo?.zone === zone && dayMemo.wall === dayWall ? dayMemo : dayPart(z, dayWall)
+  dayMemo = day
+  const hour =
+    hourMemo?.zone === zone && hourMemo.offset === offset && hourMemo.wall === hourWall
+      ? hourMemo
+      : hourPart(z, run, offset, hourWall, now)
+  hourMemo = hour
+  const h = Math.floor((local - dayWall) / HOUR)
+  const m = Math.floor((local - hourWall) / MINUTE)
+  return E.right({
+    zone,
+    now,
+    startOf: { hourly: hour.start, ...day.startOf },
+    weekdayIndex: day.weekdayIndex,
+    hour: h,
+    localTime: `${day.text} ${two(h)}:${two(m)} ${zone}`,
+    zoneImpl: z.impl,
+  })
 }
 
 // -------------------------------------------------------------------------------------
 // local wall time → instant
 // -------------------------------------------------------------------------------------
-
-const dayMs = 86_400_000
 
 /**
  * The instant of a local wall-clock time given as "civil ms" (the wall time read as if it were UTC), per
@@ -153,8 +225,8 @@ const wallMemo = new Map<string, number>()
 
 const convertWallTime = (zone: IANAZone, wall: number): number => {
   // Offsets (minutes) a day before and after bracket any single transition near `wall`.
-  const before = zone.offset(wall - dayMs)
-  const after = zone.offset(wall + dayMs)
+  const before = zone.offset(wall - DAY)
+  const after = zone.offset(wall + DAY)
   const viaBefore = wall - before * 60_000
   const viaAfter = wall - after * 60_000
   const beforeFits = zone.offset(viaBefore) === before

@@ -5,6 +5,7 @@ import { type Action, type Plan, type PlanInput, planDataset } from '../src/inde
 import type { SnapshotType } from '../src/SnapshotType.js'
 import * as ST from '../src/SnapshotType.js'
 import { applyPlan, planInputArb } from '../src/testing/index.js'
+import { runs } from './runs.js'
 
 // Oracles written independently of the implementation: regexes and luxon, not the hand-written parsers.
 const ours = /^(frequent|hourly|daily|weekly|monthly|yearly)_backup_(\d{4}-\d{2}-\d{2}-\d{2}-\d{2})$/
@@ -42,11 +43,66 @@ const isProtected = (i: PlanInput, p: Plan) => {
   }
 }
 
-const runs = { numRuns: 200 }
+const planRuns = runs(200)
 const anyOrder = planInputArb({ chronological: false })
 const normal = planInputArb()
 
+/**
+ * The snapshot a plan should create, from decisions §2, §3 and issue rule 1 with luxon as the calendar:
+ * a day/week/month/year boundary is crossed when the newest snapshot's local date (week, month, year) is
+ * earlier than now's; an hour boundary when it precedes luxon's start of now's hour.
+ */
+const expectedCreate = (i: PlanInput): { type: SnapshotType; name: string } | undefined => {
+  const { retention, snapshotWindow, backupIntervalSeconds } = i.policy
+  const enabled = ST.all.filter((t) => retention[t] > 0)
+  if (enabled.length === 0) return undefined
+  const l = DateTime.fromMillis(i.now, { zone: i.zone })
+  if (snapshotWindow.days.charAt(l.weekday - 1) !== '1' || snapshotWindow.hours.charAt(l.hour) !== '1')
+    return undefined
+  const newestName = [...i.observed.snapshots].reverse().find((s) => {
+    const t = typeOf(s)
+    return t !== undefined && retention[t] > 0
+  })
+  let type: SnapshotType | undefined
+  if (newestName === undefined) type = enabled[0]
+  else {
+    const at = DateTime.fromFormat(newestName.slice(-16), 'yyyy-MM-dd-HH-mm', { zone: 'UTC' }).toMillis()
+    if (i.now < at) return undefined // §3: clock behind
+    const n = DateTime.fromMillis(at, { zone: i.zone })
+    const before = (unit: 'year' | 'month' | 'week' | 'day') =>
+      n.startOf(unit).toISODate()! < l.startOf(unit).toISODate()!
+    const crossed: ReadonlyArray<[SnapshotType, boolean]> = [
+      ['yearly', before('year')],
+      ['monthly', before('month')],
+      ['weekly', before('week')],
+      ['daily', before('day')],
+      ['hourly', at < l.startOf('hour').toMillis()],
+    ]
+    type = crossed.find(([t, c]) => c && retention[t] > 0)?.[0]
+    if (
+      type === undefined &&
+      retention.frequent > 0 &&
+      Math.floor(i.now / 60_000) * 60_000 > at &&
+      i.now - at >= backupIntervalSeconds * 1000
+    )
+      type = 'frequent'
+  }
+  if (type === undefined) return undefined
+  const name = `${type}_backup_${DateTime.fromMillis(i.now, { zone: 'UTC' }).toFormat('yyyy-MM-dd-HH-mm')}`
+  return i.observed.snapshots.includes(name) ? undefined : { type, name }
+}
+
 describe('planDataset properties', () => {
+  it('creates exactly the snapshot the calendar oracle expects: highest enabled boundary, none when behind', () => {
+    fc.assert(
+      fc.property(anyOrder, (i) => {
+        const c = created(planDataset(i))
+        expect(c === undefined ? undefined : { type: c.type, name: c.snapshot }).toEqual(expectedCreate(i))
+      }),
+      planRuns,
+    )
+  })
+
   it('destroys only our snapshots from the input, never a protected one, and nothing if holds are unknown', () => {
     fc.assert(
       fc.property(anyOrder, (i) => {
@@ -63,7 +119,7 @@ describe('planDataset properties', () => {
           )
         }
       }),
-      runs,
+      planRuns,
     )
   })
 
@@ -81,7 +137,7 @@ describe('planDataset properties', () => {
           if (a !== c && a.snapshot !== c?.snapshot) expect(i.observed.snapshots).toContain(a.snapshot)
         for (const d of p.decisions) if (d._tag === 'Keep') expect(i.observed.snapshots).toContain(d.snapshot)
       }),
-      runs,
+      planRuns,
     )
   })
 
@@ -95,7 +151,7 @@ describe('planDataset properties', () => {
           [...i.observed.snapshots].sort(),
         )
       }),
-      runs,
+      planRuns,
     )
   })
 
@@ -116,7 +172,7 @@ describe('planDataset properties', () => {
           expect(after.filter((s) => typeOf(s) === type).sort()).toEqual(expected.sort())
         }
       }),
-      runs,
+      planRuns,
     )
   })
 
@@ -147,7 +203,7 @@ describe('planDataset properties', () => {
           }
         for (const h of hostsBefore) expect(perHost.get(h)).toBe(1)
       }),
-      runs,
+      planRuns,
     )
   })
 
@@ -166,7 +222,7 @@ describe('planDataset properties', () => {
         const p3 = planDataset({ ...i, observed: applyPlan(s1, p2) })
         expect(p3.actions).toEqual([])
       }),
-      runs,
+      planRuns,
     )
   })
 
@@ -175,7 +231,7 @@ describe('planDataset properties', () => {
       fc.property(anyOrder, (i) => {
         expect(planDataset(i)).toEqual(planDataset(i))
       }),
-      { numRuns: 100 },
+      runs(100),
     )
   })
 })

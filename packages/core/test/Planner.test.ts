@@ -29,6 +29,36 @@ const typesCreated = (plans: ReadonlyArray<{ plan: Plan }>) => {
   return counts
 }
 
+// Zones whose clocks change at local midnight. Havana's fall-back (01:00 CDT → 00:00 CST) repeats midnight:
+// luxon's startOf('day') moves from the first pass to the second when the offset changes, which once gave
+// a second daily snapshot that day (audit regression); the day starts at its first instant.
+describe('planDataset: DST changes at local midnight at 10-minute cadence', () => {
+  it.each([
+    // zone, day, local midnight (UTC), next local midnight (UTC), hours in the day
+    ['America/Havana', 'fall-back 2026-11-01', '2026-11-01T04:00:00Z', '2026-11-02T05:00:00Z', 25],
+    ['America/Havana', 'spring-forward 2026-03-08', '2026-03-08T05:00:00Z', '2026-03-09T04:00:00Z', 23],
+    ['America/Santiago', 'fall-back 2026-04-04', '2026-04-04T03:00:00Z', '2026-04-05T04:00:00Z', 25],
+    ['America/Santiago', 'spring-forward 2026-09-06', '2026-09-06T04:00:00Z', '2026-09-07T03:00:00Z', 23],
+  ])(
+    '%s %s: one daily (or monthly), an hourly at every other hour start, frequent otherwise',
+    (zone, _, from, to, hours) => {
+      const start = input(0, observed([SnapshotName.format('frequent', utc(from) - 10 * 60_000)]), {
+        zone,
+        policy: policy({
+          retention: { frequent: 200, hourly: 50, daily: 7, weekly: 4, monthly: 6, yearly: 3 },
+        }),
+      })
+      const { plans } = simulate(start, utc(from), utc(to))
+      const names = plans.flatMap(({ plan }) => (created(plan) ? [created(plan)!.snapshot] : []))
+      expect(new Set(names).size).toBe(hours * 6)
+      const counts = typesCreated(plans)
+      // 2026-11-01 is also the first of a month; none of the days is a Monday.
+      const first = from.startsWith('2026-11-01') ? 'monthly' : 'daily'
+      expect(counts).toEqual({ [first]: 1, hourly: hours - 1, frequent: hours * 6 - hours })
+    },
+  )
+})
+
 describe('planDataset: DST days in Europe/Vienna at 10-minute cadence', () => {
   const base = (lastName: string) =>
     input(0, observed([lastName]), {
@@ -42,7 +72,7 @@ describe('planDataset: DST days in Europe/Vienna at 10-minute cadence', () => {
     ['fall-back 2026-10-25', '2026-10-24T22:00:00Z', '2026-10-25T23:00:00Z', 25],
     ['spring-forward 2026-03-29', '2026-03-28T23:00:00Z', '2026-03-29T22:00:00Z', 23],
   ])(
-    '%s: one daily, an hourly at every other hour start, frequent otherwise, no duplicate name',
+    '%s: one daily (or monthly), an hourly at every other hour start, frequent otherwise, no duplicate name',
     (_, from, to, hours) => {
       const start = base(SnapshotName.format('frequent', utc(from) - 10 * 60_000))
       const { plans } = simulate(start, utc(from), utc(to))

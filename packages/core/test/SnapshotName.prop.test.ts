@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import * as SnapshotName from '../src/SnapshotName.js'
 import * as ST from '../src/SnapshotType.js'
 import { foreignNameArb, minuteArb, snapshotTypeArb } from '../src/testing/index.js'
+import { runs } from './runs.js'
 
 // Oracle: the documented regex plus luxon's calendar, independent of the hand-written parser.
 const pattern = /^(frequent|hourly|daily|weekly|monthly|yearly)_backup_(\d{4}-\d{2}-\d{2}-\d{2}-\d{2})$/
@@ -34,7 +35,7 @@ describe('SnapshotName properties', () => {
       fc.property(fc.oneof(nearlyOurs, foreignNameArb, fc.string({ maxLength: 40 })), (name) => {
         expect(SnapshotName.parse(name)).toEqual(oracle(name))
       }),
-      { numRuns: 2000 },
+      runs(2000),
     )
   })
 
@@ -43,7 +44,7 @@ describe('SnapshotName properties', () => {
       fc.property(snapshotTypeArb, minuteArb(), fc.integer({ min: 0, max: 59_999 }), (type, at, ms) => {
         expect(SnapshotName.parse(SnapshotName.format(type, at + ms))).toEqual(O.some({ type, at }))
       }),
-      { numRuns: 1000 },
+      runs(1000),
     )
   })
 
@@ -58,7 +59,7 @@ describe('SnapshotName properties', () => {
           ).toEqual(p)
         })
       }),
-      { numRuns: 300 },
+      runs(300),
     )
   })
 })

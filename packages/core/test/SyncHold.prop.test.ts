@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import * as LocalCalendar from '../src/LocalCalendar.js'
 import * as SyncHold from '../src/SyncHold.js'
 import { hostArb, minuteArb, zoneArb } from '../src/testing/index.js'
+import { runs } from './runs.js'
 
 /** Local wall times within hours of the 2026 DST changes of the zones in `zoneArb` (gaps and overlaps). */
 const nearTransitions = fc
@@ -31,7 +32,7 @@ describe('SyncHold / LocalCalendar properties', () => {
           wall: wall + s * 1000,
         })
       }),
-      { numRuns: 500 },
+      runs(500),
     )
   })
 
@@ -55,7 +56,7 @@ describe('SyncHold / LocalCalendar properties', () => {
           expect(instant).toBe(wall - z.offset(wall - 86_400_000) * 60_000)
         }
       }),
-      { numRuns: 1000 },
+      runs(1000),
     )
   })
 })

@@ -25,7 +25,10 @@ const minute = 60_000
 const rangeStart = 1_735_689_600_000
 const rangeEnd = 1_830_297_600_000
 
-/** Zones with DST (both hemispheres), half-hour offsets, a 30-minute DST shift, and UTC. */
+/**
+ * Zones with DST (both hemispheres), half-hour and 45-minute offsets, a 30-minute DST shift (Lord Howe),
+ * DST changes at local midnight (Santiago; Havana, whose fall-back repeats midnight), and UTC.
+ */
 export const zoneArb: fc.Arbitrary<string> = fc.constantFrom(
   'Europe/Vienna',
   'UTC',
@@ -33,6 +36,9 @@ export const zoneArb: fc.Arbitrary<string> = fc.constantFrom(
   'Asia/Kolkata',
   'Australia/Lord_Howe',
   'America/Santiago',
+  'Pacific/Chatham',
+  'Asia/Kathmandu',
+  'America/Havana',
 )
 
 /** An epoch ms on a whole minute within [from, to). */

@@ -1,0 +1,111 @@
+import fc from 'fast-check'
+import { DateTime, IANAZone } from 'luxon'
+import { describe, expect, it } from 'vitest'
+import * as LocalCalendar from '../src/LocalCalendar.js'
+import { runs } from './runs.js'
+
+// Zones with every kind of offset change: DST both hemispheres, 30-min DST (Lord Howe), 45-min offsets
+// (Chatham, Kathmandu), changes at local midnight (Santiago: 24:00→01:00 and 24:00→23:00; Havana:
+// 01:00→00:00 repeats midnight; Beirut), a DST zone with no DST now (Asuncion), and UTC.
+const zones = [
+  'Europe/Vienna',
+  'America/New_York',
+  'America/Santiago',
+  'America/Havana',
+  'America/Asuncion',
+  'Asia/Beirut',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'Asia/Kathmandu',
+  'America/St_Johns',
+  'Asia/Gaza',
+  'UTC',
+] as const
+
+const from = Date.parse('2024-01-01T00:00:00Z')
+const to = Date.parse('2029-01-01T00:00:00Z')
+
+/** Instants of the offset changes of `zone` in [from, to), to the minute (offset sampled daily, then bisected). */
+const transitions = (zone: string): ReadonlyArray<number> => {
+  const z = IANAZone.create(zone)
+  const off = (t: number) => z.offset(t)
+  const found: number[] = []
+  for (let t = from; t < to; t += 86_400_000) {
+    if (off(t) === off(t + 86_400_000)) continue
+    let lo = t
+    let hi = t + 86_400_000
+    while (hi - lo > 60_000) {
+      const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000
+      if (off(mid) === off(lo)) lo = mid
+      else hi = mid
+    }
+    found.push(hi)
+  }
+  return found
+}
+const changes = new Map(zones.map((z) => [z, transitions(z)]))
+
+/** An instant (any ms) in the zone, half the time within 30 hours of one of its offset changes. */
+const instantIn = (zone: (typeof zones)[number]) => {
+  const near = changes.get(zone)!
+  const anywhere = fc.integer({ min: from, max: to - 1 })
+  if (near.length === 0) return anywhere
+  return fc.oneof(
+    anywhere,
+    fc
+      .tuple(fc.constantFrom(...near), fc.integer({ min: -30 * 3_600_000, max: 30 * 3_600_000 }))
+      .map(([t, d]) => t + d),
+  )
+}
+const callArb = fc.constantFrom(...zones).chain((zone) => instantIn(zone).map((now) => ({ now, zone })))
+
+const date = (t: number, zone: string) => DateTime.fromMillis(t, { zone }).toISODate()!
+
+describe('LocalCalendar.at against luxon', () => {
+  it('has transitions to test in every zone with DST', () => {
+    for (const z of ['Europe/Vienna', 'America/Santiago', 'Australia/Lord_Howe', 'Pacific/Chatham'])
+      expect(changes.get(z as (typeof zones)[number])!.length).toBeGreaterThanOrEqual(8)
+  })
+
+  it('hour, weekday, local time and hour start are luxon’s; day/week/month/year start at the first instant of their local date', () => {
+    fc.assert(
+      fc.property(callArb, ({ now, zone }) => {
+        const c = LocalCalendar.at(now, zone)
+        if (c._tag === 'Left') throw new Error(`${zone} rejected`)
+        const l = DateTime.fromMillis(now, { zone })
+        expect(c.right.hour).toBe(l.hour)
+        expect(c.right.weekdayIndex).toBe(l.weekday - 1)
+        expect(c.right.localTime).toBe(`${l.toFormat('ccc yyyy-MM-dd HH:mm')} ${zone}`)
+        expect(c.right.startOf.hourly).toBe(l.startOf('hour').toMillis())
+        const expected = {
+          daily: l.toISODate()!,
+          weekly: l.startOf('week').toISODate()!,
+          monthly: l.startOf('month').toISODate()!,
+          yearly: l.startOf('year').toISODate()!,
+        }
+        for (const unit of ['daily', 'weekly', 'monthly', 'yearly'] as const) {
+          const start = c.right.startOf[unit]
+          expect(start).toBeLessThanOrEqual(now)
+          expect(date(start, zone)).toBe(expected[unit])
+          expect(date(start - 60_000, zone) < expected[unit]).toBe(true) // nothing earlier has that date
+        }
+      }),
+      runs(3000),
+    )
+  })
+
+  it('gives the same result whatever was asked before (the memo is invisible), zones switching freely', () => {
+    fc.assert(
+      fc.property(fc.array(callArb, { minLength: 1, maxLength: 12 }), callArb, (before, call) => {
+        LocalCalendar.at(call.now + 7_777_777, 'Asia/Tokyo') // a different zone: every memo entry replaced
+        const fresh = LocalCalendar.at(call.now, call.zone)
+        for (const b of before) LocalCalendar.at(b.now, b.zone)
+        expect(LocalCalendar.at(call.now, call.zone)).toEqual(fresh)
+        // The same local day asked again a minute later, as cycles do, reuses and still agrees.
+        LocalCalendar.at(call.now - 60_000, call.zone)
+        expect(LocalCalendar.at(call.now, call.zone)).toEqual(fresh)
+      }),
+      runs(1000),
+    )
+  })
+})
