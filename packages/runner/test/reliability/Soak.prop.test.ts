@@ -48,7 +48,7 @@ const scenario = fc.record({
   ),
 })
 
-/** Creates delayed past every retry land late: such a fault is kept away from them unless `lateCreates`. */
+/** Delayed past every retry: the call lands after the client gave up (kept away from creates). */
 const late = (f: Fault) => f.kind === 'delay' && f.ms > 100_000
 
 const property = (lateCreates: boolean, runs: number) =>
@@ -74,8 +74,11 @@ const property = (lateCreates: boolean, runs: number) =>
       // snapshot's, or one that retention destroyed since (docs/reliability.md, "Known issues"). That is
       // not unsafe, but it trips the name checks, which that run therefore skips.
       const check = safety(w, seedForeign(w), !lateCreates)
-      if (s.faultRate > 0)
-        w.faults(s.faultRate, s.faultRate / 25, s.seed, FAULTS, lateCreates ? {} : { snapshot_create: late })
+      // A late `migration_create` is a known issue (LateMigration.test.ts): no run gets one.
+      const spare = lateCreates
+        ? { migration_create: late }
+        : { snapshot_create: late, migration_create: late }
+      if (s.faultRate > 0) w.faults(s.faultRate, s.faultRate / 25, s.seed, FAULTS, spare)
       w.start()
       let last = { n: 0, at: w.clock.now() }
       try {
