@@ -6,6 +6,7 @@ import type { SnapshotType } from '../src/SnapshotType.js'
 import * as ST from '../src/SnapshotType.js'
 import { applyPlan, planInputArb } from '../src/testing/index.js'
 import { runs } from './runs.js'
+import { changes, zones } from './zones.js'
 
 // Oracles written independently of the implementation: regexes and luxon, not the hand-written parsers.
 const ours = /^(frequent|hourly|daily|weekly|monthly|yearly)_backup_(\d{4}-\d{2}-\d{2}-\d{2}-\d{2})$/
@@ -234,4 +235,52 @@ describe('planDataset properties', () => {
       runs(100),
     )
   })
+
+  it('at 10-minute cadence across offset changes, each local date gets exactly one daily-or-higher snapshot', () => {
+    const acrossChange = fc.constantFrom(...zones.filter((z) => changes.get(z)!.length > 0)).chain((zone) =>
+      fc.tuple(fc.constantFrom(...changes.get(zone)!), fc.integer({ min: 0, max: 143 })).map(([t, k]) => ({
+        zone,
+        from: Math.floor(t / 86_400_000) * 86_400_000 - 86_400_000 + k * 600_000,
+      })),
+    )
+    fc.assert(
+      fc.property(acrossChange, ({ zone, from }) => {
+        const p = planInputArbFixed(zone)
+        let observed = p.observed
+        const days = new Map<string, number>()
+        for (let now = from; now < from + 3 * 86_400_000; now += 600_000) {
+          const plan = planDataset({ ...p, now, observed })
+          const c = created(plan)
+          expect(c).toBeDefined() // the interval elapses every cycle
+          if (c!.type !== 'frequent' && c!.type !== 'hourly') {
+            const d = DateTime.fromMillis(now, { zone }).toISODate()!
+            days.set(d, (days.get(d) ?? 0) + 1)
+          }
+          observed = applyPlan(observed, plan)
+        }
+        // The three-day walk covers two whole local dates at least; none gets two.
+        expect([...days.values()].every((n) => n === 1)).toBe(true)
+        expect(days.size).toBeGreaterThanOrEqual(2)
+      }),
+      runs(20),
+    )
+  })
+})
+
+/** A policy that snapshots every 10 minutes and keeps a few of each type, no destinations. */
+const planInputArbFixed = (zone: string): PlanInput => ({
+  now: 0,
+  zone,
+  policy: {
+    backupIntervalSeconds: 600,
+    snapshotWindow: { days: '1111111', hours: '1'.repeat(24) },
+    retention: { frequent: 3, hourly: 3, daily: 3, weekly: 2, monthly: 2, yearly: 2 },
+    remoteSync: {
+      enabled: false,
+      intervalSeconds: 86_400,
+      window: { days: '1111111', hours: '1'.repeat(24) },
+    },
+  },
+  dataset: { dataset: 'tank/data', recursive: false, destinations: [] },
+  observed: { snapshots: [], holds: { _tag: 'Known', bySnapshot: new Map() }, inFlight: [], failures: [] },
 })
