@@ -1,9 +1,11 @@
 import fc from 'fast-check'
+import { IANAZone } from 'luxon'
 import { describe, expect, it } from 'vitest'
 import type { Destination } from '../src/Policy.js'
 import * as SyncDecision from '../src/SyncDecision.js'
-import { minuteArb } from '../src/testing/index.js'
-import { policy } from './fixtures.js'
+import * as SyncHold from '../src/SyncHold.js'
+import { minuteArb, syncTagArb } from '../src/testing/index.js'
+import { byIndex, policy } from './fixtures.js'
 import { runs } from './runs.js'
 
 // Few hosts and datasets, so in-flight migrations and failures often share one of the two with the
@@ -88,5 +90,45 @@ describe('SyncDecision properties', () => {
     expect(SyncDecision.backOffMs(21_600, 1)).toBe(6 * HOUR) // exactly the cap
     expect(SyncDecision.backOffMs(86_400, 1)).toBe(6 * HOUR) // interval above the cap
     expect(SyncDecision.backOffMs(600, 0)).toBe(0)
+  })
+
+  it('§7: due when the interval elapsed since the newest timestamp among the host’s tags, on any snapshot', () => {
+    const snapshots = ['s0', 's1', 's2', 's3']
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...snapshots), syncTagArb(hostArb)), { maxLength: 8 }),
+        hostArb,
+        fc.constantFrom(600, 3600, 86_400),
+        fc.integer({ min: -3, max: 3 }),
+        (tagged, host, intervalSeconds, nudge) => {
+          const bySnapshot = new Map<string, string[]>()
+          for (const [s, t] of tagged) bySnapshot.set(s, [...(bySnapshot.get(s) ?? []), t])
+          // In UTC a tag's wall time is its instant: the oracle reads the newest straight from the text.
+          const walls = tagged
+            .map(([, t]) => /^sync_(.{16}(?:-\d\d)?)_(.+)$/.exec(t)!)
+            .filter((m) => m[2] === host)
+            .map((m) => Date.parse(`${m[1]!.slice(0, 10)}T${m[1]!.slice(11).replace(/-/g, ':')}Z`))
+          const last = walls.length === 0 ? undefined : Math.max(...walls)
+          const now = (last ?? Date.parse('2026-06-01T00:00:00Z')) + intervalSeconds * 1000 + nudge
+          const r = SyncDecision.decide(
+            {
+              dataset: 'tank/data',
+              now,
+              policy: policy({ remoteSync: { ...policy().remoteSync, intervalSeconds } }),
+              calendar: { weekdayIndex: 0, hour: 0, localTime: 'Mon' },
+              source: 's3',
+              holds: { _tag: 'Known', bySnapshot },
+              hosts: SyncHold.byHost(byIndex(snapshots, bySnapshot), snapshots, IANAZone.create('UTC')),
+              inFlight: [],
+              failures: [],
+            },
+            { remoteHost: host, remoteDataset: 'backup/data', enabled: true },
+          )
+          if (last === undefined) expect(r.reason._tag).toBe('NeverSynced')
+          else expect(r._tag).toBe(nudge >= 0 ? 'StartSync' : 'NoSync')
+        },
+      ),
+      runs(1000),
+    )
   })
 })
