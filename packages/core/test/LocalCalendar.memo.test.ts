@@ -2,9 +2,10 @@ import { IANAZone } from 'luxon'
 import { describe, expect, it } from 'vitest'
 import * as LocalCalendar from '../src/LocalCalendar.js'
 
-// `at` reuses its last result inside a local day of one offset (for `simulate`'s year of 10-minute cycles).
-// The reused value must equal a fresh computation, above all around DST changes, including the zones whose
-// changes are not whole hours or happen at midnight.
+// `at` memoises its parts (offset per UTC hour, day starts per local date, hour start per offset and local
+// hour) for `simulate`'s year of 10-minute cycles. The result must equal a computation after every memo
+// entry was replaced, above all around DST changes, including the zones whose changes are not whole hours
+// or happen at midnight.
 const zones = [
   'Europe/Vienna',
   'America/Santiago',
