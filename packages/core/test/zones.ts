@@ -2,7 +2,8 @@ import { IANAZone } from 'luxon'
 
 // Zones with every kind of offset change: DST both hemispheres, 30-min DST (Lord Howe), 45-min offsets
 // (Chatham, Kathmandu), changes at local midnight (Santiago: 24:00→01:00 and 24:00→23:00; Havana:
-// 01:00→00:00 repeats midnight; Beirut), a DST zone with no DST now (Asuncion), and UTC.
+// 01:00→00:00 repeats midnight; Beirut), zones that gave up DST (Asuncion, 2024) or changed their standard
+// offset (Almaty, 2024-03-01 00:00 +06 → 2024-02-29 23:00 +05), and UTC.
 export const zones = [
   'Europe/Vienna',
   'America/New_York',
@@ -15,6 +16,7 @@ export const zones = [
   'Asia/Kathmandu',
   'America/St_Johns',
   'Asia/Gaza',
+  'Asia/Almaty',
   'UTC',
 ] as const
 
