@@ -14,7 +14,6 @@ import type { Credentials } from './Auth.js'
 import { type Clock, systemClock } from './Clock.js'
 import { firstFailure } from './DecodeFailure.js'
 import type { FetchLike } from './HttpTransport.js'
-import type { Call } from './JsonRpc.js'
 import * as M from './MigrationCodecs.js'
 import * as C from './ReplyCodecs.js'
 import { defaultRetryPolicy, type RetryPolicy } from './Retry.js'
@@ -87,13 +86,16 @@ export const makeClient = (options: ClientOptions): ZfsApi => {
     })(C.HealthReply.decode(body))
   }
 
+  const holdsListEach: ZfsApi['holdsListEach'] = (dataset, snapshots) => async () =>
+    snapshots.length === 0
+      ? E.right([])
+      : ch.batch(
+          snapshots.map((snapshot) => ({ method: 'snapshot_holds_list', params: { dataset, snapshot } })),
+          C.SnapshotHoldsList,
+        )
+
   const holdsList: ZfsApi['holdsList'] = (dataset, snapshots) => async () => {
-    if (snapshots.length === 0) return E.right(new Map())
-    const calls: ReadonlyArray<Call> = snapshots.map((snapshot) => ({
-      method: 'snapshot_holds_list',
-      params: { dataset, snapshot },
-    }))
-    const r = await ch.batch(calls, C.SnapshotHoldsList)
+    const r = await holdsListEach(dataset, snapshots)()
     if (E.isLeft(r)) return r
     const holds = new Map<string, ReadonlyArray<string>>()
     for (const [i, item] of r.right.entries()) {
@@ -146,6 +148,7 @@ export const makeClient = (options: ClientOptions): ZfsApi => {
         doneIf: 'NoSuchTag',
       }),
     holdsList,
+    holdsListEach,
     migrationCreate: (req) => () =>
       ch.call(
         {

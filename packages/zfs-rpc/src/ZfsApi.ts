@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import type { Either } from 'fp-ts/lib/Either.js'
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js'
 import type { RpcError } from './RpcError.js'
 
@@ -97,10 +98,7 @@ export interface ZfsApi {
    */
   readonly snapshotLists: (
     datasets: ReadonlyArray<string>,
-  ) => TaskEither<
-    RpcError,
-    ReadonlyArray<import('fp-ts/lib/Either.js').Either<RpcError, ReadonlyArray<string>>>
-  >
+  ) => TaskEither<RpcError, ReadonlyArray<Either<RpcError, ReadonlyArray<string>>>>
   readonly snapshotCreate: (dataset: string, name: string, recursive: boolean) => TaskEither<RpcError, void>
   /** Always non-recursive (`recursive` maps to `zfs destroy -R` on the API). */
   readonly snapshotDestroy: (dataset: string, snapshot: string) => TaskEither<RpcError, void>
@@ -114,6 +112,16 @@ export interface ZfsApi {
     dataset: string,
     snapshots: ReadonlyArray<string>,
   ) => TaskEither<RpcError, ReadonlyMap<string, ReadonlyArray<string>>>
+  /**
+   * Hold tags of many snapshots of one dataset, one result per snapshot in input order, batched like
+   * `holdsList`. Left as a whole only when a round trip failed (transport, HTTP, batch); an item's JSON-RPC
+   * error or undecodable reply is that item's Left. Lets a caller keep what it could read and ask again
+   * for the rest, instead of losing a whole dataset's reads to one failed item.
+   */
+  readonly holdsListEach: (
+    dataset: string,
+    snapshots: ReadonlyArray<string>,
+  ) => TaskEither<RpcError, ReadonlyArray<Either<RpcError, ReadonlyArray<string>>>>
   /** Not retried unless the error proves nothing was created. */
   readonly migrationCreate: (req: CreateMigration) => TaskEither<RpcError, { readonly taskId: string }>
   readonly migrationGet: (taskId: string) => TaskEither<RpcError, MigrationTask>

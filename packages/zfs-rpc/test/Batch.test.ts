@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { makeClient } from '../src/Client.js'
 import { VirtualClock } from '../src/Clock.js'
-import { callsIn, fail, fakeFetch, ok, rpc } from './FakeFetch.js'
+import { callsIn, fail, fakeFetch, ok, reply, rpc } from './FakeFetch.js'
 
 const URL = 'http://127.0.0.1:8545'
 const snaps = (n: number) => Array.from({ length: n }, (_, i) => `auto_${String(i).padStart(5, '0')}`)
@@ -68,6 +68,44 @@ describe('batching', () => {
     const api = makeClient({ url: URL, fetch: fake.fetch, clock: new VirtualClock(0) })
     expect(await api.holdsList('tank/a', snaps(10))()).toEqual(
       E.left({ _tag: 'Remote', method: 'snapshot_holds_list', code: -32034, message: 'boom' }),
+    )
+  })
+
+  it('holdsListEach keeps failed and undecodable items beside the successes, in input order', async () => {
+    const fake = fakeFetch(
+      rpc(
+        (_, p) =>
+          p['snapshot'] === 'bad'
+            ? fail(-32034, 'boom')
+            : p['snapshot'] === 'odd'
+              ? ok({ holds: 'not a list' })
+              : ok({ dataset: p['dataset'], snapshot: p['snapshot'], holds: holdsOf(String(p['snapshot'])) }),
+        { reverse: true },
+      ),
+    )
+    const api = makeClient({ url: URL, fetch: fake.fetch, clock: new VirtualClock(0) })
+    const r = await api.holdsListEach('tank/a', ['a', 'bad', 'odd', 'c'])()
+    expect(E.isRight(r)).toBe(true)
+    if (E.isLeft(r)) return
+    expect(r.right[0]).toEqual(E.right(holdsOf('a')))
+    expect(r.right[1]).toEqual(
+      E.left({ _tag: 'Remote', method: 'snapshot_holds_list', code: -32034, message: 'boom' }),
+    )
+    expect(r.right[2]).toMatchObject(E.left({ _tag: 'Decode', method: 'snapshot_holds_list' }))
+    expect(r.right[3]).toEqual(E.right(holdsOf('c')))
+    expect(r.right).toHaveLength(4)
+    // Still one round trip, one call per snapshot.
+    expect(fake.seen).toHaveLength(1)
+    expect(api.stats().callsByMethod).toEqual({ snapshot_holds_list: 4 })
+  })
+
+  it('holdsListEach fails as a whole when the round trip fails, and sends nothing for no snapshots', async () => {
+    const fake = fakeFetch(() => reply({ error: 'bad request' }, 400))
+    const api = makeClient({ url: URL, fetch: fake.fetch, clock: new VirtualClock(0) })
+    expect(await api.holdsListEach('tank/a', [])()).toEqual(E.right([]))
+    expect(fake.seen).toHaveLength(0)
+    expect(await api.holdsListEach('tank/a', ['a', 'b'])()).toMatchObject(
+      E.left({ _tag: 'Http', status: 400 }),
     )
   })
 
