@@ -14,6 +14,12 @@ export interface InFlightMigration {
   readonly remoteHost: string
   readonly remoteDataset: string
   readonly status: 'pending' | 'running'
+  /**
+   * The host's base (§7) when this runner started the migration: `null` when the host had none,
+   * absent when the runner did not start it (adopted after a restart, or a create whose reply was lost).
+   * It is where the migration's `-I` range may begin even after the base moved on (§8 as amended).
+   */
+  readonly baseAtStart?: string | null
 }
 
 /** Consecutive failed syncs of one destination, newest failure at `lastFailureAt` (epoch ms). */

@@ -70,7 +70,12 @@ export const planDataset = (input: PlanInput): Plan => {
     parsed,
     retention: policy.retention,
     holds: held,
-    inFlight: Protection.inFlightRanges(observed.inFlight, hosts),
+    inFlight: Protection.inFlightRanges(
+      observed.inFlight,
+      hosts,
+      snapshots,
+      Protection.sharedHosts(input.dataset.destinations, observed.inFlight),
+    ),
     created: created?.type,
   })
   const releases = holds._tag === 'Known' ? HoldHygiene.releases(dataset, hosts) : []

@@ -1,6 +1,7 @@
 /**
  * Which snapshots no plan may destroy, whatever retention says: held ones (any tag, §5: as observed), those
- * an in-flight migration may be sending (§8), and the newest of the dataset (§13).
+ * an in-flight migration may be sending (§8 as amended, docs/core-decisions.md), and the newest of the
+ * dataset (§13).
  *
  * @since 0.1.0
  */
@@ -11,7 +12,7 @@ import type { HostSyncState } from './SyncHold.js'
 // model
 // -------------------------------------------------------------------------------------
 
-/** An in-flight migration protects every snapshot from `fromIndex` (its host's base, or 0) to the newest. */
+/** An in-flight migration protects every snapshot from `fromIndex` to the newest. */
 export interface InFlightRange {
   readonly taskId: string
   readonly fromIndex: number
@@ -22,14 +23,51 @@ export interface InFlightRange {
 // -------------------------------------------------------------------------------------
 
 /**
- * The protected range of each in-flight migration of the dataset (§8): from the base of the migration's
- * host to the newest; with no base, everything (the API may pick any snapshot as the common one).
+ * Hosts that more than one remote dataset of this dataset uses (configured or in flight). The API keeps
+ * one sync hold per host, so there the host's base says nothing about one destination's common snapshot.
+ * Cost: O(destinations + in-flight).
+ */
+export const sharedHosts = (
+  destinations: ReadonlyArray<{ readonly remoteHost: string; readonly remoteDataset: string }>,
+  inFlight: ReadonlyArray<InFlightMigration>,
+): ReadonlySet<string> => {
+  const first = new Map<string, string>()
+  const shared = new Set<string>()
+  for (const d of [...destinations, ...inFlight]) {
+    const seen = first.get(d.remoteHost)
+    if (seen === undefined) first.set(d.remoteHost, d.remoteDataset)
+    else if (seen !== d.remoteDataset) shared.add(d.remoteHost)
+  }
+  return shared
+}
+
+/**
+ * The protected range of each in-flight migration of the dataset (§8 as amended): it may send `-I` from
+ * the base its host had when it started, which the base may since have left behind (another migration of
+ * the host finished), so it protects from the older of that base and the current one to the newest.
+ * Everything is protected when that start is unknown (`baseAtStart` absent: not started by this runner),
+ * was no base (`null`), is no longer listed, when the host has no base now, or when the host is shared by
+ * several remote datasets (`sharedHosts`). Cost: O(snapshots + in-flight).
  */
 export const inFlightRanges = (
   inFlight: ReadonlyArray<InFlightMigration>,
   hosts: ReadonlyMap<string, HostSyncState>,
-): ReadonlyArray<InFlightRange> =>
-  inFlight.map((m) => ({ taskId: m.taskId, fromIndex: hosts.get(m.remoteHost)?.baseIndex ?? 0 }))
+  snapshots: ReadonlyArray<string>,
+  shared: ReadonlySet<string>,
+): ReadonlyArray<InFlightRange> => {
+  let indexOf: Map<string, number> | undefined
+  const startIndex = (name: string): number | undefined => {
+    if (indexOf === undefined) indexOf = new Map(snapshots.map((s, i) => [s, i]))
+    return indexOf.get(name)
+  }
+  return inFlight.map((m) => {
+    const base = hosts.get(m.remoteHost)?.baseIndex
+    const start = typeof m.baseAtStart === 'string' ? startIndex(m.baseAtStart) : undefined
+    const fromIndex =
+      base === undefined || start === undefined || shared.has(m.remoteHost) ? 0 : Math.min(base, start)
+    return { taskId: m.taskId, fromIndex }
+  })
+}
 
 // -------------------------------------------------------------------------------------
 // utils

@@ -99,3 +99,20 @@ export const byHost = (
   }
   return result
 }
+
+/**
+ * The base of `host` (§7): the last snapshot in list order carrying a sync tag of that host; `null` when
+ * none does. The runner records it when it starts a migration (`InFlightMigration.baseAtStart`).
+ * Cost: O(snapshots) lookups, from the newest down.
+ */
+export const baseOf = (
+  snapshots: ReadonlyArray<string>,
+  bySnapshot: ReadonlyMap<string, ReadonlyArray<string>>,
+  host: string,
+): string | null => {
+  for (let i = snapshots.length - 1; i >= 0; i--) {
+    const tags = bySnapshot.get(snapshots[i]!)
+    if (tags?.some((t) => parseTag(t)?.host === host)) return snapshots[i]!
+  }
+  return null
+}

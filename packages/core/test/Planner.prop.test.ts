@@ -29,15 +29,26 @@ const created = (p: Plan) =>
   p.actions.find((a): a is Extract<Action, { _tag: 'CreateSnapshot' }> => a._tag === 'CreateSnapshot')
 const destroys = (p: Plan) => p.actions.filter((a) => a._tag === 'DestroySnapshot').map((a) => a.snapshot)
 
-/** Protected per decisions §5, §8, §13, computed from the input alone. */
+/** Protected per decisions §5, §8 (as amended in docs/core-decisions.md), §13, from the input alone. */
 const isProtected = (i: PlanInput, p: Plan) => {
   const snaps = i.observed.snapshots
   const baseOf = (host: string) => {
     for (let k = snaps.length - 1; k >= 0; k--)
       if (tagsOf(i, snaps[k]!).some((t) => syncHost(t) === host)) return k
-    return 0
+    return -1
   }
-  const from = Math.min(...i.observed.inFlight.map((m) => baseOf(m.remoteHost)))
+  const shared = (host: string) =>
+    new Set(
+      [...i.dataset.destinations, ...i.observed.inFlight]
+        .filter((d) => d.remoteHost === host)
+        .map((d) => d.remoteDataset),
+    ).size > 1
+  const fromOf = (m: PlanInput['observed']['inFlight'][number]) => {
+    const start = typeof m.baseAtStart === 'string' ? snaps.indexOf(m.baseAtStart) : -1
+    const base = baseOf(m.remoteHost)
+    return start < 0 || base < 0 || shared(m.remoteHost) ? 0 : Math.min(start, base)
+  }
+  const from = Math.min(...i.observed.inFlight.map(fromOf))
   return (s: string) => {
     const k = snaps.indexOf(s)
     return tagsOf(i, s).length > 0 || k >= from || (created(p) === undefined && k === snaps.length - 1)

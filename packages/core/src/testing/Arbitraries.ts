@@ -212,19 +212,36 @@ export const datasetPolicyArb: fc.Arbitrary<DatasetPolicy> = fc.record({
 // observation and whole inputs
 // -------------------------------------------------------------------------------------
 
+/**
+ * The host's base when the runner started the migration: unknown (not started by this runner), none, a
+ * listed snapshot (often the newest: the base moved behind it later), or one no longer listed.
+ */
+export const baseAtStartArb = (snapshots: ReadonlyArray<string>): fc.Arbitrary<string | null | undefined> =>
+  fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.constant('no-longer-listed'),
+    ...(snapshots.length === 0 ? [] : [fc.constantFrom(...snapshots), fc.constant(snapshots[0]!)]),
+  )
+
 const inFlightArb = (
   destinations: ReadonlyArray<Destination>,
+  snapshots: ReadonlyArray<string> = [],
 ): fc.Arbitrary<ReadonlyArray<InFlightMigration>> =>
   destinations.length === 0
     ? fc.constant([])
-    : fc.subarray([...destinations], { maxLength: Math.min(2, destinations.length) }).map((ds) =>
-        ds.map((d, i) => ({
-          taskId: `task-${i}`,
-          remoteHost: d.remoteHost,
-          remoteDataset: d.remoteDataset,
-          status: 'running' as const,
-        })),
-      )
+    : fc
+        .subarray([...destinations], { maxLength: Math.min(2, destinations.length) })
+        .chain((ds) => fc.tuple(...ds.map((d) => baseAtStartArb(snapshots).map((b) => [d, b] as const))))
+        .map((ds) =>
+          ds.map(([d, baseAtStart], i) => ({
+            taskId: `task-${i}`,
+            remoteHost: d.remoteHost,
+            remoteDataset: d.remoteDataset,
+            status: 'running' as const,
+            ...(baseAtStart === undefined ? {} : { baseAtStart }),
+          })),
+        )
 
 const failuresArb = (destinations: ReadonlyArray<Destination>): fc.Arbitrary<ReadonlyArray<SyncFailures>> =>
   destinations.length === 0
@@ -262,7 +279,7 @@ export const observationArb = (
           arbitrary: fc.constant<HoldsObservation>({ _tag: 'Unknown', why: 'snapshot_holds_list failed' }),
         },
       ),
-      inFlight: inFlightArb(destinations),
+      inFlight: inFlightArb(destinations, snapshots),
       failures: failuresArb(destinations),
     }),
   )
