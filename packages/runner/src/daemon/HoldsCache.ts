@@ -12,6 +12,13 @@
  * Staleness is safe: ZFS refuses to destroy a held snapshot, so a stale "no holds" costs one failed
  * destroy, which invalidates that entry. The cache never decides anything; it only saves work.
  *
+ * Reads may partly fail (one `snapshot_holds_list` item of a batch), so the cache keeps each entry with the
+ * generation of the dataset it was read in. Invalidating the dataset or starting a full rescan bumps the
+ * generation at once: entries read before it stop counting (even those of a read still in flight), and
+ * `holdsOf` answers only when every listed snapshot has an entry of the current generation. A rescan
+ * triggered because a migration ended thus never mixes an old "no holds" with fresh entries; it completes
+ * over as many cycles as the failures need, re-reading only what is still missing.
+ *
  * @since 0.1.0
  */
 
@@ -19,31 +26,47 @@
 // model
 // -------------------------------------------------------------------------------------
 
+interface Entry {
+  readonly tags: ReadonlyArray<string>
+  /** The dataset's generation when the read was issued. */
+  readonly generation: number
+}
+
 interface DatasetEntry {
-  /** Tags per snapshot short name; a missing key means "not read yet". */
-  readonly tags: Map<string, ReadonlyArray<string>>
-  /** Clock time of the last full read of the dataset; `undefined` forces one. */
+  /** Per snapshot short name; a missing key means "not read yet". */
+  readonly entries: Map<string, Entry>
+  /** Entries of an older generation are stale. */
+  generation: number
+  /** Clock time the current full rescan was started; `undefined` starts one at the next `toRead`. */
   lastFullScanAt: number | undefined
 }
 
 export interface HoldsCache {
   /**
-   * The snapshots of `dataset` whose holds must be read this cycle, given its current listing: all of them
-   * when a full scan is due, else those with no cached entry. Forgets snapshots that are gone.
+   * The snapshots of `dataset` whose holds must be read this cycle, given its current listing: those
+   * without an entry of the current generation (all of them once a full rescan starts, which this call
+   * does when one is due). Forgets snapshots that are gone.
    */
   readonly toRead: (dataset: string, snapshots: ReadonlyArray<string>, now: number) => ReadonlyArray<string>
-  /** Stores tags read from the API (`full` when every listed snapshot was read). */
+  /** The dataset's generation: take it before issuing a read and hand it back to `store`. */
+  readonly generation: (dataset: string) => number
+  /**
+   * Stores tags read from the API in a read issued at `generation` (only the items that succeeded; the
+   * rest stay missing and are read next time). A read older than the current generation is dropped.
+   */
   readonly store: (
     dataset: string,
     read: ReadonlyMap<string, ReadonlyArray<string>>,
-    full: boolean,
-    now: number,
+    generation: number,
   ) => void
-  /** Cached tags for the listed snapshots; only call after `store` covered `toRead`. */
+  /**
+   * Tags of the listed snapshots that have any, or `undefined` unless every listed snapshot has an entry
+   * of the current generation: partial hold knowledge must never drive a destroy.
+   */
   readonly holdsOf: (
     dataset: string,
     snapshots: ReadonlyArray<string>,
-  ) => ReadonlyMap<string, ReadonlyArray<string>>
+  ) => ReadonlyMap<string, ReadonlyArray<string>> | undefined
   /** Every cached tag of the dataset (the migration monitor's "before" set). */
   readonly allTags: (dataset: string) => ReadonlyArray<string>
   /** A snapshot we created: it has no holds yet. */
@@ -68,59 +91,67 @@ export const make = (rescanMs: number = 3_600_000): HoldsCache => {
   const entry = (dataset: string): DatasetEntry => {
     let e = byDataset.get(dataset)
     if (e === undefined) {
-      e = { tags: new Map(), lastFullScanAt: undefined }
+      e = { entries: new Map(), generation: 0, lastFullScanAt: undefined }
       byDataset.set(dataset, e)
     }
     return e
   }
+  const fresh = (e: DatasetEntry, snapshot: string): boolean =>
+    e.entries.get(snapshot)?.generation === e.generation
 
   return {
     toRead: (dataset, snapshots, now) => {
       const e = entry(dataset)
       const listed = new Set(snapshots)
-      for (const name of e.tags.keys()) if (!listed.has(name)) e.tags.delete(name)
+      for (const name of e.entries.keys()) if (!listed.has(name)) e.entries.delete(name)
       const fullDue =
         e.lastFullScanAt === undefined || now - e.lastFullScanAt >= rescanMs || now < e.lastFullScanAt
-      return fullDue ? snapshots : snapshots.filter((s) => !e.tags.has(s))
+      if (fullDue) {
+        e.generation += 1
+        e.lastFullScanAt = now
+      }
+      return snapshots.filter((s) => !fresh(e, s))
     },
-    store: (dataset, read, full, now) => {
+    generation: (dataset) => entry(dataset).generation,
+    store: (dataset, read, generation) => {
       const e = entry(dataset)
-      for (const [snapshot, tags] of read) e.tags.set(snapshot, tags)
-      if (full) e.lastFullScanAt = now
+      if (generation !== e.generation) return
+      for (const [snapshot, tags] of read) e.entries.set(snapshot, { tags, generation })
     },
     holdsOf: (dataset, snapshots) => {
       const e = entry(dataset)
       const out = new Map<string, ReadonlyArray<string>>()
       for (const s of snapshots) {
-        const tags = e.tags.get(s)
-        if (tags !== undefined && tags.length > 0) out.set(s, tags)
+        const got = e.entries.get(s)
+        if (got === undefined || got.generation !== e.generation) return undefined
+        if (got.tags.length > 0) out.set(s, got.tags)
       }
       return out
     },
-    allTags: (dataset) => [...(byDataset.get(dataset)?.tags.values() ?? [])].flat(),
+    allTags: (dataset) => [...(byDataset.get(dataset)?.entries.values() ?? [])].flatMap((x) => x.tags),
     seedEmpty: (dataset, snapshot) => {
-      entry(dataset).tags.set(snapshot, [])
+      const e = entry(dataset)
+      e.entries.set(snapshot, { tags: [], generation: e.generation })
     },
     tagReleased: (dataset, snapshot, tag) => {
       const e = entry(dataset)
-      const tags = e.tags.get(snapshot)
-      if (tags !== undefined)
-        e.tags.set(
-          snapshot,
-          tags.filter((t) => t !== tag),
-        )
+      const got = e.entries.get(snapshot)
+      if (got !== undefined) e.entries.set(snapshot, { ...got, tags: got.tags.filter((t) => t !== tag) })
     },
     forget: (dataset, snapshot) => {
-      entry(dataset).tags.delete(snapshot)
+      entry(dataset).entries.delete(snapshot)
     },
     invalidateSnapshot: (dataset, snapshot) => {
-      entry(dataset).tags.delete(snapshot)
+      entry(dataset).entries.delete(snapshot)
     },
     invalidateDataset: (dataset) => {
-      entry(dataset).lastFullScanAt = undefined
+      entry(dataset).generation += 1
     },
     invalidateAll: () => {
-      for (const e of byDataset.values()) e.lastFullScanAt = undefined
+      for (const e of byDataset.values()) {
+        e.generation += 1
+        e.lastFullScanAt = undefined
+      }
     },
   }
 }

@@ -91,6 +91,7 @@ export const make = (
   const verify = async (w: Watch): Promise<Outcome> => {
     const m = w.migration
     cache.invalidateDataset(m.dataset)
+    const generation = cache.generation(m.dataset)
     const snaps = await caps.api.snapshotList(m.dataset)()
     const holds = E.isRight(snaps) ? await caps.api.holdsList(m.dataset, snaps.right)() : snaps
     if (E.isLeft(snaps) || E.isLeft(holds)) {
@@ -101,7 +102,7 @@ export const make = (
       )
       return 'unverified'
     }
-    cache.store(m.dataset, holds.right, true, caps.clock.now())
+    cache.store(m.dataset, holds.right, generation)
     const fresh = [...holds.right.values()]
       .flat()
       .filter((t) => Names.syncTagHost(t) === m.remoteHost && !w.before.has(t))

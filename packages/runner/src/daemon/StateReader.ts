@@ -79,16 +79,36 @@ export const make = (
     let holdsRead = 0
     const readHolds = async (d: string, snapshots: ReadonlyArray<string>): Promise<void> => {
       const toRead = cache.toRead(d, snapshots, now)
+      const generation = cache.generation(d)
+      let failed: { readonly count: number; readonly first: RpcError } | undefined
       if (toRead.length > 0) {
         holdsRead += toRead.length
-        const got = await caps.api.holdsList(d, toRead)()
+        const got = await caps.api.holdsListEach(d, toRead)()
         if (E.isLeft(got)) {
           holds.set(d, { _tag: 'Unknown', why: `holds listing failed: ${Rpc.describe(got.left)}` })
           return
         }
-        cache.store(d, got.right, toRead.length === snapshots.length, now)
+        // Keep what was read; the failed items stay missing and are the only ones read next cycle.
+        const read = new Map<string, ReadonlyArray<string>>()
+        got.right.forEach((item, i) => {
+          if (E.isRight(item)) read.set(toRead[i]!, item.right)
+          else failed = { count: (failed?.count ?? 0) + 1, first: failed?.first ?? item.left }
+        })
+        cache.store(d, read, generation)
       }
-      holds.set(d, { _tag: 'Known', bySnapshot: cache.holdsOf(d, snapshots) })
+      const known = cache.holdsOf(d, snapshots)
+      holds.set(
+        d,
+        known !== undefined
+          ? { _tag: 'Known', bySnapshot: known }
+          : {
+              _tag: 'Unknown',
+              why:
+                failed === undefined
+                  ? 'holds of some snapshots not read yet'
+                  : `holds of ${failed.count} of ${toRead.length} snapshots could not be read: ${Rpc.describe(failed.first)}`,
+            },
+      )
     }
     const work = datasets.flatMap((d, i) => {
       const l = lists.right[i]

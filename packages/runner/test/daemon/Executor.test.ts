@@ -42,7 +42,8 @@ const plan = (...actions: Action[]): Plan => ({ dataset: D, actions, decisions: 
 const setup = (snapshots: string[]) => {
   const h = harness({ [D]: snapshots })
   const cache = HoldsCache.make()
-  cache.store(D, new Map(snapshots.map((s) => [s, []])), true, 0)
+  cache.toRead(D, snapshots, 0)
+  cache.store(D, new Map(snapshots.map((s) => [s, []])), cache.generation(D))
   const failures = SyncFailures.make()
   const monitor = MigrationMonitor.make(h.caps, cache, failures, {
     ...MigrationMonitor.defaults,

@@ -136,6 +136,14 @@ export const make = (initial: Readonly<Record<string, ReadonlyArray<string>>> = 
             () => E.right(new Map(ss.map((s) => [s, holds.get(key(d, s)) ?? []]))),
             ss.length,
           ),
+    holdsListEach: (d, ss) =>
+      ss.length === 0
+        ? () => Promise.resolve(E.right([]))
+        : run(
+            'snapshot_holds_list',
+            () => E.right(ss.map((s) => E.right(holds.get(key(d, s)) ?? []))),
+            ss.length,
+          ),
     migrationCreate: (req) =>
       run('migration_create', () => {
         const id = `task-${++seq}`

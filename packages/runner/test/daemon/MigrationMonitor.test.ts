@@ -55,7 +55,7 @@ describe('MigrationMonitor', () => {
     expect(t.log.text('info').some((l) => l.includes('new sync point tank/a@s2') && l.includes(NEW))).toBe(
       true,
     )
-    expect(t.cache.holdsOf('tank/a', ['s1', 's2']).get('s2')).toEqual([NEW])
+    expect(t.cache.holdsOf('tank/a', ['s1', 's2'])?.get('s2')).toEqual([NEW])
     expect(t.monitor.size()).toBe(0)
     expect(t.metrics.render(Date.UTC(2026, 10, 27, 13, 0, 15), t.api.stats())).toContain(
       'zfs_autobackup_sync_lag_seconds{dataset="tank/a",remote_host="nas",remote_dataset="backup/a"} 10',

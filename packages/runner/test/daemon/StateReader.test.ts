@@ -108,6 +108,41 @@ describe('StateReader', () => {
     expect(t.obs(again, 'tank/a').observed.holds._tag).toBe('Known')
   })
 
+  it('keeps the holds read when some items fail, Unknown until the rest are read, then re-reads only those', async () => {
+    const h = harness({ 'tank/a': ['s1', 's2', 's3', 's4'] })
+    h.api.hold('tank/a', 's2', 'keep')
+    const failing = new Set(['s2', 's4'])
+    const boom = remote('snapshot_holds_list', -32034, 'Failed to list holds: exception')
+    const api = {
+      ...h.api,
+      holdsListEach: (d: string, ss: ReadonlyArray<string>) => async () =>
+        E.map((items: ReadonlyArray<E.Either<typeof boom, ReadonlyArray<string>>>) =>
+          items.map((x, i) => (failing.has(ss[i]!) ? E.left(boom) : x)),
+        )(await h.api.holdsListEach(d, ss)()),
+    }
+    const reader = StateReader.make({ ...h.caps, api }, HoldsCache.make(), SyncFailures.make(), () => [])
+    const holdsOf = async () => {
+      const r = await reader.read(['tank/a'])
+      const x = E.isRight(r) ? r.right.byDataset.get('tank/a') : undefined
+      if (x === undefined || E.isLeft(x)) throw new Error('no state')
+      return { holds: x.right.observed.holds, read: E.isRight(r) ? r.right.holdsRead : -1 }
+    }
+    const first = await holdsOf()
+    expect(first).toEqual({
+      holds: { _tag: 'Unknown', why: expect.stringContaining('2 of 4 snapshots could not be read') },
+      read: 4,
+    })
+    failing.delete('s2')
+    // Only the two that failed are asked again; s4 fails again: still Unknown, s2's hold not reported alone.
+    expect((await holdsOf()).holds._tag).toBe('Unknown')
+    failing.clear()
+    expect(await holdsOf()).toEqual({
+      holds: { _tag: 'Known', bySnapshot: new Map([['s2', ['keep']]]) },
+      read: 1,
+    })
+    expect(h.api.stats().callsByMethod['snapshot_holds_list']).toBe(4 + 2 + 1)
+  })
+
   it('a failed migration listing: holds Unknown (nothing destroyed) and no sync may start', async () => {
     const t = setup({ 'tank/a': ['s1'] })
     t.api.failing.set('migration_list', {

@@ -163,6 +163,10 @@ export const make = (sim: Simulator): ZfsApi => {
       for (const s of snapshots) out.set(s, host.holds(dataset, s, false))
       return ok(out)
     },
+    holdsListEach: (dataset, snapshots) => {
+      count('snapshot_holds_list', snapshots.length)
+      return ok(snapshots.map((s) => E.right(host.holds(dataset, s, false))))
+    },
     migrationCreate: (req) => {
       count('migration_create')
       const task = sim.migrations.create(
