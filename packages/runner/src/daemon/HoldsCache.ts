@@ -39,6 +39,10 @@ interface DatasetEntry {
   generation: number
   /** Clock time the current full rescan was started; `undefined` starts one at the next `toRead`. */
   lastFullScanAt: number | undefined
+  /** Most snapshots `toRead` asks for at once; `undefined`: all. Halved when a round trip fails. */
+  readLimit: number | undefined
+  /** How many the last `toRead` asked for. */
+  asked: number
 }
 
 export interface HoldsCache {
@@ -48,11 +52,17 @@ export interface HoldsCache {
    * does when one is due). Forgets snapshots that are gone.
    */
   readonly toRead: (dataset: string, snapshots: ReadonlyArray<string>, now: number) => ReadonlyArray<string>
+  /**
+   * The read of `toRead`'s snapshots failed as a whole (transport, HTTP, batch): ask for half as many next
+   * time, so that faults which hit a whole request cannot keep a large rescan from ever completing.
+   */
+  readonly readFailed: (dataset: string) => void
   /** The dataset's generation: take it before issuing a read and hand it back to `store`. */
   readonly generation: (dataset: string) => number
   /**
    * Stores tags read from the API in a read issued at `generation` (only the items that succeeded; the
    * rest stay missing and are read next time). A read older than the current generation is dropped.
+   * The round trip worked, so the read limit doubles back towards "all".
    */
   readonly store: (
     dataset: string,
@@ -85,13 +95,16 @@ export interface HoldsCache {
 // constructors
 // -------------------------------------------------------------------------------------
 
+/** A read limit this high is lifted: one batch (the client's cap is 1,000 calls) asks for everything. */
+const FULL_READ = 512
+
 /** `rescanMs`: period of the full rescan (default hourly, decisions.md §14). */
 export const make = (rescanMs: number = 3_600_000): HoldsCache => {
   const byDataset = new Map<string, DatasetEntry>()
   const entry = (dataset: string): DatasetEntry => {
     let e = byDataset.get(dataset)
     if (e === undefined) {
-      e = { entries: new Map(), generation: 0, lastFullScanAt: undefined }
+      e = { entries: new Map(), generation: 0, lastFullScanAt: undefined, readLimit: undefined, asked: 0 }
       byDataset.set(dataset, e)
     }
     return e
@@ -110,11 +123,19 @@ export const make = (rescanMs: number = 3_600_000): HoldsCache => {
         e.generation += 1
         e.lastFullScanAt = now
       }
-      return snapshots.filter((s) => !fresh(e, s))
+      const stale = snapshots.filter((s) => !fresh(e, s))
+      const ask = e.readLimit === undefined ? stale : stale.slice(0, e.readLimit)
+      e.asked = ask.length
+      return ask
+    },
+    readFailed: (dataset) => {
+      const e = entry(dataset)
+      e.readLimit = Math.max(1, Math.floor(Math.min(e.readLimit ?? e.asked, e.asked) / 2))
     },
     generation: (dataset) => entry(dataset).generation,
     store: (dataset, read, generation) => {
       const e = entry(dataset)
+      if (e.readLimit !== undefined) e.readLimit = e.readLimit >= FULL_READ ? undefined : e.readLimit * 2
       if (generation !== e.generation) return
       for (const [snapshot, tags] of read) e.entries.set(snapshot, { tags, generation })
     },

@@ -85,6 +85,7 @@ export const make = (
         holdsRead += toRead.length
         const got = await caps.api.holdsListEach(d, toRead)()
         if (E.isLeft(got)) {
+          cache.readFailed(d)
           holds.set(d, { _tag: 'Unknown', why: `holds listing failed: ${Rpc.describe(got.left)}` })
           return
         }

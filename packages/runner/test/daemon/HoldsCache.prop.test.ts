@@ -52,16 +52,23 @@ describe('HoldsCache (model)', () => {
         const readOnce = (faulty: boolean) => {
           const toRead = c.toRead('ds', order, now)
           const generation = c.generation('ds')
-          const ok = toRead.filter(() => !(faulty && fails()))
-          c.store('ds', new Map(ok.map((s) => [s, [...(truth.get(s) ?? [])]])), generation)
+          // Sometimes the whole round trip fails, else about a third of the items.
+          if (faulty && toRead.length > 0 && fails() && fails()) c.readFailed('ds')
+          else {
+            const ok = toRead.filter(() => !(faulty && fails()))
+            c.store('ds', new Map(ok.map((s) => [s, [...(truth.get(s) ?? [])]])), generation)
+          }
           const got = c.holdsOf('ds', order)
           if (got !== undefined) expect(got).toEqual(expected())
           return got
         }
         const read = () => {
           readOnce(true)
-          // A read in which nothing fails completes the picture.
-          expect(readOnce(false)).toEqual(expected())
+          // Reads in which nothing fails complete the picture within a few cycles (the read limit a
+          // failed round trip halved doubles back: 1, 2, 4, … snapshots).
+          let got: ReturnType<typeof readOnce>
+          for (let i = 0; i < 8 && got === undefined; i++) got = readOnce(false)
+          expect(got).toEqual(expected())
         }
         const migrationEnded = (s: string, t: string) => {
           for (const [k, v] of truth)

@@ -52,6 +52,22 @@ describe('HoldsCache', () => {
     expect(c.holdsOf('tank/a', Object.keys(truth))).toEqual(new Map([['s1', ['keep']]]))
   })
 
+  it('asks for half as many after a failed round trip, and doubles back to all after successful ones', () => {
+    const c = HoldsCache.make(HOUR)
+    const truth = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`s${i}`, []]))
+    expect(c.toRead('tank/a', Object.keys(truth), 0)).toHaveLength(40)
+    c.readFailed('tank/a')
+    expect(c.toRead('tank/a', Object.keys(truth), 1)).toHaveLength(20)
+    c.readFailed('tank/a')
+    const sizes = [read(c, 'tank/a', truth, 2), read(c, 'tank/a', truth, 3), read(c, 'tank/a', truth, 4)]
+    expect(sizes.map((x) => x.length)).toEqual([10, 20, 10])
+    expect(c.holdsOf('tank/a', Object.keys(truth))).toEqual(new Map())
+    // Nothing failed for a while: the limit is lifted again.
+    for (let i = 0; i < 10; i++) read(c, 'tank/a', truth, 5 + i)
+    c.invalidateDataset('tank/a')
+    expect(c.toRead('tank/a', Object.keys(truth), 20)).toHaveLength(40)
+  })
+
   it('after a migration ended, the whole dataset is read again (only that dataset)', () => {
     const c = HoldsCache.make(HOUR)
     read(c, 'tank/a', { s1: [], s2: [] }, 0)

@@ -7,6 +7,7 @@
  * (`ZfsApi.holdsListEach`), keeps what it read and re-reads only the failed snapshots, so a scan completes
  * within a few cycles; holds stay Unknown (no destroys) until it has. */
 import { SnapshotName } from '@zfs-autobackup/core'
+import type { Fault } from '@zfs-autobackup/zfs-rpc/testing'
 import { describe, expect, it } from 'vitest'
 import { safety, seedForeign } from './Invariants.js'
 import { allWindow, MINUTE, makeWorld } from './World.js'
@@ -17,8 +18,9 @@ const stamp = (i: number) => {
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}-${p(d.getUTCHours())}-${p(d.getUTCMinutes())}`
 }
 
-const world = () => {
+const world = (opts: { readonly backlog?: number; readonly retries?: boolean } = {}) => {
   const w = makeWorld({
+    ...(opts.retries === false ? { retry: { maxAttempts: 1 } } : {}),
     seed: 7,
     start: Date.UTC(2026, 11, 30, 12, 0),
     zone: 'UTC',
@@ -31,10 +33,10 @@ const world = () => {
     datasets: [{ dataset: 'tank/a', recursive: false, destinations: [] }],
   })
   const foreign = seedForeign(w)
-  // A backlog of 60 of our snapshots (a restart after a long API outage, say).
+  // A backlog of our snapshots (default 60: a restart after a long API outage, say).
   w.sim.seed.snapshots(
     'tank/a',
-    Array.from({ length: 60 }, (_, i) => `frequent_backup_${stamp(i)}`),
+    Array.from({ length: opts.backlog ?? 60 }, (_, i) => `frequent_backup_${stamp(i)}`),
   )
   return { w, foreign }
 }
@@ -52,18 +54,15 @@ describe('retention under failing hold reads', () => {
     await w.stop()
   })
 
-  it('works the backlog off and keeps the policy while 10 % of snapshot_holds_list calls fail, destroying nothing protected', async () => {
-    const { w, foreign } = world()
-    // Foreign and admin-held snapshots beside the backlog: all must survive (checked every cycle).
+  /** 300 one-minute cycles with 10 % of the holds calls failing; `ours` after each, safety checked each. */
+  const run = async (
+    w: ReturnType<typeof world>['w'],
+    foreign: ReturnType<typeof world>['foreign'],
+    faults: ReadonlyArray<Fault>,
+  ) => {
+    // Foreign and admin-held snapshots beside the backlog: all must survive.
     const check = safety(w, foreign)
-    w.sim.faults.random(
-      {
-        method: 'snapshot_holds_list',
-        probability: 0.1,
-        faults: [{ kind: 'rpcError', code: -32034, message: 'Failed to list holds: exception' }],
-      },
-      7,
-    )
+    w.sim.faults.random({ method: 'snapshot_holds_list', probability: 0.1, faults }, 7)
     w.start()
     const counts: number[] = []
     for (let i = 0; i < 300; i++) {
@@ -72,6 +71,14 @@ describe('retention under failing hold reads', () => {
       counts.push(ours(w))
     }
     await w.stop()
+    return counts
+  }
+
+  it('works the backlog off and keeps the policy while 10 % of snapshot_holds_list items fail, destroying nothing protected', async () => {
+    const { w, foreign } = world()
+    const counts = await run(w, foreign, [
+      { kind: 'rpcError', code: -32034, message: 'Failed to list holds: exception' },
+    ])
     const failed = w.sim.inspect.faultsInjected().length
     // The faults did happen (about 10 % of the holds calls)...
     expect(failed).toBeGreaterThan(0.05 * (w.sim.inspect.counts().byMethod['snapshot_holds_list'] ?? 0))
@@ -81,6 +88,25 @@ describe('retention under failing hold reads', () => {
     expect(firstAtPolicy).toBeLessThan(10)
     // ...and from then on the dataset stays at the policy, one over while a new snapshot's read failed.
     expect(Math.max(...counts.slice(firstAtPolicy))).toBeLessThanOrEqual(6)
+    expect(w.heldAsked()).toBe(0)
+  })
+
+  it('also when the faults fail whole requests (drops, 500s, 429s, cut-off bodies), with client retries off', async () => {
+    // A fault of any one call fails the whole batch here, so a full read of 200 snapshots would almost never
+    // get through (0.94^200); the read limit halves after each failed round trip until reads do.
+    const { w, foreign } = world({ backlog: 200, retries: false })
+    const counts = await run(w, foreign, [
+      { kind: 'drop' },
+      { kind: 'http500' },
+      { kind: 'http429' },
+      { kind: 'malformed' },
+      { kind: 'rpcError', code: -32034, message: 'Failed to list holds: exception' },
+    ])
+    const firstAtPolicy = counts.findIndex((n) => n <= 5)
+    expect(firstAtPolicy).toBeGreaterThanOrEqual(0)
+    // Measured 58 cycles (seed 7); without the read limit it never gets there.
+    expect(firstAtPolicy).toBeLessThan(120)
+    expect(Math.max(...counts.slice(firstAtPolicy))).toBeLessThanOrEqual(8)
     expect(w.heldAsked()).toBe(0)
   })
 })
