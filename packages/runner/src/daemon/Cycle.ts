@@ -16,6 +16,7 @@ import * as Names from './Names.js'
 import * as Rpc from './RpcText.js'
 import type { DatasetState, StateReader } from './StateReader.js'
 import { destinationOf } from './StateReader.js'
+import type { UnconfirmedCreates } from './UnconfirmedCreates.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -44,6 +45,8 @@ export interface Parts {
   readonly executor: Executor
   readonly monitor: MigrationMonitor
   readonly cache: HoldsCache
+  /** Creates whose outcome is unknown; settled against each working `migration_list`. */
+  readonly unconfirmed?: UnconfirmedCreates
 }
 
 // -------------------------------------------------------------------------------------
@@ -63,6 +66,8 @@ export const make = (caps: Capabilities, parts: Parts) => {
   }
 
   const adopt = (d: string, state: DatasetState) => {
+    if (state.inFlightKnown)
+      parts.unconfirmed?.settle(d, state.listedTasks.map(destinationOf), caps.clock.now())
     for (const t of state.listedTasks) {
       if (parts.monitor.isTracked(t.id)) continue
       const dest = destinationOf(t)
@@ -123,6 +128,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
         const report = await parts.executor.execute(plan, {
           inFlightKnown: state.right.inFlightKnown,
           stopRequested: () => signal.aborted,
+          observed: state.right.observed,
         })
         reports.set(ds.dataset, report)
         if (report.failed > 0) failedDatasets += 1

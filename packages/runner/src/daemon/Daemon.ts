@@ -23,6 +23,7 @@ import * as MigrationMonitor from './MigrationMonitor.js'
 import * as Rpc from './RpcText.js'
 import * as StateReader from './StateReader.js'
 import * as SyncFailures from './SyncFailures.js'
+import * as UnconfirmedCreates from './UnconfirmedCreates.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -37,6 +38,8 @@ export interface Options {
   readonly holdRescanMs?: number
   readonly tickMs?: number
   readonly monitor?: Partial<Omit<MigrationMonitor.Options, 'zone'>>
+  /** How long a `migration_create` with no answer counts as in flight if never listed; 0: off (tests). */
+  readonly unconfirmedGraceMs?: number
 }
 
 export type Exit =
@@ -70,9 +73,20 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     ...options.monitor,
     zone: () => live.current().zone,
   })
-  const reader = StateReader.make(caps, cache, failures, monitor.inFlight)
-  const executor = Executor.make(caps, cache, failures, monitor)
-  const cycle = Cycle.make(caps, { reader, executor, monitor, cache })
+  const unconfirmed =
+    options.unconfirmedGraceMs === 0 ? undefined : UnconfirmedCreates.make(options.unconfirmedGraceMs)
+  const reader = StateReader.make(caps, cache, failures, (d) => [
+    ...monitor.inFlight(d),
+    ...(unconfirmed?.inFlight(d) ?? []),
+  ])
+  const executor = Executor.make(caps, cache, failures, monitor, unconfirmed)
+  const cycle = Cycle.make(caps, {
+    reader,
+    executor,
+    monitor,
+    cache,
+    ...(unconfirmed ? { unconfirmed } : {}),
+  })
   const startedAt = caps.clock.now()
   let lastCycleAt: number | undefined
   let downSince: number | undefined

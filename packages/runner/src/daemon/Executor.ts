@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import type { Action, Plan } from '@zfs-autobackup/core'
+import { type Action, type DatasetObservation, type Plan, SyncHold } from '@zfs-autobackup/core'
 import type { RpcError } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Capabilities } from './Capabilities.js'
@@ -25,6 +25,7 @@ import * as Names from './Names.js'
 import * as Reason from './ReasonText.js'
 import * as Rpc from './RpcText.js'
 import type { SyncFailures } from './SyncFailures.js'
+import * as Unconfirmed from './UnconfirmedCreates.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -34,6 +35,8 @@ export interface Context {
   /** False when `migration_list` failed this cycle: a new sync could duplicate a running one. */
   readonly inFlightKnown: boolean
   readonly stopRequested: () => boolean
+  /** What the plan was made on: a started migration records its host's base from it (§8 as amended). */
+  readonly observed?: DatasetObservation
 }
 
 export interface Report {
@@ -69,6 +72,7 @@ export const make = (
   cache: HoldsCache,
   failures: SyncFailures,
   monitor: MigrationMonitor,
+  unconfirmed?: Unconfirmed.UnconfirmedCreates | undefined,
 ) => {
   const failed = (a: Action, e: RpcError, what: string): Outcome => {
     caps.metrics.countError(Rpc.kind(e))
@@ -136,13 +140,22 @@ export const make = (
         })()
         if (E.isLeft(r)) {
           failures.recordFailure(a, caps.clock.now())
-          return failed(a, r.left, `sync to ${target}`)
+          const outcome = failed(a, r.left, `sync to ${target}`)
+          if (unconfirmed !== undefined && Unconfirmed.isAmbiguous(r.left)) {
+            // It may still start on the API: count it in flight (no other sync there, nothing destroyed).
+            unconfirmed.record(a, caps.clock.now())
+            caps.log.warn('that sync may still start on the API; treated as in flight until listed', {
+              dataset: a.dataset,
+              destination: target,
+            })
+          }
+          return outcome
         }
         caps.log.info(`sync of @${a.snapshot} started [${r.right.taskId}]: ${why}`, {
           dataset: a.dataset,
           destination: target,
         })
-        monitor.track({ taskId: r.right.taskId, ...a }, tagsBefore, 'started')
+        monitor.track({ taskId: r.right.taskId, ...a }, tagsBefore, 'started', baseOf(ctx, a.remoteHost))
         return 'ok'
       }
     }
@@ -197,6 +210,12 @@ export type Executor = ReturnType<typeof make>
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
+
+/** The host's base in the observation the plan was made on; `undefined` (protect all) when unknown. */
+const baseOf = (ctx: Context, host: string): string | null | undefined =>
+  ctx.observed?.holds._tag === 'Known'
+    ? SyncHold.baseOf(ctx.observed.snapshots, ctx.observed.holds.bySnapshot, host)
+    : undefined
 
 const kindOf = (a: Action): string =>
   ({ CreateSnapshot: 'create', ReleaseHold: 'release', DestroySnapshot: 'destroy', StartSync: 'sync' })[

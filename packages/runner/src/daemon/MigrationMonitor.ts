@@ -33,8 +33,16 @@ export interface Migration {
 export type Outcome = 'synced' | 'nothing-sent' | 'failed' | 'cancelled' | 'vanished' | 'unverified'
 
 export interface MigrationMonitor {
-  /** Follow a migration; `syncTagsBefore` are the host's sync tags on the dataset when it started. */
-  readonly track: (m: Migration, syncTagsBefore: ReadonlyArray<string>, how: 'started' | 'adopted') => void
+  /**
+   * Follow a migration; `syncTagsBefore` are the host's sync tags on the dataset when it started. A started
+   * one also gives the host's base then (`baseAtStart`, §8 as amended); an adopted one has none.
+   */
+  readonly track: (
+    m: Migration,
+    syncTagsBefore: ReadonlyArray<string>,
+    how: 'started' | 'adopted',
+    baseAtStart?: string | null,
+  ) => void
   readonly isTracked: (taskId: string) => boolean
   /** Tracked migrations of a dataset, as the core's in-flight input. */
   readonly inFlight: (dataset: string) => ReadonlyArray<InFlightMigration>
@@ -59,6 +67,7 @@ export interface Options {
 interface Watch {
   readonly migration: Migration
   readonly before: ReadonlySet<string>
+  readonly baseAtStart: string | null | undefined
   status: 'pending' | 'running'
   lastLogAt: number | undefined
   lastStep: number
@@ -177,11 +186,12 @@ export const make = (
   }
 
   return {
-    track: (m, before, how) => {
+    track: (m, before, how, baseAtStart) => {
       if (watches.has(m.taskId)) return
       watches.set(m.taskId, {
         migration: m,
         before: new Set(before),
+        baseAtStart: how === 'started' ? baseAtStart : undefined,
         status: 'pending',
         lastLogAt: undefined,
         lastStep: -1,
@@ -199,6 +209,7 @@ export const make = (
           remoteHost: w.migration.remoteHost,
           remoteDataset: w.migration.remoteDataset,
           status: w.status,
+          ...(w.baseAtStart === undefined ? {} : { baseAtStart: w.baseAtStart }),
         })),
     size: () => watches.size,
     pollOnce,

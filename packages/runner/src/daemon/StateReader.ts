@@ -193,12 +193,21 @@ const toInFlight = (t: MigrationTask): InFlightMigration => ({
   status: t.status === 'running' ? 'running' : 'pending',
 })
 
+/**
+ * Listed tasks (fresh status) plus tracked ones not listed (yet). A listed task the daemon started keeps
+ * the base it started from (`baseAtStart`, §8 as amended); one it did not start has none: it protects all.
+ */
 const union = (
-  a: ReadonlyArray<InFlightMigration>,
-  b: ReadonlyArray<InFlightMigration>,
+  listed: ReadonlyArray<InFlightMigration>,
+  tracked: ReadonlyArray<InFlightMigration>,
 ): ReadonlyArray<InFlightMigration> => {
-  const ids = new Set(a.map((m) => m.taskId))
-  return [...a, ...b.filter((m) => !ids.has(m.taskId))]
+  const byId = new Map(tracked.map((m) => [m.taskId, m]))
+  const merged = listed.map((m) => {
+    const start = byId.get(m.taskId)?.baseAtStart
+    return start === undefined ? m : { ...m, baseAtStart: start }
+  })
+  const ids = new Set(listed.map((m) => m.taskId))
+  return [...merged, ...tracked.filter((m) => !ids.has(m.taskId))]
 }
 
 const missing = (dataset: string): RpcError => ({

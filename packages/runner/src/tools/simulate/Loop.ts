@@ -189,7 +189,11 @@ export const runLoop = async (api: ZfsApi, clock: VirtualClock, input: LoopInput
       dataset: input.dataset,
       observed: state.right.observed,
     })
-    await executor.execute(plan, { ...context, inFlightKnown: state.right.inFlightKnown })
+    await executor.execute(plan, {
+      ...context,
+      inFlightKnown: state.right.inFlightKnown,
+      observed: state.right.observed,
+    })
   }
   return { counts, syncs }
 }
