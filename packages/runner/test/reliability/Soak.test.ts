@@ -1,8 +1,9 @@
 /**
- * Soak: the real daemon over the simulator for SOAK_CYCLES (default 10,000) virtual one-minute cycles,
- * three datasets with two destinations each, 10 % of API calls failing in every way the simulator injects
- * (0.4 % of holds-listing calls: they fail as a whole batch, see docs/reliability.md). Invariants are
- * checked after every cycle; once the faults stop, the state must converge to the policy.
+ * Soak: the real daemon over the simulator for SOAK_CYCLES (default 8,000, about 5.5 days over New Year
+ * and a Monday) virtual one-minute cycles, three datasets with two destinations each, 10 % of API calls
+ * failing in every way the simulator injects (holds listings included: the daemon keeps the items of a
+ * partly failed batch and shrinks a read after a failed round trip). Invariants are checked after every
+ * cycle; once the faults stop, the state must converge to the policy.
  * Env: SOAK_CYCLES, SOAK_SEED, SOAK_PROGRESS. See docs/reliability.md (seeds, reproducing, the long run).
  */
 import { SnapshotName } from '@zfs-autobackup/core'
@@ -13,7 +14,7 @@ import { describe, expect, it } from 'vitest'
 import { convergenceProblems, safety, seedForeign } from './Invariants.js'
 import { allWindow, DAY, HOUR, MINUTE, makeWorld } from './World.js'
 
-const CYCLES = Number(process.env['SOAK_CYCLES'] ?? 10_000)
+const CYCLES = Number(process.env['SOAK_CYCLES'] ?? 8_000)
 const SEED = Number(process.env['SOAK_SEED'] ?? 20261230)
 /** The second run, with client retries off, is shorter: every fault reaches the daemon there. */
 const BARE_CYCLES = Math.max(500, Math.floor(CYCLES / 5))
@@ -85,7 +86,7 @@ const soak = async (cycles: number, retry: Partial<RetryPolicy> | undefined): Pr
   const filled = (['frequent', 'hourly', 'daily'] as const).filter(
     (t) => cycles * MINUTE >= { frequent: 0, hourly: 6 * HOUR, daily: 4 * DAY }[t],
   )
-  w.faults(0.1, 0.004, SEED, FAULTS)
+  w.faults(0.1, 0.1, SEED, FAULTS)
   w.start()
   const t0 = performance.now()
   let convergedAt: number | undefined
@@ -123,10 +124,11 @@ const soak = async (cycles: number, retry: Partial<RetryPolicy> | undefined): Pr
   expect(exit).toEqual({ _tag: 'Stopped' })
   // every fault kind was injected, at about the rate asked for
   for (const f of FAULTS) expect(byKind.get(f.kind) ?? 0).toBeGreaterThan(0)
-  // ~10 % of the calls of every method but the holds listing failed (a little less: the calm tail)
+  // ~10 % of the calls of every method failed, the holds listing included (a little less: the calm tail)
   const holdsCalls = counts.byMethod['snapshot_holds_list'] ?? 0
   const holdsFaults = faults.filter((f) => f.method === 'snapshot_holds_list').length
-  expect((faults.length - holdsFaults) / (counts.rpcCalls - holdsCalls)).toBeGreaterThan(0.07)
+  expect(faults.length / counts.rpcCalls).toBeGreaterThan(0.07)
+  expect(holdsFaults / holdsCalls).toBeGreaterThan(0.07)
   // The holds cache never went stale: no destroy was even asked of a snapshot held at that moment (ZFS
   // would refuse it, but the cache is invalidated whenever a migration may have moved a hold).
   expect(w.heldAsked()).toBe(0)
