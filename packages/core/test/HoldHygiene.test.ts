@@ -41,6 +41,17 @@ describe('HoldHygiene.releases (decisions.md §11)', () => {
     expect(r.map((x) => x.tag)).toEqual(['sync_2026-11-27-09-00-00_h1'])
   })
 
+  it('keeps the later of one tag text found on two snapshots and releases the earlier (§11 tie → list position)', () => {
+    // Regression for the audit's counterexample (FC_SEED=31): the property wrongly required different texts.
+    const r = HoldHygiene.releases(
+      'tank/data',
+      hostsOf({ a: ['sync_2027-01-04-02-13_nas_2_b'], c: ['sync_2027-01-04-02-13_nas_2_b'] }),
+    )
+    expect(r.map((x) => [x.snapshot, x.tag, x.reason.newerOn])).toEqual([
+      ['a', 'sync_2027-01-04-02-13_nas_2_b', 'c'],
+    ])
+  })
+
   it('releases nothing when each host has one tag', () => {
     expect(
       HoldHygiene.releases('tank/data', hostsOf({ a: ['sync_2026-11-25-10-00-00_h1'], b: ['keep'] })),
