@@ -106,8 +106,8 @@ export const make = (
               _tag: 'Unknown',
               why:
                 failed === undefined
-                  ? 'holds of some snapshots not read yet'
-                  : `holds of ${failed.count} of ${toRead.length} snapshots could not be read: ${Rpc.describe(failed.first)}`,
+                  ? 'holds listing incomplete: some snapshots not read yet'
+                  : `holds listing failed for ${failed.count} of ${toRead.length} snapshots: ${Rpc.describe(failed.first)}`,
             },
       )
     }

@@ -129,7 +129,7 @@ describe('StateReader', () => {
     }
     const first = await holdsOf()
     expect(first).toEqual({
-      holds: { _tag: 'Unknown', why: expect.stringContaining('2 of 4 snapshots could not be read') },
+      holds: { _tag: 'Unknown', why: expect.stringContaining('holds listing failed for 2 of 4 snapshots') },
       read: 4,
     })
     failing.delete('s2')
