@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { readFile, stat } from 'node:fs/promises'
+import type { Credentials } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Config, PasswordSource } from './Config.js'
@@ -67,3 +68,23 @@ export const passwordGetter =
     if (password === '') throw new Error(`password file ${source.path} is empty`)
     return password
   }
+
+/**
+ * The client credentials for `zfs_api.auth`, shared by the daemon and the operator tools. The password is
+ * read at each login (a rotated secret needs no restart): a file's text trimmed, a variable's value or ''.
+ */
+export const credentialsOf = (
+  c: Config,
+  env: Readonly<Record<string, string | undefined>>,
+): Credentials | undefined => {
+  const auth = c.zfsApi.auth
+  if (auth === undefined) return undefined
+  const source = auth.password
+  return {
+    username: auth.username,
+    password:
+      source._tag === 'File'
+        ? async () => (await readFile(source.path, 'utf8')).trim()
+        : () => env[source.name] ?? '',
+  }
+}

@@ -5,17 +5,16 @@
  *
  * @since 0.1.0
  */
-import { readFile } from 'node:fs/promises'
 import { planDataset } from '@zfs-autobackup/core'
 import {
   type Clock,
-  type Credentials,
   type FetchLike,
   makeClient,
   type RetryPolicy,
   systemClock,
 } from '@zfs-autobackup/zfs-rpc'
 import type { Config } from '../config/Config.js'
+import { credentialsOf } from '../config/ConfigSource.js'
 import * as Health from '../http/Health.js'
 import * as Metrics from '../http/Metrics.js'
 import * as StatusServer from '../http/StatusServer.js'
@@ -57,19 +56,6 @@ export interface Deps {
 
 export const settingsOf = (c: Config) => ({ policy: c.policy, datasets: c.datasets, zone: c.timezone })
 
-const credentials = (c: Config, env: Deps['env']): Credentials | undefined => {
-  const auth = c.zfsApi.auth
-  if (auth === undefined) return undefined
-  const source = auth.password
-  return {
-    username: auth.username,
-    password:
-      source._tag === 'File'
-        ? async () => (await readFile(source.path, 'utf8')).trim()
-        : () => env[source.name] ?? '',
-  }
-}
-
 /** Runs until the signal aborts; always resolves (exit code 0 on a clean stop). */
 export const supervise = async (initial: Config, deps: Deps): Promise<number> => {
   const metrics = Metrics.make()
@@ -82,7 +68,7 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
       now: deps.clock.now,
     })
     for (const w of config.warnings) log.warn(`config: ${w.path}: ${w.message}`)
-    const auth = credentials(config, deps.env)
+    const auth = credentialsOf(config, deps.env)
     const api = makeClient({
       url: config.zfsApi.url,
       timeoutMs: config.zfsApi.timeoutSeconds * 1000,

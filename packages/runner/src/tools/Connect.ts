@@ -5,9 +5,9 @@
  *
  * @since 0.1.0
  */
-import { readFile } from 'node:fs/promises'
-import { type Credentials, type FetchLike, makeClient, type ZfsApi } from '@zfs-autobackup/zfs-rpc'
+import { type FetchLike, makeClient, type ZfsApi } from '@zfs-autobackup/zfs-rpc'
 import type { Config } from '../config/Config.js'
+import { credentialsOf } from '../config/ConfigSource.js'
 
 export interface ToolDeps {
   /** Default: cross-fetch over the network. */
@@ -16,22 +16,6 @@ export interface ToolDeps {
 }
 
 export const production: ToolDeps = { now: () => Date.now() }
-
-const credentials = (
-  c: Config,
-  env: Readonly<Record<string, string | undefined>>,
-): Credentials | undefined => {
-  const auth = c.zfsApi.auth
-  if (auth === undefined) return undefined
-  const source = auth.password
-  return {
-    username: auth.username,
-    password:
-      source._tag === 'File'
-        ? async () => (await readFile(source.path, 'utf8')).trim()
-        : () => env[source.name] ?? '',
-  }
-}
 
 /**
  * A client for one command run. Retries are few and short: an operator (or Nagios) waiting on a dead API
@@ -42,7 +26,7 @@ export const connect = (
   deps: ToolDeps,
   env: Readonly<Record<string, string | undefined>>,
 ): ZfsApi => {
-  const auth = credentials(c, env)
+  const auth = credentialsOf(c, env)
   return makeClient({
     url: c.zfsApi.url,
     timeoutMs: c.zfsApi.timeoutSeconds * 1000,
