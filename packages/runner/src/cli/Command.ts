@@ -33,7 +33,7 @@ export const ExitCode = {
 // utils
 // -------------------------------------------------------------------------------------
 
-type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options']
+export type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options']
 
 export interface ParsedArgs {
   readonly values: Readonly<Record<string, string | boolean | ReadonlyArray<string | boolean> | undefined>>

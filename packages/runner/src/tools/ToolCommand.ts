@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { describe as describeRpc, type RpcError } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import { DateTime } from 'luxon'
-import { configArgument } from '../cli/Command.js'
+import { configArgument, type Options, type ParsedArgs, parse } from '../cli/Command.js'
 import type { Io } from '../cli/Io.js'
 import type { Config } from '../config/Config.js'
 import * as CE from '../config/ConfigError.js'
@@ -26,7 +26,7 @@ export const ToolExit = {
 } as const
 
 /** `--config F`, else the positional FILE, else $ZFS_AUTOBACKUP_CONFIG, else ./backup_config.yaml. */
-export const configPath = (
+const configPath = (
   option: unknown,
   positionals: ReadonlyArray<string>,
   io: Io,
@@ -35,6 +35,18 @@ export const configPath = (
     return E.left('expected one config file (--config FILE or FILE)')
   const file = typeof option === 'string' ? option : configArgument(positionals[0], io)
   return E.right(isAbsolute(file) ? file : resolve(io.cwd, file))
+}
+
+/** A tool's arguments: its own options plus `--config`/`-c` (or the positional FILE), resolved to a path. */
+export const parseToolArgs = (
+  args: ReadonlyArray<string>,
+  options: Options,
+  io: Io,
+): E.Either<string, { readonly values: ParsedArgs['values']; readonly path: string }> => {
+  const parsed = parse(args, { config: { type: 'string', short: 'c' }, ...options })
+  if (E.isLeft(parsed)) return parsed
+  const { values, positionals } = parsed.right
+  return E.map((path: string) => ({ values, path }))(configPath(values['config'], positionals, io))
 }
 
 /** Loads the config; prints every problem and returns the exit code on failure. */

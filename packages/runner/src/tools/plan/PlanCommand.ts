@@ -7,12 +7,12 @@
  */
 import { planDataset } from '@zfs-autobackup/core'
 import * as E from 'fp-ts/lib/Either.js'
-import { type Command, parse, usageError } from '../../cli/Command.js'
+import { type Command, usageError } from '../../cli/Command.js'
 import type { Io } from '../../cli/Io.js'
 import { describe as describeRpc } from '../../daemon/RpcText.js'
 import { connect, production, type ToolDeps } from '../Connect.js'
 import { observe } from '../Observe.js'
-import { configPath, instant, load, ToolExit, unreachable } from '../ToolCommand.js'
+import { instant, load, parseToolArgs, ToolExit, unreachable } from '../ToolCommand.js'
 import * as PlanReport from './PlanReport.js'
 
 const usage = `Usage: zfs-autobackup plan [--config FILE] [--at TIME] [--json]
@@ -35,18 +35,12 @@ export const make = (deps: ToolDeps): Command => {
     summary: 'print what the next cycle would do and why, without doing it',
     usage,
     run: async (args: ReadonlyArray<string>, io: Io): Promise<number> => {
-      const parsed = parse(args, {
-        config: { type: 'string', short: 'c' },
-        at: { type: 'string' },
-        json: { type: 'boolean' },
-      })
+      const parsed = parseToolArgs(args, { at: { type: 'string' }, json: { type: 'boolean' } }, io)
       if (E.isLeft(parsed)) return usageError(command, parsed.left, io)
-      const { values, positionals } = parsed.right
-      const path = configPath(values['config'], positionals, io)
-      if (E.isLeft(path)) return usageError(command, path.left, io)
+      const { values, path } = parsed.right
       const at = typeof values['at'] === 'string' ? instant('at', values['at']) : E.right(deps.now())
       if (E.isLeft(at)) return usageError(command, at.left, io)
-      const config = await load(path.right, io)
+      const config = await load(path, io)
       if (E.isLeft(config)) return config.left
       const c = config.right
 

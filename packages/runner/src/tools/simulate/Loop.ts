@@ -59,11 +59,15 @@ export interface SyncRecord {
 export interface LoopInput {
   readonly policy: Policy
   readonly dataset: DatasetPolicy
+  /** IANA zone of the API host (calendar boundaries, windows, sync hold timestamps). */
   readonly zone: string
+  /** Epoch ms of the first cycle. */
   readonly from: number
+  /** Epoch ms; the last cycle runs at the last step not after it. */
   readonly to: number
+  /** Time between cycles (the daemon's cycle runs every `backup_interval`). */
   readonly stepMs: number
-  /** Called with each plan (e.g. to check a property of it); keep it cheap. */
+  /** Sees every plan (e.g. to check a property of each); keep it cheap. */
   readonly onPlan?: (now: number, plan: Plan) => void
 }
 

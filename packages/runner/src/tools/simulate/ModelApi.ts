@@ -108,6 +108,17 @@ export const make = (sim: Simulator): ZfsApi => {
     calls += n
     byMethod[method] = (byMethod[method] ?? 0) + n
   }
+  /** One counted model change, failing as the API does: the method's error code and message prefix. */
+  const mutation = (
+    method: string,
+    code: number,
+    failure: string,
+    change: () => E.Either<string, void>,
+  ): TaskEither<RpcError, void> => {
+    count(method)
+    const r = change()
+    return E.isRight(r) ? ok(undefined) : remote(method, code, `${failure}: ${r.left}`)
+  }
   const stats = (): RpcStats => ({ httpRequests: 0, rpcCalls: calls, callsByMethod: { ...byMethod } })
 
   return {
@@ -129,34 +140,22 @@ export const make = (sim: Simulator): ZfsApi => {
       count('snapshot_list', datasets.length)
       return ok(datasets.map((d) => E.right(host.snapshots(d).map((s) => s.name))))
     },
-    snapshotCreate: (dataset, name, recursive) => {
-      count('snapshot_create')
-      const r = host.createSnapshot(dataset, name, recursive, now())
-      return E.isRight(r)
-        ? ok(undefined)
-        : remote('snapshot_create', -32021, `Failed to create snapshot: ${r.left}`)
-    },
-    snapshotDestroy: (dataset, snapshot) => {
-      count('snapshot_destroy')
-      const r = host.destroySnapshot(dataset, snapshot, false)
-      return E.isRight(r)
-        ? ok(undefined)
-        : remote('snapshot_destroy', -32026, `Failed to destroy snapshot: ${r.left}`)
-    },
-    snapshotHold: (dataset, snapshot, tag) => {
-      count('snapshot_hold')
-      const r = host.hold(dataset, snapshot, tag, false)
-      return E.isRight(r)
-        ? ok(undefined)
-        : remote('snapshot_hold', -32030, `Failed to hold snapshot: ${r.left}`)
-    },
-    snapshotRelease: (dataset, snapshot, tag) => {
-      count('snapshot_release')
-      const r = host.release(dataset, snapshot, tag, false)
-      return E.isRight(r)
-        ? ok(undefined)
-        : remote('snapshot_release', -32032, `Failed to release hold: ${r.left}`)
-    },
+    snapshotCreate: (dataset, name, recursive) =>
+      mutation('snapshot_create', -32021, 'Failed to create snapshot', () =>
+        host.createSnapshot(dataset, name, recursive, now()),
+      ),
+    snapshotDestroy: (dataset, snapshot) =>
+      mutation('snapshot_destroy', -32026, 'Failed to destroy snapshot', () =>
+        host.destroySnapshot(dataset, snapshot, false),
+      ),
+    snapshotHold: (dataset, snapshot, tag) =>
+      mutation('snapshot_hold', -32030, 'Failed to hold snapshot', () =>
+        host.hold(dataset, snapshot, tag, false),
+      ),
+    snapshotRelease: (dataset, snapshot, tag) =>
+      mutation('snapshot_release', -32032, 'Failed to release hold', () =>
+        host.release(dataset, snapshot, tag, false),
+      ),
     holdsList: (dataset, snapshots) => {
       count('snapshot_holds_list', snapshots.length)
       const out = new Map<string, ReadonlyArray<string>>()

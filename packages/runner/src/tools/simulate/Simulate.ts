@@ -5,20 +5,14 @@
  *
  * @since 0.1.0
  */
-import {
-  type DatasetPolicy,
-  type Plan,
-  type Policy,
-  SnapshotName,
-  type SnapshotType as ST,
-} from '@zfs-autobackup/core'
+import { SnapshotName, type SnapshotType as ST } from '@zfs-autobackup/core'
 
 type SnapshotType = ST.SnapshotType
 
 import { makeClient, VirtualClock } from '@zfs-autobackup/zfs-rpc'
 import { type MigrationOptions, makeSimulator } from '@zfs-autobackup/zfs-rpc/testing'
 import { lastSyncOf } from '../../daemon/Names.js'
-import { type Counts, runLoop, type SyncRecord } from './Loop.js'
+import { type Counts, type LoopInput, runLoop, type SyncRecord } from './Loop.js'
 import * as ModelApi from './ModelApi.js'
 
 export type { Counts, SyncRecord } from './Loop.js'
@@ -34,24 +28,13 @@ export interface SimulationFaults {
   readonly syncFailureProbability?: number
 }
 
-export interface SimulationInput {
-  readonly policy: Policy
-  readonly dataset: DatasetPolicy
-  /** IANA zone of the API host (calendar boundaries, windows, sync hold timestamps). */
-  readonly zone: string
-  /** Epoch ms of the first cycle. */
-  readonly from: number
-  /** Epoch ms; the last cycle runs at the last step not after it. */
-  readonly to: number
-  /** Time between cycles (the daemon's cycle runs every `backup_interval`). */
-  readonly stepMs: number
+/** The loop's input (policy, dataset, zone, span, step, onPlan) plus the simulated world. */
+export interface SimulationInput extends LoopInput {
   readonly faults?: SimulationFaults
   /** Snapshots that exist on the dataset at `from`, oldest first (e.g. foreign ones). */
   readonly initialSnapshots?: ReadonlyArray<string>
   /** Transfer speed and size of the simulated sends. */
   readonly migration?: Partial<MigrationOptions>
-  /** Sees every plan (e.g. to check a property of each); keep it cheap. */
-  readonly onPlan?: (now: number, plan: Plan) => void
   /**
    * `model` (default): calls bound straight to the simulator's model. `json-rpc`: the real client through
    * the simulator's in-process fetch (JSON, codecs, dispatcher), about 10× slower; same results.

@@ -9,9 +9,9 @@
 import { writeFile } from 'node:fs/promises'
 import { isAbsolute, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { type Command, parse, usageError } from '../../cli/Command.js'
+import { type Command, usageError } from '../../cli/Command.js'
 import type { Io } from '../../cli/Io.js'
-import { configPath, duration, instant, load, ToolExit } from '../ToolCommand.js'
+import { duration, instant, load, parseToolArgs, ToolExit } from '../ToolCommand.js'
 import * as Picture from './Picture.js'
 import * as Report from './Report.js'
 import { type SimulationResult, simulatePolicy } from './Simulate.js'
@@ -55,22 +55,23 @@ export const command: Command = {
   summary: 'run the policy over virtual time against the simulator; report and draw what it keeps',
   usage,
   run: async (args: ReadonlyArray<string>, io: Io): Promise<number> => {
-    const parsed = parse(args, {
-      config: { type: 'string', short: 'c' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      step: { type: 'string' },
-      dataset: { type: 'string' },
-      svg: { type: 'string' },
-      json: { type: 'boolean' },
-      seed: { type: 'string' },
-      'fail-sync': { type: 'string' },
-    })
+    const parsed = parseToolArgs(
+      args,
+      {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        step: { type: 'string' },
+        dataset: { type: 'string' },
+        svg: { type: 'string' },
+        json: { type: 'boolean' },
+        seed: { type: 'string' },
+        'fail-sync': { type: 'string' },
+      },
+      io,
+    )
     if (E.isLeft(parsed)) return usageError(command, parsed.left, io)
-    const { values: v, positionals } = parsed.right
+    const { values: v, path } = parsed.right
     const fail = (m: string) => usageError(command, m, io)
-    const path = configPath(v['config'], positionals, io)
-    if (E.isLeft(path)) return fail(path.left)
     if (typeof v['from'] !== 'string' || typeof v['to'] !== 'string')
       return fail('--from and --to are required')
     const from = instant('from', v['from'])
@@ -90,13 +91,13 @@ export const command: Command = {
     const p = numberIn('fail-sync', v['fail-sync'], (n) => n >= 0 && n <= 1, 'a probability between 0 and 1')
     if (E.isLeft(p)) return fail(p.left)
 
-    const config = await load(path.right, io)
+    const config = await load(path, io)
     if (E.isLeft(config)) return config.left
     const c = config.right
     const chosen =
       typeof v['dataset'] === 'string' ? c.datasets.filter((d) => d.dataset === v['dataset']) : c.datasets
     if (chosen.length === 0) {
-      io.stderr(`zfs-autobackup simulate: dataset ${String(v['dataset'])} is not in ${path.right}\n`)
+      io.stderr(`zfs-autobackup simulate: dataset ${String(v['dataset'])} is not in ${path}\n`)
       return ToolExit.usageOrConfig
     }
     const stepMs = step.right ?? c.policy.backupIntervalSeconds * 1000

@@ -6,12 +6,12 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { type Command, parse, usageError } from '../../cli/Command.js'
+import { type Command, usageError } from '../../cli/Command.js'
 import type { Io } from '../../cli/Io.js'
 import { describe as describeRpc } from '../../daemon/RpcText.js'
 import { connect, production, type ToolDeps } from '../Connect.js'
 import { observe } from '../Observe.js'
-import { configPath, duration, load, ToolExit, unreachable } from '../ToolCommand.js'
+import { duration, load, parseToolArgs, ToolExit, unreachable } from '../ToolCommand.js'
 import { datasetStatus, needsAttention } from './Status.js'
 import * as StatusReport from './StatusReport.js'
 
@@ -36,22 +36,16 @@ export const make = (deps: ToolDeps): Command => {
     summary: 'snapshots, sync lag, migrations and back-off per dataset; exit 1 when a destination lags',
     usage,
     run: async (args: ReadonlyArray<string>, io: Io): Promise<number> => {
-      const parsed = parse(args, {
-        config: { type: 'string', short: 'c' },
-        'max-lag': { type: 'string' },
-        json: { type: 'boolean' },
-      })
+      const parsed = parseToolArgs(args, { 'max-lag': { type: 'string' }, json: { type: 'boolean' } }, io)
       if (E.isLeft(parsed)) return usageError(command, parsed.left, io)
-      const { values, positionals } = parsed.right
-      const path = configPath(values['config'], positionals, io)
-      if (E.isLeft(path)) return usageError(command, path.left, io)
+      const { values, path } = parsed.right
       const lagText = values['max-lag']
       const maxLag =
         typeof lagText !== 'string' || lagText === 'auto'
           ? E.right<string, number | 'auto'>('auto')
           : E.map((ms: number) => ms / 1000)(duration('max-lag', lagText))
       if (E.isLeft(maxLag)) return usageError(command, maxLag.left, io)
-      const config = await load(path.right, io)
+      const config = await load(path, io)
       if (E.isLeft(config)) return config.left
       const c = config.right
 
