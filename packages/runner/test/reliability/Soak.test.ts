@@ -1,5 +1,5 @@
 /**
- * Soak: the real daemon over the simulator for SOAK_CYCLES (default 8,000, about 5.5 days over New Year
+ * Soak: the real daemon over the simulator for SOAK_CYCLES (default 10,000, about 7 days over New Year
  * and a Monday) virtual one-minute cycles, three datasets with two destinations each, 10 % of API calls
  * failing in every way the simulator injects (holds listings included: the daemon keeps the items of a
  * partly failed batch and shrinks a read after a failed round trip). Invariants are checked after every
@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest'
 import { convergenceProblems, safety, seedForeign } from './Invariants.js'
 import { allWindow, DAY, HOUR, MINUTE, makeWorld } from './World.js'
 
-const CYCLES = Number(process.env['SOAK_CYCLES'] ?? 8_000)
+const CYCLES = Number(process.env['SOAK_CYCLES'] ?? 10_000)
 const SEED = Number(process.env['SOAK_SEED'] ?? 20261230)
 /** The second run, with client retries off, is shorter: every fault reaches the daemon there. */
 const BARE_CYCLES = Math.max(500, Math.floor(CYCLES / 5))
