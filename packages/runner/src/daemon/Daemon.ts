@@ -58,7 +58,7 @@ const MAX_DOWN_DELAY_MS = 300_000
 const FIRST_DOWN_DELAY_MS = 5_000
 
 /** min(60 s, backup_interval). */
-export const tickOf = (s: Cycle.Settings): number => Math.min(60_000, s.policy.backupIntervalSeconds * 1000)
+const tickOf = (s: Cycle.Settings): number => Math.min(60_000, s.policy.backupIntervalSeconds * 1000)
 
 // -------------------------------------------------------------------------------------
 // constructors

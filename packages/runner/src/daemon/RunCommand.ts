@@ -34,7 +34,7 @@ export interface Signals {
   readonly forceExit: (code: number) => void
 }
 
-export const processSignals: Signals = {
+const processSignals: Signals = {
   install: (h) => {
     const term = () => h.terminate('SIGTERM')
     const int = () => h.terminate('SIGINT')

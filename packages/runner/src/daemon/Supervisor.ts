@@ -54,7 +54,7 @@ export interface Deps {
 // constructors
 // -------------------------------------------------------------------------------------
 
-export const settingsOf = (c: Config) => ({ policy: c.policy, datasets: c.datasets, zone: c.timezone })
+const settingsOf = (c: Config) => ({ policy: c.policy, datasets: c.datasets, zone: c.timezone })
 
 /** Runs until the signal aborts; always resolves (exit code 0 on a clean stop). */
 export const supervise = async (initial: Config, deps: Deps): Promise<number> => {

@@ -39,7 +39,7 @@ export interface UnconfirmedCreates {
 }
 
 /** Far beyond the client's timeout and retries: a request that lands later than this is not expected. */
-export const GRACE_MS = 10 * 60_000
+const GRACE_MS = 10 * 60_000
 
 // -------------------------------------------------------------------------------------
 // constructors

@@ -32,7 +32,7 @@ export interface HealthReply {
   }
 }
 
-export const defaultThresholds: Thresholds = { apiDownMs: 300_000 }
+const defaultThresholds: Thresholds = { apiDownMs: 300_000 }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString())
 
