@@ -47,10 +47,15 @@ const TOP = 44
 const ROW = 30
 const AXIS = 40
 const LEGEND = 34
+/** Between one legend text's end and the next swatch. */
+const LEGEND_GAP = 24
+
+/** Estimated width of text at 12 px sans-serif: about 7 px per character. */
+const textWidth = (text: string): number => 7 * text.length
 
 /** Room for the row labels: about 7 px per character at 12 px sans-serif, at least 170, at most 320. */
 const leftOf = (rows: ReadonlyArray<Row>): number =>
-  Math.round(Math.min(320, Math.max(170, 20 + 7 * Math.max(0, ...rows.map((r) => r.label.length)))))
+  Math.round(Math.min(320, Math.max(170, 20 + Math.max(0, ...rows.map((r) => textWidth(r.label))))))
 
 const fill: Readonly<Record<MarkKind, string>> = {
   snap: '#2b6cb0',
@@ -175,12 +180,15 @@ export const render = (tl: Timeline): string => {
   const kinds = (['snap', 'hold', 'sync', 'failed'] as const).filter(
     (k) => k === 'snap' || tl.rows.some((r) => r.marks.some((m) => m.kind === k)),
   )
-  kinds.forEach((k, i) => {
-    const lx = 16 + i * 240
+  // Each item takes its text's width (about 7 px per character at 12 px), so a long one never runs into
+  // the next swatch; the four texts together fit the width with room to spare.
+  let lx = 16
+  for (const k of kinds) {
     parts.push(
       `<g class="legend">${legendSwatch(lx, legendY - 4, k)}<text x="${lx + 12}" y="${legendY}">${escapeXml(legendText[k])}</text></g>`,
     )
-  })
+    lx += 12 + textWidth(legendText[k]) + LEGEND_GAP
+  }
   parts.push('</svg>')
   return parts.join('\n') + '\n'
 }

@@ -97,6 +97,35 @@ describe('Timeline.render layout', () => {
     )
     expect(x).toBe(20 + 7 * long.rows[0]!.label.length)
   })
+
+  it('spaces legend items by their text width, so no text runs into the next swatch or past the edge', () => {
+    const all = {
+      ...sample,
+      rows: [
+        ...sample.rows,
+        { label: 'x', note: '', marks: [{ at: sample.from, kind: 'failed' as const, label: 'failed' }] },
+      ],
+    }
+    const root = parseXml(Timeline.render(all))
+    const items = elements(root)
+      .filter((e) => e.attrs['class'] === 'legend')
+      .map((g) => {
+        const swatch = g.children.find((c) => c.attrs['class']?.startsWith('swatch'))!
+        const text = g.children.find((c) => c.name === 'text')!
+        // Left edge of the swatch: a dot of radius 4, a diamond 8 px wide rotated 45° (half-diagonal < 6),
+        // a vertical line.
+        const centre = Number(swatch.attrs['cx'] ?? swatch.attrs['x1'] ?? Number(swatch.attrs['x']) + 4)
+        return {
+          left: centre - 6,
+          textStart: Number(text.attrs['x']),
+          textEnd: Number(text.attrs['x']) + 7 * text.text.length,
+        }
+      })
+    expect(items.map((i) => i.textStart)).toHaveLength(4)
+    for (const [a, b] of items.slice(0, -1).map((a, i) => [a, items[i + 1]!] as const))
+      expect(a.textEnd).toBeLessThan(b.left)
+    expect(items[items.length - 1]!.textEnd).toBeLessThanOrEqual(Number(root.attrs['width']))
+  })
 })
 
 describe('Timeline.ticks', () => {
