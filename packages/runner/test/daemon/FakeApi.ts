@@ -23,6 +23,29 @@ export interface FakeApi extends ZfsApi {
 
 const key = (dataset: string, snapshot: string) => `${dataset}@${snapshot}`
 
+/** A push task as the API lists it before its first progress line (non-recursive, `--sync`). */
+export const pushTask = (
+  id: string,
+  push: { readonly source: string; readonly destination: string; readonly remote: string },
+  status: MigrationTask['status'] = 'pending',
+): MigrationTask => ({
+  id,
+  status,
+  createdAt: null,
+  startedAt: null,
+  completedAt: null,
+  error: null,
+  result: null,
+  progress: null,
+  params: {
+    source: push.source,
+    destination: push.destination,
+    remote: push.remote,
+    recursive: false,
+    sync: true,
+  },
+})
+
 export const remote = (method: string, code: number, message: string): RpcError => ({
   _tag: 'Remote',
   method,
@@ -147,23 +170,7 @@ export const make = (initial: Readonly<Record<string, ReadonlyArray<string>>> = 
     migrationCreate: (req) =>
       run('migration_create', () => {
         const id = `task-${++seq}`
-        tasks.set(id, {
-          id,
-          status: 'pending',
-          createdAt: null,
-          startedAt: null,
-          completedAt: null,
-          error: null,
-          result: null,
-          progress: null,
-          params: {
-            source: req.source,
-            destination: req.destination,
-            remote: req.remote,
-            recursive: false,
-            sync: true,
-          },
-        })
+        tasks.set(id, pushTask(id, req))
         return E.right({ taskId: id })
       }),
     migrationGet: (id) =>

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import * as HoldsCache from '../../src/daemon/HoldsCache.js'
 import * as MigrationMonitor from '../../src/daemon/MigrationMonitor.js'
 import * as SyncFailures from '../../src/daemon/SyncFailures.js'
+import { pushTask } from './FakeApi.js'
 import { harness } from './Harness.js'
 
 const m = { taskId: 'task-1', dataset: 'tank/a', remoteHost: 'nas', remoteDataset: 'backup/a' }
@@ -23,23 +24,10 @@ describe('MigrationMonitor progress lines (property)', () => {
         ),
         async (ticks) => {
           const h = harness({ 'tank/a': ['s1'] })
-          h.api.tasks.set('task-1', {
-            id: 'task-1',
-            status: 'running',
-            createdAt: null,
-            startedAt: null,
-            completedAt: null,
-            error: null,
-            result: null,
-            progress: null,
-            params: {
-              source: 'tank/a@s1',
-              destination: 'backup/a',
-              remote: 'nas',
-              recursive: false,
-              sync: true,
-            },
-          })
+          h.api.tasks.set(
+            'task-1',
+            pushTask('task-1', { source: 'tank/a@s1', destination: 'backup/a', remote: 'nas' }, 'running'),
+          )
           const monitor = MigrationMonitor.make(h.caps, HoldsCache.make(), SyncFailures.make(), {
             ...MigrationMonitor.defaults,
             zone: () => 'UTC',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import * as HoldsCache from '../../src/daemon/HoldsCache.js'
 import * as MigrationMonitor from '../../src/daemon/MigrationMonitor.js'
 import * as SyncFailures from '../../src/daemon/SyncFailures.js'
+import { pushTask } from './FakeApi.js'
 import { harness } from './Harness.js'
 
 const m = { taskId: 'task-1', dataset: 'tank/a', remoteHost: 'nas', remoteDataset: 'backup/a' }
@@ -12,17 +13,10 @@ const NEW = 'sync_2026-11-27-13-00-05_nas'
 const setup = () => {
   const h = harness({ 'tank/a': ['s1', 's2'] })
   h.api.hold('tank/a', 's1', OLD)
-  h.api.tasks.set('task-1', {
-    id: 'task-1',
-    status: 'pending',
-    createdAt: null,
-    startedAt: null,
-    completedAt: null,
-    error: null,
-    result: null,
-    progress: null,
-    params: { source: 'tank/a@s2', destination: 'backup/a', remote: 'nas', recursive: false, sync: true },
-  })
+  h.api.tasks.set(
+    'task-1',
+    pushTask('task-1', { source: 'tank/a@s2', destination: 'backup/a', remote: 'nas' }),
+  )
   const cache = HoldsCache.make()
   const failures = SyncFailures.make()
   const monitor = MigrationMonitor.make(h.caps, cache, failures, {

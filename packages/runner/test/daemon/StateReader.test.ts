@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import * as HoldsCache from '../../src/daemon/HoldsCache.js'
 import * as StateReader from '../../src/daemon/StateReader.js'
 import * as SyncFailures from '../../src/daemon/SyncFailures.js'
-import { remote } from './FakeApi.js'
+import { pushTask, remote } from './FakeApi.js'
 import { harness } from './Harness.js'
 
 const setup = (initial: Record<string, string[]>) => {
@@ -24,22 +24,8 @@ const setup = (initial: Record<string, string[]>) => {
   return { ...h, cache, failures, read, obs }
 }
 
-const task = (
-  id: string,
-  source: string,
-  status: 'pending' | 'running' | 'completed',
-  remoteHost = 'nas',
-) => ({
-  id,
-  status,
-  createdAt: null,
-  startedAt: null,
-  completedAt: null,
-  error: null,
-  result: null,
-  progress: null,
-  params: { source, destination: 'backup/x', remote: remoteHost, recursive: false, sync: true },
-})
+const task = (id: string, source: string, status: 'pending' | 'running' | 'completed', remoteHost = 'nas') =>
+  pushTask(id, { source, destination: 'backup/x', remote: remoteHost }, status)
 
 describe('StateReader', () => {
   it('start-up: one batched listing, one migration listing, one holds batch per dataset', async () => {
