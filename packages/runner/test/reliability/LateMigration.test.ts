@@ -23,20 +23,7 @@ import { describe, expect, it } from 'vitest'
 import type { Log } from '../../src/daemon/Capabilities.js'
 import type * as Daemon from '../../src/daemon/Daemon.js'
 import { safety, seedForeign } from './Invariants.js'
-import { MINUTE, makeWorld } from './World.js'
-
-const FAULTS: ReadonlyArray<Fault> = [
-  { kind: 'drop' },
-  { kind: 'drop', afterExecute: true },
-  { kind: 'http500', afterExecute: true },
-  { kind: 'http429' },
-  { kind: 'rpcError', code: -32603, message: 'Internal error' },
-  { kind: 'malformed' },
-  { kind: 'wrongShape' },
-  { kind: 'delay', ms: 45_000 },
-  { kind: 'delay', ms: 150_000 },
-  { kind: 'failMigration' },
-]
+import { FAULTS_WITH_LATE_ANSWERS, MINUTE, makeWorld } from './World.js'
 
 interface Task {
   readonly id: string
@@ -97,7 +84,7 @@ const replay = async (daemon: Daemon.Options) => {
   })
   const check = safety(w, seedForeign(w))
   const late = (f: Fault) => f.kind === 'delay' && f.ms > 100_000
-  w.faults(0.2, 0.2 / 25, 791829147, FAULTS, { snapshot_create: late })
+  w.faults(0.2, 0.2 / 25, 791829147, FAULTS_WITH_LATE_ANSWERS, { snapshot_create: late })
   w.start()
   try {
     for (let i = 0; i < 200; i++) {

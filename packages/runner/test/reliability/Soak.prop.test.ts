@@ -5,26 +5,13 @@
  * to 2 days) at random moments. After every minute: nothing unsafe asked, no name twice, names in time
  * order, seeded foreign snapshots intact, the daemon running and cycling.
  */
+
 import { policyArb, zoneArb } from '@zfs-autobackup/core/testing'
 import type { Fault } from '@zfs-autobackup/zfs-rpc/testing'
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { safety, seedForeign } from './Invariants.js'
-import { DAY, HOUR, MINUTE, makeWorld } from './World.js'
-
-const FAULTS: ReadonlyArray<Fault> = [
-  { kind: 'drop' },
-  { kind: 'drop', afterExecute: true },
-  { kind: 'http500', afterExecute: true },
-  { kind: 'http429' },
-  { kind: 'rpcError', code: -32603, message: 'Internal error' },
-  { kind: 'malformed' },
-  { kind: 'wrongShape' },
-  { kind: 'delay', ms: 45_000 },
-  // longer than all four attempts of a retried call together (~124 s)
-  { kind: 'delay', ms: 150_000 },
-  { kind: 'failMigration' },
-]
+import { DAY, FAULTS_WITH_LATE_ANSWERS, HOUR, MINUTE, makeWorld } from './World.js'
 
 const CYCLES = 200
 const RUNS = Number(process.env['SOAK_PROP_RUNS'] ?? 30)
@@ -76,7 +63,7 @@ const property = (lateCreates: boolean, runs: number) =>
       const check = safety(w, seedForeign(w), !lateCreates)
       // Late `migration_create`s happen in every run since they are handled (LateMigration.test.ts).
       const spare = lateCreates ? {} : { snapshot_create: late }
-      if (s.faultRate > 0) w.faults(s.faultRate, s.faultRate / 25, s.seed, FAULTS, spare)
+      if (s.faultRate > 0) w.faults(s.faultRate, s.faultRate / 25, s.seed, FAULTS_WITH_LATE_ANSWERS, spare)
       w.start()
       let last = { n: 0, at: w.clock.now() }
       try {

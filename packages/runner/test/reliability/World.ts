@@ -17,7 +17,7 @@ import {
   VirtualClock,
   type ZfsApi,
 } from '@zfs-autobackup/zfs-rpc'
-import { makeSimulator, type RandomFaults, type Simulator } from '@zfs-autobackup/zfs-rpc/testing'
+import { type Fault, makeSimulator, type RandomFaults, type Simulator } from '@zfs-autobackup/zfs-rpc/testing'
 import { type Capabilities, type Log, silentLog } from '../../src/daemon/Capabilities.js'
 import type { Settings } from '../../src/daemon/Cycle.js'
 import * as Daemon from '../../src/daemon/Daemon.js'
@@ -65,6 +65,23 @@ export const FAULTY_METHODS = [
   'migration_list',
   'migration_cancel',
 ] as const
+
+/**
+ * Every fault kind the simulator can inject, with a delay past the client's timeout and one longer than
+ * all four attempts of a retried call together (~124 s), so late answers are exercised too.
+ */
+export const FAULTS_WITH_LATE_ANSWERS: ReadonlyArray<Fault> = [
+  { kind: 'drop' },
+  { kind: 'drop', afterExecute: true },
+  { kind: 'http500', afterExecute: true },
+  { kind: 'http429' },
+  { kind: 'rpcError', code: -32603, message: 'Internal error' },
+  { kind: 'malformed' },
+  { kind: 'wrongShape' },
+  { kind: 'delay', ms: 45_000 },
+  { kind: 'delay', ms: 150_000 },
+  { kind: 'failMigration' },
+]
 
 export const allWindow = { days: '1111111', hours: '1'.repeat(24) } as const
 
