@@ -15,6 +15,7 @@ import { type Clock, systemClock } from './Clock.js'
 import { firstFailure } from './DecodeFailure.js'
 import type { FetchLike } from './HttpTransport.js'
 import * as M from './MigrationCodecs.js'
+import { snapshotExists } from './RemoteFailure.js'
 import * as C from './ReplyCodecs.js'
 import { defaultRetryPolicy, type RetryPolicy } from './Retry.js'
 import { type ClientEvent, makeChannel } from './RpcChannel.js'
@@ -125,7 +126,7 @@ export const makeClient = (options: ClientOptions): ZfsApi => {
     snapshotCreate: (dataset, name, recursive) => () =>
       ch.call({ method: 'snapshot_create', params: { dataset, name, recursive } }, C.SnapshotCreate, {
         idempotent: false,
-        doneIf: 'AlreadyExists',
+        doneIf: snapshotExists(dataset, name),
       }),
     // Explicitly non-recursive: the API maps `recursive` to `zfs destroy -R` (dependents and clones too).
     snapshotDestroy: (dataset, snapshot) => () =>

@@ -97,6 +97,19 @@ export const classify = (e: RpcError): RemoteFailure | undefined => {
   )?.failure
 }
 
+/**
+ * `snapshot_create` of `dataset@name` refused because that very snapshot exists. A recursive create is
+ * also refused when a *child* has the name ("cannot create snapshot 'tank/a/b@x': dataset already
+ * exists" for a create of tank/a@x): then nothing was created, so it is a failure, not "already there".
+ * zfs names the snapshot it found; a message that names none is not taken as proof either.
+ */
+export const snapshotExists =
+  (dataset: string, name: string) =>
+  (e: RpcError): boolean =>
+    classify(e) === 'AlreadyExists' &&
+    e._tag === 'Remote' &&
+    /cannot create snapshot '([^']*)'/.exec(e.message)?.[1] === `${dataset}@${name}`
+
 /** `classify(e) === failure`, for guards such as `is('SnapshotBusy')(e)`. */
 export const is =
   (failure: RemoteFailure) =>

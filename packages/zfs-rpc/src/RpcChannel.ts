@@ -49,7 +49,7 @@ export interface CallOptions {
   /** Safe to repeat after an error that may have run the call (a timeout, an HTTP 500). */
   readonly idempotent: boolean
   /** For a mutation: after an ambiguous failure, this failure on a later attempt means "already done". */
-  readonly doneIf?: RemoteFailure
+  readonly doneIf?: RemoteFailure | ((e: R.RpcError) => boolean)
 }
 
 export interface Channel {
@@ -132,8 +132,10 @@ export const makeChannel = (cfg: ChannelConfig): Channel => {
     let ambiguous = false
     const attempt = async () => {
       const r = E.flatMap((rs: Replies) => E.flatMap(decodeResult(c.method, codec))(rs[0]!))(await send([c]))
-      if (E.isLeft(r) && ambiguous && opts.doneIf !== undefined && classify(r.left) === opts.doneIf)
+      if (E.isLeft(r) && ambiguous && opts.doneIf !== undefined && isDone(opts.doneIf, r.left))
         return E.right(undefined as never)
+      if (E.isLeft(r) && ambiguous && r.left._tag === 'Remote')
+        return E.left({ ...r.left, afterUnansweredAttempt: true as const })
       if (E.isLeft(r) && !notRun(r.left)) ambiguous = true
       return r
     }
@@ -193,3 +195,6 @@ export const makeChannel = (cfg: ChannelConfig): Channel => {
 
   return { call, batch, get, stats: stats.snapshot }
 }
+
+const isDone = (doneIf: RemoteFailure | ((e: R.RpcError) => boolean), e: R.RpcError): boolean =>
+  typeof doneIf === 'function' ? doneIf(e) : classify(e) === doneIf

@@ -29,6 +29,11 @@ export type RpcError =
       readonly code: number
       readonly message: string
       readonly data?: unknown
+      /**
+       * Set when an earlier attempt of this same call got no answer (a timeout, a reset): that attempt may
+       * still have run, or be running, so this reply alone does not prove the call had no effect.
+       */
+      readonly afterUnansweredAttempt?: true
     }
 
 // -------------------------------------------------------------------------------------

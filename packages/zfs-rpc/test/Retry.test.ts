@@ -143,6 +143,38 @@ describe('snapshot mutations settle an ambiguous failure by the API’s "already
     )
   })
 
+  it('after a timeout, "already exists" naming a child (recursive create) is not "done": it stays an error', async () => {
+    const child = (id: number) =>
+      reply({
+        jsonrpc: '2.0',
+        id,
+        error: {
+          code: -32021,
+          message: "Failed to create snapshot: cannot create snapshot 'tank/a/b@n': dataset already exists\n",
+        },
+      })
+    const { clock, api } = scripted([hang, child(2)])
+    expect(await settle(clock, api.snapshotCreate('tank/a', 'n', true)())).toMatchObject(
+      E.left({ _tag: 'Remote', code: -32021, afterUnansweredAttempt: true }),
+    )
+  })
+
+  it('a refusal that follows an unanswered attempt says so (that attempt may still run)', async () => {
+    const busy = (id: number) =>
+      reply({
+        jsonrpc: '2.0',
+        id,
+        error: {
+          code: -32026,
+          message: "Failed to destroy snapshot: cannot destroy 'tank/a@n': dataset is busy\n",
+        },
+      })
+    const { clock, api } = scripted([hang, busy(2)])
+    expect(await settle(clock, api.snapshotDestroy('tank/a', 'n')())).toMatchObject(
+      E.left({ _tag: 'Remote', code: -32026, afterUnansweredAttempt: true }),
+    )
+  })
+
   it('a held snapshot is not retried: busy is permanent', async () => {
     const clock = new VirtualClock(0)
     const fake = fakeFetch(

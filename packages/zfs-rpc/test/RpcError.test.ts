@@ -1,5 +1,5 @@
 import { expect, describe as group, it } from 'vitest'
-import { classify } from '../src/RemoteFailure.js'
+import { classify, snapshotExists } from '../src/RemoteFailure.js'
 import * as R from '../src/RpcError.js'
 
 const remote = (method: string, code: number, message: string) => R.remote(method, code, message)
@@ -127,5 +127,27 @@ group('describe: one line, no params', () => {
 
   it('keeps only the start of a large HTTP body', () => {
     expect((R.http('m', 502, 'x'.repeat(10_000)) as { body: string }).body.length).toBeLessThan(600)
+  })
+})
+
+group('snapshotExists: the asked snapshot itself exists', () => {
+  const exists = (name: string) =>
+    remote(
+      'snapshot_create',
+      -32021,
+      `Failed to create snapshot: cannot create snapshot '${name}': dataset already exists\n`,
+    )
+  it.each([
+    ['tank/a@x', true],
+    ['tank/a/b@x', false], // a child of a recursive create: nothing was created
+    ['tank/ab@x', false],
+    ['tank/a@xy', false],
+  ])('zfs naming %s for a create of tank/a@x → %s', (named, expected) => {
+    expect(snapshotExists('tank/a', 'x')(exists(named))).toBe(expected)
+  })
+  it('a message naming no snapshot is no proof', () => {
+    expect(snapshotExists('tank/a', 'x')(remote('snapshot_create', -32021, 'dataset already exists'))).toBe(
+      false,
+    )
   })
 })

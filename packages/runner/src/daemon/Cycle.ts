@@ -111,6 +111,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
         continue
       }
       adopt(ds.dataset, state.right)
+      parts.executor.refusals.retain(ds.dataset, state.right.observed.snapshots)
       observeMetrics(settings, ds, state.right)
       if (state.right.observed.holds._tag === 'Unknown')
         caps.log.warn(`${state.right.observed.holds.why}; nothing is destroyed or released this cycle`, {

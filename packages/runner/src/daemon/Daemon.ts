@@ -5,7 +5,8 @@
  *   costs two HTTP round trips), and a short tick keeps snapshots within a minute of when they are due
  *   instead of drifting by up to a whole interval.
  * - API down: logged once when it goes down and once when it is back; retried after 5 s, 10 s, … capped at
- *   5 min; the daemon keeps running. After an outage every hold is re-read (the API host may have changed).
+ *   5 min; the daemon keeps running. After an outage every hold is re-read before the first cycle plans
+ *   (the API host may have changed).
  * - Config: re-read every 60 s at a cycle boundary (dataset changes apply; server settings are "needs
  *   restart"); `reloadNow()` (SIGHUP) applies everything, and ends `run` with `Restart` when a setting the
  *   loop cannot swap (API URL, HTTP port, logging) changed, so the caller rebuilds those.
@@ -107,6 +108,9 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     busy = true
     const t0 = caps.clock.now()
     try {
+      // Coming back from an outage, the API host may have changed meanwhile: re-read every hold before
+      // this cycle plans, not after it acted on the old ones.
+      if (downSince !== undefined) cache.invalidateAll()
       const r = await cycle.run(live.current(), signal)
       const now = caps.clock.now()
       if (r._tag === 'Down') {
@@ -124,9 +128,8 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
       caps.metrics.setApiUp(true)
       if (downSince !== undefined) {
         caps.log.info(
-          `ZFS API reachable again after ${Math.round((now - downSince) / 1000)} s; re-reading all holds`,
+          `ZFS API reachable again after ${Math.round((now - downSince) / 1000)} s; all holds were re-read`,
         )
-        cache.invalidateAll()
       }
       downSince = undefined
       downCount = 0
@@ -195,7 +198,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
       fullReloadRequested = true
       wake.abort()
     },
-    internals: { cache, failures, monitor },
+    internals: { cache, failures, monitor, refusals: executor.refusals },
   }
 }
 

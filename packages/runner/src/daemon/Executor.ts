@@ -6,23 +6,27 @@
  *   after SIGTERM) and the next start re-plans from what it observes. No action is ever half-applied: the
  *   RPC in progress completes or fails by the client's timeout.
  * - A failed create voids the rest of the plan (it was computed assuming the new snapshot exists); a
- *   create that finds the name taken means the snapshot is there, as planned.
+ *   create that finds the name taken means the snapshot is there, as planned — unless zfs names a child
+ *   (a recursive create refused by a child's snapshot): then nothing was created and it is a failure.
  * - A failed release or destroy does not stop the others: each was decided on the observed state alone.
- *   But a failed destroy postpones the plan's syncs to the next cycle: a destroy whose reply never came
- *   (timeout, dropped connection) may still run on the API host later, and the sync's range could
- *   include that snapshot. The next cycle's listing shows what happened.
- * - A destroy refused as busy tells us our cached holds were stale: that snapshot is re-read next cycle.
+ *   But a destroy whose outcome is unknown postpones the plan's syncs to the next cycle: a destroy whose
+ *   reply never came (timeout, dropped connection) may still run on the API host later, and the sync's
+ *   range could include that snapshot. The next cycle's listing shows what happened.
+ * - A destroy zfs refused (dependent clones, busy, held) provably did nothing: syncs go on. It is
+ *   reported once, not every cycle (`Refusals`); a busy one also tells us our cached holds were stale,
+ *   so that snapshot is re-read next cycle.
  *
  * @since 0.1.0
  */
 import { type Action, type DatasetObservation, type Plan, SyncHold } from '@zfs-autobackup/core'
-import type { RpcError } from '@zfs-autobackup/zfs-rpc'
+import { type RpcError, snapshotExists } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Capabilities } from './Capabilities.js'
 import type { HoldsCache } from './HoldsCache.js'
 import type { MigrationMonitor } from './MigrationMonitor.js'
 import * as Names from './Names.js'
 import * as Reason from './ReasonText.js'
+import * as Refusals from './Refusals.js'
 import * as Rpc from './RpcText.js'
 import type { SyncFailures } from './SyncFailures.js'
 import * as Unconfirmed from './UnconfirmedCreates.js'
@@ -47,7 +51,8 @@ export interface Report {
   readonly stopped: number
 }
 
-type Outcome = 'ok' | 'failed' | 'skipped' | 'abort'
+/** `refused`: failed, provably without effect (zfs said no); `failed` may have had an effect. */
+type Outcome = 'ok' | 'failed' | 'refused' | 'skipped' | 'abort'
 
 const rank: Readonly<Record<Action['_tag'], number>> = {
   CreateSnapshot: 0,
@@ -73,6 +78,7 @@ export const make = (
   failures: SyncFailures,
   monitor: MigrationMonitor,
   unconfirmed?: Unconfirmed.UnconfirmedCreates | undefined,
+  refusals: Refusals.Refusals = Refusals.make(),
 ) => {
   const failed = (a: Action, e: RpcError, what: string): Outcome => {
     caps.metrics.countError(Rpc.kind(e))
@@ -85,7 +91,7 @@ export const make = (
     switch (a._tag) {
       case 'CreateSnapshot': {
         const r = await caps.api.snapshotCreate(a.dataset, a.snapshot, a.recursive)()
-        if (E.isLeft(r) && Rpc.isAlreadyExists(r.left)) {
+        if (E.isLeft(r) && snapshotExists(a.dataset, a.snapshot)(r.left)) {
           caps.log.warn(`@${a.snapshot} already exists; keeping it`, { dataset: a.dataset })
           return 'skipped'
         }
@@ -109,15 +115,20 @@ export const make = (
       }
       case 'DestroySnapshot': {
         const r = await caps.api.snapshotDestroy(a.dataset, a.snapshot)()
-        if (E.isLeft(r) && Rpc.isBusy(r.left)) {
-          cache.invalidateSnapshot(a.dataset, a.snapshot)
-          caps.log.warn(`@${a.snapshot} is busy (held?), kept; its holds will be re-read`, {
-            dataset: a.dataset,
-          })
-          caps.metrics.countError('destroy_busy')
-          return 'failed'
+        if (E.isLeft(r) && !Rpc.isAlreadyGone(r.left)) {
+          if (!Refusals.isDefinite(r.left)) return failed(a, r.left, `destroy @${a.snapshot}`)
+          if (Rpc.isBusy(r.left)) cache.invalidateSnapshot(a.dataset, a.snapshot)
+          caps.metrics.countError(Rpc.isBusy(r.left) ? 'destroy_busy' : 'destroy_refused')
+          const why = Refusals.reasonOf(r.left)
+          if (refusals.refused(a.dataset, a.snapshot, why, caps.clock.now()))
+            caps.log.warn(
+              `@${a.snapshot} cannot be destroyed: ${why}; kept, and tried again each cycle without another line until it works${Rpc.isBusy(r.left) ? ' (its holds will be re-read)' : ''}`,
+              { dataset: a.dataset },
+            )
+          return 'refused'
         }
-        if (E.isLeft(r) && !Rpc.isAlreadyGone(r.left)) return failed(a, r.left, `destroy @${a.snapshot}`)
+        if (refusals.cleared(a.dataset, a.snapshot) !== undefined)
+          caps.log.info(`@${a.snapshot} is no longer refused`, { dataset: a.dataset })
         cache.forget(a.dataset, a.snapshot)
         caps.log.info(`destroyed @${a.snapshot}: ${why}`, { dataset: a.dataset })
         return 'ok'
@@ -162,7 +173,7 @@ export const make = (
   }
 
   const postponed = (a: Extract<Action, { _tag: 'StartSync' }>): Outcome => {
-    caps.log.warn('sync postponed: a destroy of this cycle failed and may still run on the API host', {
+    caps.log.warn('sync postponed: a destroy of this cycle got no answer and may still run on the API host', {
       dataset: a.dataset,
       destination: `${a.remoteHost}:${a.remoteDataset}`,
     })
@@ -185,8 +196,8 @@ export const make = (
         return { done, failed: failedN, skipped, stopped: left }
       }
       const outcome = a._tag === 'StartSync' && destroyFailed ? postponed(a) : await run(a, ctx)
-      if (a._tag === 'DestroySnapshot' && outcome !== 'ok') destroyFailed = true
-      caps.metrics.countAction(kindOf(a), outcome === 'abort' ? 'failed' : outcome)
+      if (a._tag === 'DestroySnapshot' && outcome === 'failed') destroyFailed = true
+      caps.metrics.countAction(kindOf(a), outcome === 'abort' || outcome === 'refused' ? 'failed' : outcome)
       if (outcome === 'ok') done += 1
       else if (outcome === 'skipped') skipped += 1
       else failedN += 1
@@ -202,7 +213,7 @@ export const make = (
     return { done, failed: failedN, skipped, stopped: 0 }
   }
 
-  return { execute }
+  return { execute, refusals }
 }
 
 export type Executor = ReturnType<typeof make>

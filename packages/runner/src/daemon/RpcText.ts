@@ -34,9 +34,6 @@ export const kind = (e: RpcError): string => {
   }
 }
 
-/** `snapshot_create` of a name that exists (two runs in one minute): the snapshot is there, as planned. */
-export const isAlreadyExists: (e: RpcError) => boolean = is('AlreadyExists')
-
 /** `snapshot_destroy` refused because of a hold (or a clone): our cached holds were stale. */
 export const isBusy: (e: RpcError) => boolean = is('SnapshotBusy')
 

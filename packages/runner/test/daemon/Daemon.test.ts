@@ -80,6 +80,25 @@ describe('Daemon', () => {
     expect(t.daemon.status().apiReachable).toBe(true)
   })
 
+  it('after an outage every hold is re-read before the first cycle plans (the API host may have changed)', async () => {
+    const t = setup([ds('tank/a')])
+    const stop = new AbortController()
+    const running = t.daemon.run(stop.signal)
+    await t.clock.advance(3 * 60_000)
+    t.api.down = true
+    await t.clock.advance(10 * 60_000)
+    const mark = t.api.calls.length
+    t.api.down = false
+    await t.clock.advance(5 * 60_000)
+    stop.abort()
+    await running
+    const after = t.api.calls.slice(mark)
+    const firstCreate = after.indexOf('snapshot_create')
+    expect(firstCreate).toBeGreaterThan(0)
+    // All three snapshots' holds are read in the recovering cycle, before it creates or destroys anything.
+    expect(after.slice(0, firstCreate).filter((c) => c === 'snapshot_holds_list')).toHaveLength(3)
+  })
+
   it('retries an unreachable API with a capped back-off (5 s doubling up to 5 min)', async () => {
     const t = setup([ds('tank/a')])
     t.api.down = true

@@ -1,11 +1,12 @@
 import type { Action, Plan } from '@zfs-autobackup/core'
+import type { RpcError } from '@zfs-autobackup/zfs-rpc'
 import { describe, expect, it } from 'vitest'
 import * as Executor from '../../src/daemon/Executor.js'
 import * as HoldsCache from '../../src/daemon/HoldsCache.js'
 import * as MigrationMonitor from '../../src/daemon/MigrationMonitor.js'
 import * as SyncFailures from '../../src/daemon/SyncFailures.js'
 import { remote } from './FakeApi.js'
-import { harness } from './Harness.js'
+import { harness, T0 } from './Harness.js'
 
 const D = 'tank/a'
 const create = (snapshot: string): Action => ({
@@ -90,7 +91,7 @@ describe('Executor', () => {
     expect(r).toMatchObject({ done: 1, failed: 1 })
     expect(t.api.snapshots.get(D)).toEqual(['s1', 's3'])
     expect(t.cache.toRead(D, ['s1', 's3'], 1)).toEqual(['s1'])
-    expect(t.log.text('warn').join()).toMatch(/@s1 is busy/)
+    expect(t.log.text('warn').join()).toMatch(/@s1 cannot be destroyed: .*dataset is busy/)
   })
 
   it('a create that finds the name taken is not fatal: the rest of the plan runs', async () => {
@@ -110,6 +111,74 @@ describe('Executor', () => {
     expect(r).toEqual({ done: 0, failed: 1, skipped: 2, stopped: 0 })
     expect(t.api.calls).toEqual(['snapshot_create'])
     expect(t.metrics.snapshot().errors.get('remote_snapshot_create')).toBe(1)
+  })
+
+  it('a recursive create refused because a child has the name fails: nothing else of the plan runs', async () => {
+    const t = setup(['s1'])
+    t.api.failing.set('snapshot_create', {
+      error: remote(
+        'snapshot_create',
+        -32021,
+        `Failed to create snapshot: cannot create snapshot '${D}/child@new': dataset already exists\n`,
+      ),
+      sticky: false,
+    })
+    const r = await t.executor.execute(plan({ ...create('new'), recursive: true }, destroy('s1')), t.ctx)
+    expect(r).toEqual({ done: 0, failed: 1, skipped: 1, stopped: 0 })
+    expect(t.api.calls).toEqual(['snapshot_create'])
+    expect(t.api.snapshots.get(D)).toEqual(['s1'])
+    expect(t.log.text('error').join()).toMatch(/create @new failed: .*tank\/a\/child@new/)
+  })
+
+  const clones = (s: string) =>
+    remote(
+      'snapshot_destroy',
+      -32026,
+      `Failed to destroy snapshot: cannot destroy '${D}@${s}': snapshot has dependent clones\nuse '-R' to destroy the following datasets:\ntank/restore_a\n`,
+    )
+
+  it('a destroy zfs refused (dependent clones) postpones no sync and is reported once, not every cycle', async () => {
+    const t = setup(['s1', 's2'])
+    t.api.failing.set('snapshot_destroy', { error: clones('s1'), sticky: true })
+    const first = await t.executor.execute(plan(destroy('s1'), sync('s2')), t.ctx)
+    expect(first).toEqual({ done: 1, failed: 1, skipped: 0, stopped: 0 })
+    expect(t.api.calls).toEqual(['snapshot_destroy', 'migration_create'])
+    await t.executor.execute(plan(destroy('s1')), t.ctx)
+    await t.executor.execute(plan(destroy('s1')), t.ctx)
+    const said = t.log.lines.filter((l) => l.level !== 'debug' && /@s1/.test(l.message))
+    expect(said.map((l) => [l.level, l.message])).toEqual([
+      [
+        'warn',
+        "@s1 cannot be destroyed: cannot destroy 'tank/a@s1': snapshot has dependent clones; kept, and tried again each cycle without another line until it works",
+      ],
+    ])
+    expect(t.executor.refusals.all()).toMatchObject([{ dataset: D, snapshot: 's1', since: T0 }])
+    t.api.failing.delete('snapshot_destroy')
+    await t.executor.execute(plan(destroy('s1')), t.ctx)
+    expect(t.log.text('info').join('\n')).toMatch(/@s1 is no longer refused/)
+    expect(t.executor.refusals.all()).toEqual([])
+  })
+
+  it('a destroy with no answer still postpones the syncs: it may run later on the API host', async () => {
+    const t = setup(['s1', 's2'])
+    t.api.failing.set('snapshot_destroy', {
+      error: { _tag: 'Transport', method: 'snapshot_destroy', message: 'timed out', timedOut: true },
+      sticky: false,
+    })
+    const r = await t.executor.execute(plan(destroy('s1'), sync('s2')), t.ctx)
+    expect(r).toEqual({ done: 0, failed: 1, skipped: 1, stopped: 0 })
+    expect(t.api.calls).toEqual(['snapshot_destroy'])
+  })
+
+  it('a refusal after an unanswered attempt of the same call proves nothing: syncs are postponed', async () => {
+    const t = setup(['s1', 's2'])
+    t.api.failing.set('snapshot_destroy', {
+      error: { ...clones('s1'), afterUnansweredAttempt: true } as RpcError,
+      sticky: false,
+    })
+    const r = await t.executor.execute(plan(destroy('s1'), sync('s2')), t.ctx)
+    expect(r.skipped).toBe(1)
+    expect(t.api.calls).toEqual(['snapshot_destroy'])
   })
 
   it('stops between actions once shutdown is requested, never starting another', async () => {
