@@ -123,7 +123,10 @@ describe('Executor', () => {
       ),
       sticky: false,
     })
-    const r = await t.executor.execute(plan({ ...create('new'), recursive: true }, destroy('s1')), t.ctx)
+    const r = await t.executor.execute(
+      plan({ ...create('new'), recursive: true } as Action, destroy('s1')),
+      t.ctx,
+    )
     expect(r).toEqual({ done: 0, failed: 1, skipped: 1, stopped: 0 })
     expect(t.api.calls).toEqual(['snapshot_create'])
     expect(t.api.snapshots.get(D)).toEqual(['s1'])
