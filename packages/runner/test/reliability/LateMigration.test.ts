@@ -51,7 +51,7 @@ const overlapping = (tasks: ReadonlyArray<Task>): ReadonlyArray<readonly [string
 }
 
 /** The shrunk soak counterexample: 200 minutes with a 150 s `migration_create` delay among the faults. */
-const replay = async (daemon: Daemon.Options) => {
+const replay = async (daemon: Daemon.Options, seed = 791829147) => {
   const start = 1861832160000 // 2028-12-30T23:36Z
   const warnings: string[] = []
   const log: Log = {
@@ -61,7 +61,7 @@ const replay = async (daemon: Daemon.Options) => {
     error: () => undefined,
   }
   const w = makeWorld({
-    seed: 791829147,
+    seed,
     start,
     zone: 'Australia/Lord_Howe',
     log,
@@ -84,7 +84,7 @@ const replay = async (daemon: Daemon.Options) => {
   })
   const check = safety(w, seedForeign(w))
   const late = (f: Fault) => f.kind === 'delay' && f.ms > 100_000
-  w.faults(0.2, 0.2 / 25, 791829147, FAULTS_WITH_LATE_ANSWERS, { snapshot_create: late })
+  w.faults(0.2, 0.2 / 25, seed, FAULTS_WITH_LATE_ANSWERS, { snapshot_create: late })
   w.start()
   try {
     for (let i = 0; i < 200; i++) {
@@ -111,7 +111,10 @@ describe('a migration_create that lands after the daemon gave up on it', () => {
   })
 
   it('core alone (unanswered creates not tracked): two migrations overlap, yet none loses a snapshot', async () => {
-    const r = await replay({ unconfirmedGraceMs: 0 })
+    // Seed 4: since holds are re-read before the first cycle after an outage and refused destroys no
+    // longer postpone syncs (issue 10), the original seed's run takes another path without an overlap;
+    // seed 4's run has one (and, with unanswered creates tracked, none: the test above passes on it too).
+    const r = await replay({ unconfirmedGraceMs: 0 }, 4)
     // The base moved under one of them (the original bug); §8 as amended still covered its range.
     expect(r.overlaps.length).toBeGreaterThan(0)
     expect(r.violations).toEqual([])
