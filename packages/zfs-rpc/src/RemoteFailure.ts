@@ -86,7 +86,7 @@ const RULES: ReadonlyArray<Rule> = [
 ]
 
 /** The known failure a remote error stands for, if any; anything else stays a plain `Remote`. */
-export const classify = (e: RpcError): RemoteFailure | undefined => {
+export const remoteFailureOf = (e: RpcError): RemoteFailure | undefined => {
   if (e._tag !== 'Remote') return undefined
   const message = e.message.toLowerCase()
   return RULES.find(
@@ -106,12 +106,12 @@ export const classify = (e: RpcError): RemoteFailure | undefined => {
 export const snapshotExists =
   (dataset: string, name: string) =>
   (e: RpcError): boolean =>
-    classify(e) === 'AlreadyExists' &&
+    remoteFailureOf(e) === 'AlreadyExists' &&
     e._tag === 'Remote' &&
     /cannot create snapshot '([^']*)'/.exec(e.message)?.[1] === `${dataset}@${name}`
 
-/** `classify(e) === failure`, for guards such as `is('SnapshotBusy')(e)`. */
-export const is =
+/** `remoteFailureOf(e) === failure`, for guards such as `isRemoteFailure('SnapshotBusy')(e)`. */
+export const isRemoteFailure =
   (failure: RemoteFailure) =>
   (e: RpcError): boolean =>
-    classify(e) === failure
+    remoteFailureOf(e) === failure

@@ -11,7 +11,7 @@ import type { Clock } from './Clock.js'
 import { decodeResult } from './DecodeFailure.js'
 import { exchange, type FetchLike, type HttpReply } from './HttpTransport.js'
 import { type Call, labelOf, type Numbered, parseReplies, type Replies, requestBody } from './JsonRpc.js'
-import { classify, type RemoteFailure } from './RemoteFailure.js'
+import { type RemoteFailure, remoteFailureOf } from './RemoteFailure.js'
 import { AuthLogin } from './ReplyCodecs.js'
 import { type RetryPolicy, retrying } from './Retry.js'
 import * as R from './RpcError.js'
@@ -117,13 +117,13 @@ export const makeChannel = (cfg: ChannelConfig): Channel => {
     const first = await once()
     const rejected = authRejection(first)
     if (rejected === undefined || !session.canLogin) return first
-    cfg.logger({ _tag: 'Relogin', method: labelOf(calls), error: R.describe(rejected) })
+    cfg.logger({ _tag: 'Relogin', method: labelOf(calls), error: R.describeRpcError(rejected) })
     session.invalidate()
     return once()
   }
 
   const onRetry = (e: R.RpcError, attempt: number, delayMs: number) =>
-    cfg.logger({ _tag: 'Retry', method: e.method, attempt, delayMs, error: R.describe(e) })
+    cfg.logger({ _tag: 'Retry', method: e.method, attempt, delayMs, error: R.describeRpcError(e) })
 
   const call: Channel['call'] = async (c, codec, opts) => {
     // A failed login happens before the call is sent: nothing of `c` ran.
@@ -197,4 +197,4 @@ export const makeChannel = (cfg: ChannelConfig): Channel => {
 }
 
 const isDone = (doneIf: RemoteFailure | ((e: R.RpcError) => boolean), e: R.RpcError): boolean =>
-  typeof doneIf === 'function' ? doneIf(e) : classify(e) === doneIf
+  typeof doneIf === 'function' ? doneIf(e) : remoteFailureOf(e) === doneIf

@@ -116,15 +116,18 @@ export const provablyNotExecuted = (e: RpcError): boolean => {
   }
 }
 
-/** One line for logs. Carries no request parameters, so no secret can leak through it. */
-export const describe = (e: RpcError): string => {
+/**
+ * The one description of an `RpcError`: one line for logs and command output, naming the method first.
+ * Carries no request parameters, so no secret can leak through it.
+ */
+export const describeRpcError = (e: RpcError): string => {
   switch (e._tag) {
     case 'Transport':
-      return `${e.method}: ${e.timedOut ? 'timed out' : 'transport error'}: ${e.message}${e.code !== undefined && !e.message.includes(e.code) ? ` (${e.code})` : ''}`
+      return `${e.method}: ${e.timedOut ? 'timed out' : 'unreachable'}: ${oneLine(e.message, 300)}${e.code !== undefined && !e.message.includes(e.code) ? ` (${e.code})` : ''}`
     case 'Http':
-      return `${e.method}: HTTP ${e.status}${e.body === '' ? '' : `: ${oneLine(e.body, 200)}`}`
+      return `${e.method}: HTTP ${e.status}${e.body.trim() === '' ? '' : `: ${oneLine(e.body, 200)}`}`
     case 'Decode':
-      return `${e.method}: ${e.path}: ${e.message}`
+      return `${e.method}: unexpected reply at ${e.path}: ${oneLine(e.message, 300)}`
     case 'Remote':
       return `${e.method}: error ${e.code}: ${oneLine(e.message, 300)}`
   }

@@ -1,18 +1,22 @@
 /**
- * @zfs-autobackup/zfs-rpc: everything that talks to the ZFS JSON-RPC API.
+ * @zfs-autobackup/zfs-rpc: everything that talks to the ZFS JSON-RPC API. `makeClient` gives a typed
+ * `ZfsApi` whose methods return `Either<RpcError, A>`; `describeRpcError`, `retryable`,
+ * `provablyNotExecuted` and `remoteFailureOf` read an error. The simulator lives in `./testing`.
  *
  * @since 0.1.0
  */
 export type { Credentials, Secret } from './Auth.js'
-export * from './Client.js'
-export * from './Clock.js'
-export { firstFailure, pathOf } from './DecodeFailure.js'
+export {
+  type ClientOptions,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_MIGRATION_LIST_LIMIT,
+  DEFAULT_TIMEOUT_MS,
+  makeClient,
+} from './Client.js'
+export { type Clock, systemClock, VirtualClock } from './Clock.js'
 export type { FetchInit, FetchLike, FetchResponse } from './HttpTransport.js'
-export * as MigrationCodecs from './MigrationCodecs.js'
-export { classify, is, type RemoteFailure, snapshotExists } from './RemoteFailure.js'
-export * as ReplyCodecs from './ReplyCodecs.js'
-export { defaultRetryPolicy, delayAfter, type RetryPolicy } from './Retry.js'
+export { isRemoteFailure, type RemoteFailure, remoteFailureOf, snapshotExists } from './RemoteFailure.js'
+export { defaultRetryPolicy, type RetryPolicy } from './Retry.js'
 export type { ClientEvent } from './RpcChannel.js'
-export * as RpcErrors from './RpcError.js'
-export { describe, provablyNotExecuted, type RpcError, retryable } from './RpcError.js'
+export { describeRpcError, provablyNotExecuted, type RpcError, retryable } from './RpcError.js'
 export type * from './ZfsApi.js'

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { makeClient } from '../src/Client.js'
 import { VirtualClock } from '../src/Clock.js'
 import type { ClientEvent } from '../src/RpcChannel.js'
-import { describe as describeError } from '../src/RpcError.js'
+import { describeRpcError as describeError } from '../src/RpcError.js'
 import { callsIn, fail, fakeFetch, ok, rpc, type Seen, settle } from './FakeFetch.js'
 
 const REMOTE = 'http://10.0.0.5:8545'

@@ -4,7 +4,7 @@ import { expect, describe as group, it } from 'vitest'
 import { decodeResult } from '../src/DecodeFailure.js'
 import * as M from '../src/MigrationCodecs.js'
 import * as C from '../src/ReplyCodecs.js'
-import { describe } from '../src/RpcError.js'
+import { describeRpcError as describe } from '../src/RpcError.js'
 
 // The real API's migration_get reply (contract §2.7), trimmed ids.
 const REAL_TASK = {
@@ -94,30 +94,33 @@ group('migration task decoding', () => {
   it.each([
     [
       { ...REAL_TASK, status: 'queued' },
-      'migration_get: result.status: expected "pending" | "running" | "completed" | "failed" | "cancelled", got "queued"',
+      'migration_get: unexpected reply at result.status: expected "pending" | "running" | "completed" | "failed" | "cancelled", got "queued"',
     ],
     [
       { ...REAL_TASK, id: undefined },
-      'migration_get: result.id: expected string, got nothing (field missing)',
+      'migration_get: unexpected reply at result.id: expected string, got nothing (field missing)',
     ],
-    [{ ...REAL_TASK, started_at: 17 }, 'migration_get: result.started_at: expected string | null, got 17'],
+    [
+      { ...REAL_TASK, started_at: 17 },
+      'migration_get: unexpected reply at result.started_at: expected string | null, got 17',
+    ],
     [
       { ...REAL_TASK, progress: { ...REAL_TASK.progress, rate_mbps: '423' } },
-      'migration_get: result.progress.rate_mbps: expected number, got "423"',
+      'migration_get: unexpected reply at result.progress.rate_mbps: expected number, got "423"',
     ],
     [
       { ...REAL_TASK, progress: { timestamp: 'x' } },
-      'migration_get: result.progress.bytes_transferred: expected number, got nothing (field missing)',
+      'migration_get: unexpected reply at result.progress.bytes_transferred: expected number, got nothing (field missing)',
     ],
     [
       { ...REAL_TASK, result: { return_code: 0 } },
-      'migration_get: result.result.elapsed_seconds: expected number, got nothing (field missing)',
+      'migration_get: unexpected reply at result.result.elapsed_seconds: expected number, got nothing (field missing)',
     ],
     [
       { ...REAL_TASK, params: { destination: 'd' } },
-      'migration_get: result.params.source: expected string, got nothing (field missing)',
+      'migration_get: unexpected reply at result.params.source: expected string, got nothing (field missing)',
     ],
-    ['not an object', 'migration_get: result: expected an object, got "not an object"'],
+    ['not an object', 'migration_get: unexpected reply at result: expected an object, got "not an object"'],
   ])('rejects a mutated reply: %#', (reply, text) => {
     const r = get(reply)
     expect(E.isLeft(r) ? describe(r.left) : 'decoded').toBe(text)
@@ -184,6 +187,6 @@ group('other replies', () => {
     ],
   ] as const)('%s rejects %j', (method, codec, reply, text) => {
     const r = decodeResult(method, codec as t.Decoder<unknown, unknown>)(reply)
-    expect(E.isLeft(r) ? describe(r.left) : 'decoded').toBe(`${method}: ${text}`)
+    expect(E.isLeft(r) ? describe(r.left) : 'decoded').toBe(`${method}: unexpected reply at ${text}`)
   })
 })

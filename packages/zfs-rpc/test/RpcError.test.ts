@@ -1,5 +1,5 @@
 import { expect, describe as group, it } from 'vitest'
-import { classify, snapshotExists } from '../src/RemoteFailure.js'
+import { remoteFailureOf as classify, snapshotExists } from '../src/RemoteFailure.js'
 import * as R from '../src/RpcError.js'
 
 const remote = (method: string, code: number, message: string) => R.remote(method, code, message)
@@ -102,7 +102,7 @@ group('classify: method + code + message, since the API reuses codes', () => {
   })
 })
 
-group('describe: one line, no params', () => {
+group('describeRpcError: one line, no params', () => {
   it.each([
     [
       R.transport('snapshot_list', 'no reply within 30000 ms', true),
@@ -110,19 +110,19 @@ group('describe: one line, no params', () => {
     ],
     [
       R.transport('pool_list', 'connect failed', false, 'ECONNREFUSED'),
-      'pool_list: transport error: connect failed (ECONNREFUSED)',
+      'pool_list: unreachable: connect failed (ECONNREFUSED)',
     ],
     [R.http('pool_list', 429, '{"error":{"code":-32000}}'), 'pool_list: HTTP 429: {"error":{"code":-32000}}'],
     [
       R.decode('snapshot_list', 'result.snapshots[2]', 'expected string, got 5'),
-      'snapshot_list: result.snapshots[2]: expected string, got 5',
+      'snapshot_list: unexpected reply at result.snapshots[2]: expected string, got 5',
     ],
     [
       remote('snapshot_destroy', -32026, "cannot destroy 'tank/a@s':\n dataset is busy\n"),
       "snapshot_destroy: error -32026: cannot destroy 'tank/a@s': dataset is busy",
     ],
   ])('%j', (e, text) => {
-    expect(R.describe(e)).toBe(text)
+    expect(R.describeRpcError(e)).toBe(text)
   })
 
   it('keeps only the start of a large HTTP body', () => {

@@ -1,24 +1,13 @@
 /**
- * How the daemon reads an `RpcError`: one line for logs, and the few outcomes it treats specially. The API
+ * How the daemon reads an `RpcError`: its log line (zfs-rpc's), and the few outcomes it treats specially. The API
  * reuses error codes across methods, so matches are on method plus code plus zfs's stderr text.
  *
  * @since 0.1.0
  */
-import { is, type RpcError } from '@zfs-autobackup/zfs-rpc'
+import { isRemoteFailure as is, type RpcError } from '@zfs-autobackup/zfs-rpc'
 
-/** One log line, zfs's trailing newline trimmed. */
-export const describe = (e: RpcError): string => {
-  switch (e._tag) {
-    case 'Transport':
-      return `${e.method}: ${e.timedOut ? 'timed out' : 'unreachable'} (${e.message.trim()})`
-    case 'Http':
-      return `${e.method}: HTTP ${e.status}${e.body.trim() === '' ? '' : ` ${e.body.trim().slice(0, 200)}`}`
-    case 'Decode':
-      return `${e.method}: unexpected reply at ${e.path}: ${e.message.trim()}`
-    case 'Remote':
-      return `${e.method}: ${e.message.trim()} (code ${e.code})`
-  }
-}
+/** The one description of an `RpcError` lives with the error type in zfs-rpc. */
+export { describeRpcError as describe } from '@zfs-autobackup/zfs-rpc'
 
 /** A short kind for the errors counter: `transport`, `http_429`, `decode`, `remote_snapshot_destroy`... */
 export const kind = (e: RpcError): string => {

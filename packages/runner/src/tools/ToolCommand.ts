@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { isAbsolute, resolve } from 'node:path'
-import { describe as describeRpc, type RpcError } from '@zfs-autobackup/zfs-rpc'
+import { describeRpcError as describeRpc, type RpcError } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import { DateTime } from 'luxon'
 import { configArgument, type Options, type ParsedArgs, parse } from '../cli/Command.js'

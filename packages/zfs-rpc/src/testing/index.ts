@@ -1,6 +1,6 @@
 /**
  * @zfs-autobackup/zfs-rpc/testing: an in-memory simulator of the ZFS JSON-RPC API, for tests, the demo and
- * by hand (`cli.js`). See docs/simulator.md.
+ * by hand (`runSimulatorCli`, the `zfs-api-simulator` bin). See docs/simulator.md.
  *
  * @since 0.1.0
  */
@@ -12,6 +12,7 @@ export { defaultMigrationOptions, type MigrationOptions, type Migrations } from 
 export { mulberry32, type Prng } from './Prng.js'
 export type { Counts, Mutation } from './Recorder.js'
 export { type HttpRequest, makeSimulator, type Simulator, type SimulatorOptions } from './Simulator.js'
+export { type CliOutput, runSimulatorCli, simulatorUsage } from './SimulatorCli.js'
 export type { Task, TaskParams, TaskStatus, WireProgress, WireResult } from './Task.js'
 export type { Snapshot, ZfsHost } from './ZfsHost.js'
 export type { Violation, ZfsModel } from './ZfsModel.js'

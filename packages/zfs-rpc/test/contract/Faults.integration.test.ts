@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { VirtualClock } from '../../src/Clock.js'
-import { classify } from '../../src/RemoteFailure.js'
+import { remoteFailureOf as classify } from '../../src/RemoteFailure.js'
 import { connect, left, right } from './harness.js'
 
 describe('contract: the real client under injected faults (HTTP on 127.0.0.1)', () => {

@@ -6,10 +6,10 @@
  * @since 0.1.0
  */
 import { planDataset } from '@zfs-autobackup/core'
+import { describeRpcError as describeRpc } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, usageError } from '../../cli/Command.js'
 import type { Io } from '../../cli/Io.js'
-import { describe as describeRpc } from '../../daemon/RpcText.js'
 import { connect, production, type ToolDeps } from '../Connect.js'
 import { observe } from '../Observe.js'
 import { instant, load, parseToolArgs, ToolExit, unreachable } from '../ToolCommand.js'
