@@ -5,12 +5,13 @@
  */
 
 import { command as run } from '../daemon/RunCommand.js'
+import { command as plan } from '../tools/plan/PlanCommand.js'
+import { command as simulate } from '../tools/simulate/SimulateCommand.js'
+import { command as status } from '../tools/status/StatusCommand.js'
 import { command as checkConfig } from './CheckConfig.js'
 import type { Command } from './Command.js'
-import { command as plan } from './Plan.js'
-import { command as simulate } from './Simulate.js'
-import { command as status } from './Status.js'
+import { command as simulator } from './SimulatorCommand.js'
 
-export const commands: ReadonlyArray<Command> = [run, checkConfig, plan, status, simulate]
+export const commands: ReadonlyArray<Command> = [run, checkConfig, plan, status, simulate, simulator]
 
 export const find = (name: string): Command | undefined => commands.find((c) => c.name === name)

@@ -20,7 +20,7 @@ describe('program help', () => {
 
   it('lists run and check-config at least', () => {
     expect(commands.map((c) => c.name)).toEqual(
-      expect.arrayContaining(['run', 'check-config', 'plan', 'status', 'simulate']),
+      expect.arrayContaining(['run', 'check-config', 'plan', 'status', 'simulate', 'simulator']),
     )
     expect(new Set(commands.map((c) => c.name)).size).toBe(commands.length)
   })
