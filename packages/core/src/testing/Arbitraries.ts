@@ -296,10 +296,20 @@ const nowNear = (snapshots: ReadonlyArray<string>): fc.Arbitrary<number> => {
   )
 }
 
-/** A whole planner input. */
-export const planInputArb = (options: SnapshotListOptions = {}): fc.Arbitrary<PlanInput> =>
+/**
+ * What `planInputArb` draws each part from: yours where given (`fc.constant(myPolicy)` to test exactly
+ * your configuration), else this module's arbitrary. The snapshot list options apply to the observation.
+ */
+export interface PlanInputOptions extends SnapshotListOptions {
+  readonly policy?: fc.Arbitrary<Policy>
+  readonly dataset?: fc.Arbitrary<DatasetPolicy>
+  readonly zone?: fc.Arbitrary<string>
+}
+
+/** A whole planner input; `now` before, among or after the snapshots. */
+export const planInputArb = (options: PlanInputOptions = {}): fc.Arbitrary<PlanInput> =>
   fc
-    .tuple(policyArb, datasetPolicyArb, zoneArb)
+    .tuple(options.policy ?? policyArb, options.dataset ?? datasetPolicyArb, options.zone ?? zoneArb)
     .chain(([policy, dataset, zone]) =>
       observationArb(dataset.destinations, options).chain((observed) =>
         nowNear(observed.snapshots).map((now) => ({ now, zone, policy, dataset, observed })),

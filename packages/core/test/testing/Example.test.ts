@@ -1,6 +1,6 @@
 // The example of docs/core-testing.md, run as written (through the package's public entries).
 import { type DatasetObservation, type Policy, planDataset } from '@zfs-autobackup/core'
-import { applyPlan, foreignNameArb, minuteArb } from '@zfs-autobackup/core/testing'
+import { applyPlan, foreignNameArb, minuteArb, planInputArb } from '@zfs-autobackup/core/testing'
 import fc from 'fast-check'
 import { expect, it } from 'vitest'
 
@@ -32,5 +32,21 @@ it('a week at my interval keeps foreign snapshots and stays within my counts', (
       expect(ours.length).toBeLessThanOrEqual(4 + 8 + 5 + 2 + 1)
     }),
     { numRuns: 10 },
+  )
+})
+
+// The second example of docs/core-testing.md: whole random inputs under *my* policy.
+it('under my policy, a plan destroys only our own, unheld snapshots', () => {
+  fc.assert(
+    fc.property(planInputArb({ policy: fc.constant(mine) }), (input) => {
+      expect(input.policy).toBe(mine)
+      const held = input.observed.holds._tag === 'Known' ? input.observed.holds.bySnapshot : new Map()
+      for (const a of planDataset(input).actions) {
+        if (a._tag !== 'DestroySnapshot') continue
+        expect(a.snapshot).toMatch(/^(frequent|hourly|daily|weekly|monthly|yearly)_backup_\d{4}(-\d\d){4}$/)
+        expect(held.get(a.snapshot) ?? []).toEqual([])
+      }
+    }),
+    { numRuns: 200 },
   )
 })
