@@ -27,6 +27,7 @@ import {
   invalidField,
 } from './ConfigError.js'
 import { RawConfig } from './Schema.js'
+import { firstSyntaxError } from './YamlSyntax.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -125,17 +126,8 @@ const nonEmpty = (errors: ReadonlyArray<ConfigError>): E.Either<ConfigErrors, ne
 export const decodeConfig = (text: string, options: DecodeOptions): E.Either<ConfigErrors, Config> => {
   const lc = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true })
-  const syntax = doc.errors.map((e): ConfigError => {
-    const pos = lc.linePos(e.pos[0])
-    return {
-      _tag: 'YamlSyntax',
-      line: pos.line,
-      column: pos.col,
-      message: e.message.split('\n')[0] ?? e.code,
-    }
-  })
-  const bad = nonEmpty(syntax)
-  if (bad !== undefined) return bad
+  const syntax = firstSyntaxError(text, doc, lc)
+  if (syntax !== undefined) return E.left([syntax])
   if (doc.contents === null) return E.left([{ _tag: 'EmptyFile' }])
   restoreMasks(doc)
   const complex = nonEmpty(complexKeys(doc, lc))
