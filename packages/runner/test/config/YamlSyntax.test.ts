@@ -42,7 +42,9 @@ describe('a YAML syntax error: one message, at the line that slipped', () => {
   })
 
   it('other syntax errors: the first one the parser found, alone', () => {
-    const errors = errorsOf('server:\n  backup_interval: [600\n  schedule: {days: "1"\ndatasets:\n  - x: "y\n')
+    const errors = errorsOf(
+      'server:\n  backup_interval: [600\n  schedule: {days: "1"\ndatasets:\n  - x: "y\n',
+    )
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatchObject({ _tag: 'YamlSyntax', line: 3 })
   })
