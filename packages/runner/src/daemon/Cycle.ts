@@ -5,7 +5,13 @@
  *
  * @since 0.1.0
  */
-import { type DatasetPolicy, Explain, type Policy } from '@zfs-autobackup/core'
+import {
+  type DatasetObservation,
+  type DatasetPolicy,
+  Explain,
+  type Plan,
+  type Policy,
+} from '@zfs-autobackup/core'
 import type { RpcError } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Capabilities } from './Capabilities.js'
@@ -40,6 +46,18 @@ export type CycleResult =
       readonly stopped: boolean
     }
 
+/** What the last cycle saw of one dataset and planned for it (the status page's input). */
+export interface Seen {
+  /** When it was read. */
+  readonly at: number
+  /** Absent when the dataset could not be read. */
+  readonly observed: DatasetObservation | undefined
+  /** The plan that cycle carried out; absent when it could not plan. */
+  readonly plan: Plan | undefined
+  /** Why the dataset could not be read or planned, in words, and since when (the first cycle it did not). */
+  readonly error: { readonly why: string; readonly since: number } | undefined
+}
+
 export interface Parts {
   readonly reader: StateReader
   readonly executor: Executor
@@ -61,6 +79,12 @@ export const make = (caps: Capabilities, parts: Parts) => {
     if (lastError.get(dataset) !== why) caps.log.error(why, { dataset })
     lastError.set(dataset, why)
   }
+  const seen = new Map<string, Seen>()
+  /** The error with the instant the dataset started failing (kept while it keeps failing). */
+  const failing = (dataset: string, why: string, at: number) => ({
+    why,
+    since: seen.get(dataset)?.error?.since ?? at,
+  })
   const datasetOk = (dataset: string) => {
     if (lastError.delete(dataset)) caps.log.info('recovered', { dataset })
   }
@@ -96,6 +120,9 @@ export const make = (caps: Capabilities, parts: Parts) => {
     if (E.isLeft(read)) return { _tag: 'Down', error: read.left }
     const reports = new Map<string, Report>()
     let failedDatasets = 0
+    const configured = new Set(settings.datasets.map((d) => d.dataset))
+    for (const d of [...seen.keys()]) if (!configured.has(d)) seen.delete(d)
+    const at = caps.clock.now()
     for (const ds of settings.datasets) {
       if (signal.aborted)
         return { _tag: 'Done', reports, failedDatasets, holdsRead: read.right.holdsRead, stopped: true }
@@ -103,11 +130,14 @@ export const make = (caps: Capabilities, parts: Parts) => {
       if (state === undefined || E.isLeft(state)) {
         failedDatasets += 1
         const e = state?.left
-        datasetError(
-          ds.dataset,
-          `cannot list snapshots: ${e ? Rpc.describe(e) : 'no reply'}`,
-          e ? Rpc.kind(e) : 'missing',
-        )
+        const why = `cannot list snapshots: ${e ? Rpc.describe(e) : 'no reply'}`
+        datasetError(ds.dataset, why, e ? Rpc.kind(e) : 'missing')
+        seen.set(ds.dataset, {
+          at,
+          observed: undefined,
+          plan: undefined,
+          error: failing(ds.dataset, why, at),
+        })
         continue
       }
       adopt(ds.dataset, state.right)
@@ -126,6 +156,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
           observed: state.right.observed,
         })
         for (const d of plan.decisions) caps.log.debug(Explain.decision(d), { dataset: ds.dataset })
+        seen.set(ds.dataset, { at, observed: state.right.observed, plan, error: undefined })
         const report = await parts.executor.execute(plan, {
           inFlightKnown: state.right.inFlightKnown,
           stopRequested: () => signal.aborted,
@@ -136,13 +167,25 @@ export const make = (caps: Capabilities, parts: Parts) => {
         else datasetOk(ds.dataset)
       } catch (e) {
         failedDatasets += 1
-        datasetError(ds.dataset, `planning failed: ${e instanceof Error ? e.message : String(e)}`, 'planner')
+        const why = `planning failed: ${e instanceof Error ? e.message : String(e)}`
+        datasetError(ds.dataset, why, 'planner')
+        const planned = seen.get(ds.dataset)
+        seen.set(ds.dataset, {
+          at,
+          observed: state.right.observed,
+          plan: planned?.at === at ? planned.plan : undefined,
+          error: failing(ds.dataset, why, at),
+        })
       }
     }
     return { _tag: 'Done', reports, failedDatasets, holdsRead: read.right.holdsRead, stopped: signal.aborted }
   }
 
-  return { run }
+  return {
+    run,
+    /** The last cycle's view of each configured dataset. */
+    seen: (): ReadonlyMap<string, Seen> => seen,
+  }
 }
 
 export type Cycle = ReturnType<typeof make>

@@ -198,6 +198,8 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
       fullReloadRequested = true
       wake.abort()
     },
+    /** The last cycle's view of each dataset (status page). */
+    seen: () => cycle.seen(),
     internals: { cache, failures, monitor, refusals: executor.refusals },
   }
 }

@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import type { InFlightMigration } from '@zfs-autobackup/core'
-import type { MigrationTask } from '@zfs-autobackup/zfs-rpc'
+import type { MigrationProgress, MigrationTask } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Capabilities } from './Capabilities.js'
 import type { HoldsCache } from './HoldsCache.js'
@@ -30,6 +30,13 @@ export interface Migration {
   readonly remoteDataset: string
 }
 
+/** A followed migration as the status page shows it: its last reported status and progress. */
+export interface Transfer extends Migration {
+  readonly status: 'pending' | 'running'
+  /** The last pv tick `migration_get` reported; `null` before the first. */
+  readonly progress: MigrationProgress | null
+}
+
 export type Outcome = 'synced' | 'nothing-sent' | 'failed' | 'cancelled' | 'vanished' | 'unverified'
 
 export interface MigrationMonitor {
@@ -46,6 +53,8 @@ export interface MigrationMonitor {
   readonly isTracked: (taskId: string) => boolean
   /** Tracked migrations of a dataset, as the core's in-flight input. */
   readonly inFlight: (dataset: string) => ReadonlyArray<InFlightMigration>
+  /** Followed migrations of a dataset with their last progress (for the status page). */
+  readonly transfers: (dataset: string) => ReadonlyArray<Transfer>
   readonly size: () => number
   /** One `migration_get` per tracked task; settles those that ended. */
   readonly pollOnce: () => Promise<
@@ -69,6 +78,7 @@ interface Watch {
   readonly before: ReadonlySet<string>
   readonly baseAtStart: string | null | undefined
   status: 'pending' | 'running'
+  progress: MigrationProgress | null
   lastLogAt: number | undefined
   lastStep: number
 }
@@ -136,6 +146,7 @@ export const make = (
       if (task.status === 'running' && w.status === 'pending')
         caps.log.info(`${label(w.migration)} running`, fields(w.migration))
       w.status = task.status
+      if (task.progress !== null) w.progress = task.progress
       logProgress(w, task)
       return undefined
     }
@@ -193,6 +204,7 @@ export const make = (
         before: new Set(before),
         baseAtStart: how === 'started' ? baseAtStart : undefined,
         status: 'pending',
+        progress: null,
         lastLogAt: undefined,
         lastStep: -1,
       })
@@ -211,6 +223,10 @@ export const make = (
           status: w.status,
           ...(w.baseAtStart === undefined ? {} : { baseAtStart: w.baseAtStart }),
         })),
+    transfers: (dataset) =>
+      [...watches.values()]
+        .filter((w) => w.migration.dataset === dataset)
+        .map((w) => ({ ...w.migration, status: w.status, progress: w.progress })),
     size: () => watches.size,
     pollOnce,
     run: async (signal) => {

@@ -36,18 +36,35 @@ const defaultThresholds: Thresholds = { apiDownMs: 300_000 }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString())
 
-export const evaluate = (s: DaemonStatus, now: number, t: Thresholds = defaultThresholds): HealthReply => {
-  const problems: string[] = []
+/** A reason /health is unhealthy, with the instant it started (the status page shows both). */
+export interface Problem {
+  readonly why: string
+  readonly since: number
+}
+
+export const problemsOf = (
+  s: DaemonStatus,
+  now: number,
+  t: Thresholds = defaultThresholds,
+): ReadonlyArray<Problem> => {
+  const problems: Problem[] = []
   if (!s.apiReachable && s.apiDownSince !== undefined && now - s.apiDownSince >= t.apiDownMs)
-    problems.push(`ZFS API unreachable since ${iso(s.apiDownSince)}`)
+    problems.push({ why: `ZFS API unreachable since ${iso(s.apiDownSince)}`, since: s.apiDownSince })
   const staleMs = t.staleMs ?? Math.max(300_000, 3 * s.tickMs)
   const since = s.lastCycleAt ?? s.startedAt
   if (now - since > staleMs)
-    problems.push(
-      s.lastCycleAt === undefined
-        ? `no cycle completed since start-up at ${iso(s.startedAt)}`
-        : `no cycle completed since ${iso(s.lastCycleAt)}`,
-    )
+    problems.push({
+      why:
+        s.lastCycleAt === undefined
+          ? `no cycle completed since start-up at ${iso(s.startedAt)}`
+          : `no cycle completed since ${iso(s.lastCycleAt)}`,
+      since,
+    })
+  return problems
+}
+
+export const evaluate = (s: DaemonStatus, now: number, t: Thresholds = defaultThresholds): HealthReply => {
+  const problems = problemsOf(s, now, t).map((p) => p.why)
   return {
     httpStatus: problems.length === 0 ? 200 : 503,
     body: {
