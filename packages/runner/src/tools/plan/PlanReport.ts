@@ -39,7 +39,8 @@ const why = (line: string): string => {
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z')
 
-const rows = (r: Extract<DatasetResult, { _tag: 'Planned' }>): string[][] => {
+/** ACTION / WHAT / WHY rows of one planned dataset (the status page shows the same rows). */
+export const rows = (r: Extract<DatasetResult, { _tag: 'Planned' }>): string[][] => {
   const { actions, decisions } = r.plan
   const out: string[][] = []
   for (const a of actions)

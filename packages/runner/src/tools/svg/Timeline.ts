@@ -11,8 +11,11 @@ import { DateTime } from 'luxon'
 // model
 // -------------------------------------------------------------------------------------
 
-/** `snap`: a snapshot retained at the end; `hold`: the snapshot carrying a host's sync hold; `sync`: a sync time. */
-export type MarkKind = 'snap' | 'hold' | 'sync' | 'failed'
+/**
+ * `snap`: a snapshot retained at the end; `held`: one that carries a hold; `hold`: the snapshot carrying a
+ * host's sync hold (a destination's base); `sync`: a sync time.
+ */
+export type MarkKind = 'snap' | 'held' | 'hold' | 'sync' | 'failed'
 
 export interface Mark {
   /** Epoch ms. */
@@ -35,6 +38,8 @@ export interface Timeline {
   readonly to: number
   readonly zone: string
   readonly rows: ReadonlyArray<Row>
+  /** Legend texts replacing the defaults (the status page draws observed, not simulated, state). */
+  readonly legend?: Partial<Readonly<Record<MarkKind, string>>>
 }
 
 // -------------------------------------------------------------------------------------
@@ -59,6 +64,7 @@ const leftOf = (rows: ReadonlyArray<Row>): number =>
 
 const fill: Readonly<Record<MarkKind, string>> = {
   snap: '#2b6cb0',
+  held: '#805ad5',
   hold: '#d69e2e',
   sync: '#38a169',
   failed: '#e53e3e',
@@ -66,6 +72,7 @@ const fill: Readonly<Record<MarkKind, string>> = {
 
 const legendText: Readonly<Record<MarkKind, string>> = {
   snap: 'snapshot kept at the end',
+  held: 'snapshot with a hold',
   hold: 'snapshot carrying the host’s sync hold',
   sync: 'sync completed',
   failed: 'sync failed',
@@ -94,6 +101,8 @@ const markSvg = (x: number, y: number, m: Mark): string => {
   switch (m.kind) {
     case 'snap':
       return `<circle class="${cls}" cx="${num(x)}" cy="${num(y)}" r="4" fill="${fill.snap}" fill-opacity="0.8">${title}</circle>`
+    case 'held':
+      return `<circle class="${cls}" cx="${num(x)}" cy="${num(y)}" r="4.5" fill="#ffffff" stroke="${fill.held}" stroke-width="2">${title}</circle>`
     case 'hold':
       return `<rect class="${cls}" x="${num(x - 4)}" y="${num(y - 4)}" width="8" height="8" fill="${fill.hold}" transform="rotate(45 ${num(x)} ${num(y)})">${title}</rect>`
     case 'sync':
@@ -177,7 +186,8 @@ export const render = (tl: Timeline): string => {
     )
   }
   const legendY = axisY + AXIS + LEGEND / 2
-  const kinds = (['snap', 'hold', 'sync', 'failed'] as const).filter(
+  const text = (k: MarkKind): string => tl.legend?.[k] ?? legendText[k]
+  const kinds = (['snap', 'held', 'hold', 'sync', 'failed'] as const).filter(
     (k) => k === 'snap' || tl.rows.some((r) => r.marks.some((m) => m.kind === k)),
   )
   // Each item takes its text's width (about 7 px per character at 12 px), so a long one never runs into
@@ -185,14 +195,14 @@ export const render = (tl: Timeline): string => {
   let lx = 16
   for (const k of kinds) {
     parts.push(
-      `<g class="legend">${legendSwatch(lx, legendY - 4, k)}<text x="${lx + 12}" y="${legendY}">${escapeXml(legendText[k])}</text></g>`,
+      `<g class="legend">${legendSwatch(lx, legendY - 4, k, text(k))}<text x="${lx + 12}" y="${legendY}">${escapeXml(text(k))}</text></g>`,
     )
-    lx += 12 + textWidth(legendText[k]) + LEGEND_GAP
+    lx += 12 + textWidth(text(k)) + LEGEND_GAP
   }
   parts.push('</svg>')
   return parts.join('\n') + '\n'
 }
 
 /** Legend swatches draw the same shapes as marks, without the `mark` class (they are not data). */
-const legendSwatch = (x: number, y: number, k: MarkKind): string =>
-  markSvg(x, y, { at: 0, kind: k, label: legendText[k] }).replace(`class="mark ${k}"`, `class="swatch ${k}"`)
+const legendSwatch = (x: number, y: number, k: MarkKind, label: string): string =>
+  markSvg(x, y, { at: 0, kind: k, label }).replace(`class="mark ${k}"`, `class="swatch ${k}"`)

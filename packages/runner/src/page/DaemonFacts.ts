@@ -1,0 +1,189 @@
+/**
+ * The status page's facts from the running daemon: what its last cycle saw and planned, the migrations it
+ * follows, its sync failures and `/health`'s problems. Read at request time; sends no API call.
+ *
+ * Derived here from today's models (each to be fed directly once the core has it):
+ * - the next cycle's plan: the core planner at the next tick, on the last observation with the last plan's
+ *   creates, destroys and releases applied (the page says "if nothing changes meanwhile");
+ * - the next due snapshot: the same planner probed at the candidate instants (interval elapsed, the next
+ *   calendar boundaries, then hour by hour through a closed window, a week at most);
+ * - a destination's base: the snapshot carrying its host's newest sync hold, its arrival not verified;
+ *   back-off from `SyncFailures` with the core's `backOffMs`; no destination is ever found frozen.
+ *
+ * @since 0.1.0
+ */
+import {
+  type DatasetObservation,
+  type DatasetPolicy,
+  type Plan,
+  type PlanInput,
+  SnapshotName,
+  SyncDecision,
+} from '@zfs-autobackup/core'
+import { DateTime } from 'luxon'
+import type { Daemon } from '../daemon/Daemon.js'
+import { lastSyncOf } from '../daemon/Names.js'
+import * as Health from '../http/Health.js'
+import type { DatasetFacts, DestinationFacts, PageFacts } from './Facts.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export type Planner = (input: PlanInput) => Plan
+
+const NOT_VERIFIED =
+  'arrival not verified: the base is the snapshot carrying the API’s sync hold, which the API places even when a receive failed'
+
+const HOUR = 3_600_000
+const PROBE_LIMIT_MS = 8 * 24 * HOUR
+
+// -------------------------------------------------------------------------------------
+// derivations
+// -------------------------------------------------------------------------------------
+
+/** The observation after the plan was carried out: creates appended, destroys and releases applied. */
+export const applied = (o: DatasetObservation, plan: Plan): DatasetObservation => {
+  const destroyed = new Set<string>()
+  const released = new Map<string, Set<string>>()
+  const created: string[] = []
+  for (const a of plan.actions) {
+    if (a._tag === 'CreateSnapshot') created.push(a.snapshot)
+    else if (a._tag === 'DestroySnapshot') destroyed.add(a.snapshot)
+    else if (a._tag === 'ReleaseHold')
+      released.set(a.snapshot, (released.get(a.snapshot) ?? new Set()).add(a.tag))
+  }
+  const snapshots = [...o.snapshots.filter((s) => !destroyed.has(s)), ...created]
+  if (o.holds._tag === 'Unknown') return { ...o, snapshots }
+  const bySnapshot = new Map<string, ReadonlyArray<string>>()
+  for (const [s, tags] of o.holds.bySnapshot) {
+    if (destroyed.has(s)) continue
+    const gone = released.get(s)
+    const kept = gone === undefined ? tags : tags.filter((t) => !gone.has(t))
+    if (kept.length > 0) bySnapshot.set(s, kept)
+  }
+  return { ...o, snapshots, holds: { _tag: 'Known', bySnapshot } }
+}
+
+/**
+ * The first instant at or after `from` when the planner would create a snapshot, and its type: it is tried
+ * at `backup_interval` after the newest snapshot and at the next calendar boundaries, then hour by hour (a
+ * closed window opens on an hour), for a week at most.
+ */
+export const nextDue = (
+  planner: Planner,
+  input: Omit<PlanInput, 'now'>,
+  from: number,
+): DatasetFacts['nextDue'] => {
+  const creates = (now: number) => {
+    const c = planner({ ...input, now }).actions.find((a) => a._tag === 'CreateSnapshot')
+    return c?._tag === 'CreateSnapshot' ? { at: now, type: c.type } : undefined
+  }
+  let newest: number | undefined
+  for (const s of input.observed.snapshots) {
+    const at = SnapshotName.parseOrUndefined(s)?.at
+    if (at !== undefined && (newest === undefined || at > newest)) newest = at
+  }
+  const local = DateTime.fromMillis(from, { zone: input.zone })
+  const boundaries = (['hour', 'day', 'week', 'month', 'year'] as const).map((u) =>
+    local
+      .startOf(u)
+      .plus({ [`${u}s`]: 1 })
+      .toMillis(),
+  )
+  const interval = newest === undefined ? from : newest + input.policy.backupIntervalSeconds * 1000
+  const candidates = [...new Set([Math.max(from, interval), ...boundaries])].sort((a, b) => a - b)
+  for (const t of candidates) {
+    const due = creates(t)
+    if (due !== undefined) return due
+  }
+  for (let t = boundaries[0]! + HOUR; t < from + PROBE_LIMIT_MS; t += HOUR) {
+    const due = creates(t)
+    if (due !== undefined) return due
+  }
+  return undefined
+}
+
+const same =
+  (d: { readonly remoteHost: string; readonly remoteDataset: string }) =>
+  (x: { readonly remoteHost: string; readonly remoteDataset: string }) =>
+    x.remoteHost === d.remoteHost && x.remoteDataset === d.remoteDataset
+
+// -------------------------------------------------------------------------------------
+// facts
+// -------------------------------------------------------------------------------------
+
+export const factsOf = (daemon: Daemon, now: number, planner: Planner): PageFacts => {
+  const settings = daemon.settings()
+  const status = daemon.status()
+  const seen = daemon.seen()
+  const { failures, monitor } = daemon.internals
+  const nextCycleAt = Math.max(now, (status.lastCycleAt ?? now) + status.tickMs)
+
+  const dataset = (ds: DatasetPolicy): DatasetFacts => {
+    const s = seen.get(ds.dataset)
+    const o = s?.observed
+    const observed =
+      o === undefined
+        ? undefined
+        : {
+            ...(s?.plan === undefined ? o : applied(o, s.plan)),
+            inFlight: monitor.inFlight(ds.dataset),
+            failures: failures.of(ds.dataset),
+          }
+    const input =
+      observed === undefined
+        ? undefined
+        : { zone: settings.zone, policy: settings.policy, dataset: ds, observed }
+    const holds = observed?.holds._tag === 'Known' ? observed.holds.bySnapshot : undefined
+    const transfers = monitor.transfers(ds.dataset)
+    const destination = (d: DatasetPolicy['destinations'][number]): DestinationFacts => {
+      const base =
+        holds === undefined || observed === undefined
+          ? undefined
+          : lastSyncOf(observed.snapshots, holds, d.remoteHost, settings.zone)
+      const f = failures.get({ dataset: ds.dataset, ...d })
+      const t = transfers.find(same(d))
+      return {
+        remoteHost: d.remoteHost,
+        remoteDataset: d.remoteDataset,
+        enabled: d.enabled && settings.policy.remoteSync.enabled,
+        base: base === undefined ? undefined : { snapshot: base.snapshot, at: base.at },
+        arrival: { _tag: 'NotVerified', why: NOT_VERIFIED },
+        frozen: undefined,
+        backOff:
+          f === undefined
+            ? undefined
+            : {
+                failures: f.consecutive,
+                lastFailureAt: f.lastFailureAt,
+                until:
+                  f.lastFailureAt +
+                  SyncDecision.backOffMs(settings.policy.backupIntervalSeconds, f.consecutive),
+              },
+        transfer: t === undefined ? undefined : { taskId: t.taskId, status: t.status, progress: t.progress },
+      }
+    }
+    return {
+      dataset: ds.dataset,
+      readAt: s?.at,
+      snapshots: observed?.snapshots ?? [],
+      holds: observed?.holds,
+      error: s?.error,
+      plan:
+        input === undefined ? undefined : { at: nextCycleAt, plan: planner({ ...input, now: nextCycleAt }) },
+      nextDue: input === undefined ? undefined : nextDue(planner, input, nextCycleAt),
+      destinations: ds.destinations.map(destination),
+    }
+  }
+
+  return {
+    now,
+    zone: settings.zone,
+    policy: settings.policy,
+    startedAt: status.startedAt,
+    lastCycleAt: status.lastCycleAt,
+    troubles: Health.problemsOf(status, now),
+    datasets: settings.datasets.map(dataset),
+  }
+}
