@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { isLoopback } from '../http/Loopback.js'
 import type { RawConfig } from './Schema.js'
 
 // -------------------------------------------------------------------------------------
@@ -79,6 +80,14 @@ export const warnings = (c: RawConfig): ReadonlyArray<Finding> => {
     found.push({
       path: ['server', 'schedule'],
       message: 'the schedule never opens: no snapshots will be taken',
+    })
+  const m = server.metrics
+  if (m.enabled && !isLoopback(m.host) && m.token_file === undefined && m.token_env === undefined)
+    found.push({
+      path: ['server', 'metrics', 'host'],
+      message:
+        'not a loopback address and no token_file or token_env: /health and /metrics are served, ' +
+        'the status page and /status.json are refused',
     })
   const destinations = c.datasets.flatMap((d) => d.destinations.filter((x) => x.enabled))
   if (server.remote_sync.enabled && destinations.length === 0)

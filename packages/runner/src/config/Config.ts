@@ -34,6 +34,8 @@ export interface MetricsSettings {
   readonly enabled: boolean
   readonly host: string
   readonly port: number
+  /** Where the status page's bearer token comes from; never the token itself. */
+  readonly token?: PasswordSource
 }
 
 export type LogFormat = 'text' | 'json'
@@ -102,7 +104,16 @@ export const fromRaw = (raw: RawConfig, warnings: ReadonlyArray<ConfigWarning>):
             },
           }),
     },
-    metrics: { ...server.metrics },
+    metrics: {
+      enabled: server.metrics.enabled,
+      host: server.metrics.host,
+      port: server.metrics.port,
+      ...(server.metrics.token_file !== undefined
+        ? { token: { _tag: 'File', path: server.metrics.token_file } }
+        : server.metrics.token_env !== undefined
+          ? { token: { _tag: 'Env', name: server.metrics.token_env } }
+          : {}),
+    },
     log: { ...server.log },
     warnings,
   }

@@ -70,6 +70,37 @@ export const passwordGetter =
   }
 
 /**
+ * The status page's bearer token (`server.metrics.token_file`/`token_env`), read once per start or reload:
+ * undefined when none is configured, Left (why, without the token) when it cannot be read or is empty.
+ */
+export const pageTokenOf = async (
+  c: Config,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<E.Either<string, string | undefined>> => {
+  const source = c.metrics.token
+  if (source === undefined) return E.right(undefined)
+  const token =
+    source._tag === 'File'
+      ? await readFile(source.path, 'utf8').then(
+          (t) => E.right(t.trim()),
+          (e: unknown) =>
+            E.left(
+              `cannot read server.metrics.token_file ${source.path}: ${e instanceof Error ? e.message : String(e)}`,
+            ),
+        )
+      : E.right(env[source.name] ?? '')
+  return E.chain((t: string) =>
+    t === ''
+      ? E.left(
+          source._tag === 'File'
+            ? `server.metrics.token_file ${source.path} is empty`
+            : `server.metrics.token_env: $${source.name} is empty or unset`,
+        )
+      : E.right(t),
+  )(token)
+}
+
+/**
  * The client credentials for `zfs_api.auth`, shared by the daemon and the operator tools. The password is
  * read at each login (a rotated secret needs no restart): a file's text trimmed, a variable's value or ''.
  */

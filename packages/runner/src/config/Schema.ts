@@ -56,11 +56,28 @@ const RemoteSync = D.closed('remote_sync', {
   hours: D.withDefault(hours, ALL_HOURS),
 })
 
-const Metrics = D.closed('metrics', {
-  enabled: D.withDefault(D.boolean, true),
-  host: D.withDefault(D.text('a listen address', hostNameProblem), '127.0.0.1'),
-  port: D.withDefault(D.integer(1, 65535, '(port)'), 9180),
-})
+const envName = D.text('an environment variable name', (s) =>
+  /^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? undefined : `not a valid environment variable name: "${s}"`,
+)
+
+const Metrics = D.refine(
+  D.closed(
+    'metrics',
+    {
+      enabled: D.withDefault(D.boolean, true),
+      host: D.withDefault(D.text('a listen address', hostNameProblem), '127.0.0.1'),
+      port: D.withDefault(D.integer(1, 65535, '(port)'), 9180),
+      // The status page's bearer token, from a file or a variable: never in the config itself.
+      token_file: D.optional(D.text('a file path')),
+      token_env: D.optional(envName),
+    },
+    { token: 'never put the token in the config: use token_file or token_env' },
+  ),
+  (m) =>
+    m.token_file !== undefined && m.token_env !== undefined
+      ? 'give at most one of token_file or token_env'
+      : undefined,
+)
 
 const Log = D.closed('log', {
   format: D.withDefault(D.oneOf('text', 'json'), 'text'),
@@ -88,10 +105,6 @@ const apiUrl = D.text('an http(s) URL', (s) => {
   if (u.username !== '' || u.password !== '') return 'must not contain credentials: use zfs_api.auth'
   return undefined
 })
-
-const envName = D.text('an environment variable name', (s) =>
-  /^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? undefined : `not a valid environment variable name: "${s}"`,
-)
 
 const Auth = D.refine(
   D.closed(

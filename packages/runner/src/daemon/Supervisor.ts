@@ -13,12 +13,17 @@ import {
   type RetryPolicy,
   systemClock,
 } from '@zfs-autobackup/zfs-rpc'
+import * as E from 'fp-ts/lib/Either.js'
 import type { Config } from '../config/Config.js'
-import { credentialsOf } from '../config/ConfigSource.js'
+import { credentialsOf, pageTokenOf } from '../config/ConfigSource.js'
 import * as Health from '../http/Health.js'
 import * as Metrics from '../http/Metrics.js'
 import * as StatusServer from '../http/StatusServer.js'
 import * as Logger from '../log/Logger.js'
+import { factsOf } from '../page/DaemonFacts.js'
+import * as PageHtml from '../page/PageHtml.js'
+import { pageData } from '../page/PageModel.js'
+import { SCRIPT } from '../page/PageScript.js'
 import * as Daemon from './Daemon.js'
 import * as Reloader from './Reloader.js'
 
@@ -44,8 +49,11 @@ export interface Deps {
   readonly onHangup: (reload: () => void) => void
   /** The config file to re-read every 60 s; none for the demo. */
   readonly configPath?: string
-  /** Called once the status server listens (tests and the demo banner read its URL). */
-  readonly onListening?: (url: string) => void
+  /**
+   * Called once the status server listens, with its URL, or with undefined when it is off or failed to
+   * start (tests and the demo banner read it).
+   */
+  readonly onListening?: (url: string | undefined) => void
   /** Called with each daemon incarnation (tests). */
   readonly onDaemon?: (daemon: Daemon.Daemon) => void
 }
@@ -99,13 +107,27 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
     )
     deps.onDaemon?.(daemon)
     deps.onHangup(() => daemon.reloadNow())
+    const page = () => pageData(factsOf(daemon, deps.clock.now(), planDataset))
+    const token = config.metrics.enabled ? await pageTokenOf(config, deps.env) : E.right(undefined)
+    if (E.isLeft(token)) log.error(`status page refused: ${token.left}`)
     const server = config.metrics.enabled
       ? await StatusServer.listen(
           {
             health: () => Health.evaluate(daemon.status(), deps.clock.now()),
             metrics: () => metrics.render(deps.clock.now(), api.stats()),
+            page: {
+              html: () => PageHtml.render(page()),
+              json: () => JSON.stringify(page()),
+              script: SCRIPT,
+            },
           },
-          { host: config.metrics.host, port: config.metrics.port },
+          {
+            host: config.metrics.host,
+            port: config.metrics.port,
+            access: E.isLeft(token)
+              ? { _tag: 'Refused', why: token.left }
+              : StatusServer.pageAccess(config.metrics.host, token.right),
+          },
         ).catch((e: unknown) => {
           // Backups matter more than the status page: keep running without it.
           log.error(
@@ -114,10 +136,11 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
           return undefined
         })
       : undefined
-    if (server !== undefined) {
-      log.info(`health and metrics on ${server.url}/health and ${server.url}/metrics`)
-      deps.onListening?.(server.url)
-    }
+    deps.onListening?.(server?.url)
+    if (server !== undefined)
+      log.info(
+        `status page on ${server.url}/ (health and metrics: ${server.url}/health, ${server.url}/metrics)`,
+      )
     log.info(
       `ZFS API at ${config.zfsApi.url} (timeout ${config.zfsApi.timeoutSeconds} s), zone ${config.timezone}`,
     )

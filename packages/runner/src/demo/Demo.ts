@@ -6,8 +6,8 @@
  *
  * @since 0.1.0
  */
-import type { FetchLike } from '@zfs-autobackup/zfs-rpc'
-import { makeSimulator } from '@zfs-autobackup/zfs-rpc/testing'
+import type { Clock, FetchLike } from '@zfs-autobackup/zfs-rpc'
+import { makeSimulator, type Simulator } from '@zfs-autobackup/zfs-rpc/testing'
 import type { Daemon } from '../daemon/Daemon.js'
 import { supervise } from '../daemon/Supervisor.js'
 import * as DemoConfig from './DemoConfig.js'
@@ -23,12 +23,18 @@ export interface DemoOptions {
   readonly signal: AbortSignal
   readonly onHangup: (reload: () => void) => void
   readonly onDaemon?: (daemon: Daemon) => void
+  /** The demo's clock; default a `ScaledClock` at `factor` (the browser test passes a `VirtualClock`). */
+  readonly clock?: Clock
+  /** Called with the simulator before the daemon starts (the browser test injects faults). */
+  readonly onSimulator?: (simulator: Simulator) => void
+  /** Called with the status page's address, or undefined when the status server did not start. */
+  readonly onListening?: (url: string | undefined) => void
 }
 
 /** Sends that take a few simulated minutes, so progress lines show without flooding the screen. */
 const MIGRATION = { bytesPerSnapshot: 256 * 1024 * 1024, bytesPerSecond: 16 * 1024 * 1024, overheadMs: 2000 }
 
-export const banner = (reason: string, factor: number): ReadonlyArray<string> => {
+export const banner = (reason: string, factor: number, url: string | undefined): ReadonlyArray<string> => {
   const simulatedPerSecond =
     factor >= 60 ? `${Math.round(factor / 60)} simulated minutes` : `${factor} simulated seconds`
   return [
@@ -37,6 +43,9 @@ export const banner = (reason: string, factor: number): ReadonlyArray<string> =>
     `  Why: ${reason}.`,
     `  Clock compressed: 1 real second = ${simulatedPerSecond}.`,
     `  Datasets: ${DemoConfig.DATASETS.join(', ')}; ${DemoConfig.DATASETS[0]} syncs to ${DemoConfig.BACKUP_HOST}:backup/home.`,
+    url === undefined
+      ? '  Status page: not started (see the log line below).'
+      : `  Status page: ${url}/  (open it in a browser: snapshots, syncs, the next plan)`,
     '  Watch for: "created" snapshots, "destroyed" by retention, sync progress and the new sync hold.',
     '  For real use: cp backup_config.yaml.example backup_config.yaml, edit it, then',
     '  zfs-autobackup check-config backup_config.yaml && zfs-autobackup run backup_config.yaml',
@@ -47,7 +56,7 @@ export const banner = (reason: string, factor: number): ReadonlyArray<string> =>
 
 export const runDemo = async (options: DemoOptions): Promise<number> => {
   const factor = options.factor ?? 600
-  const clock = new ScaledClock(factor)
+  const clock = options.clock ?? new ScaledClock(factor)
   const simulator = makeSimulator({
     clock,
     zone: 'UTC',
@@ -55,7 +64,8 @@ export const runDemo = async (options: DemoOptions): Promise<number> => {
     remotes: [DemoConfig.BACKUP_HOST],
     migration: MIGRATION,
   })
-  for (const line of banner(options.reason, factor)) options.write(line)
+  options.onSimulator?.(simulator)
+  let shown = false
   return supervise(DemoConfig.config(), {
     clock,
     fetch: simulator.fetch as unknown as FetchLike,
@@ -63,6 +73,12 @@ export const runDemo = async (options: DemoOptions): Promise<number> => {
     env: {},
     signal: options.signal,
     onHangup: options.onHangup,
+    // The banner waits for the status server, so it can show the page's address (SIGHUP restarts: once).
+    onListening: (url) => {
+      if (!shown) for (const line of banner(options.reason, factor, url)) options.write(line)
+      shown = true
+      options.onListening?.(url)
+    },
     ...(options.onDaemon === undefined ? {} : { onDaemon: options.onDaemon }),
   })
 }

@@ -108,6 +108,20 @@ describe('defaults (contract §6 and docs/configuration.md)', () => {
     expect(E.isRight(ok) && ok.right.timezone).toBe('America/New_York')
   })
 
+  it('takes the status page token from a file or a variable, never inline', () => {
+    expect(
+      configOf(`server:\n  metrics:\n    host: 0.0.0.0\n    token_file: /run/secrets/page\n${ds}`).metrics,
+    ).toEqual({
+      enabled: true,
+      host: '0.0.0.0',
+      port: 9180,
+      token: { _tag: 'File', path: '/run/secrets/page' },
+    })
+    const c = configOf(`server:\n  metrics:\n    host: 0.0.0.0\n    token_env: PAGE_TOKEN\n${ds}`)
+    expect(c.metrics.token).toEqual({ _tag: 'Env', name: 'PAGE_TOKEN' })
+    expect(c.warnings).toEqual([])
+  })
+
   it('takes the password from an environment variable name, never inline', () => {
     const c = configOf(
       `zfs_api:\n  url: https://nas:8545\n  auth:\n    username: b\n    password_env: ZFS_PW\n${ds}`,
@@ -267,6 +281,20 @@ const planted: ReadonlyArray<readonly [string, string, number | undefined, strin
     3,
     'server.metrics.port',
     'at most 65535',
+  ],
+  [
+    'a status page token inline',
+    `server:\n  metrics:\n    token: hunter2\n${ds}`,
+    3,
+    'server.metrics.token',
+    'use token_file or token_env',
+  ],
+  [
+    'both token sources',
+    `server:\n  metrics:\n    token_file: /run/t\n    token_env: T\n${ds}`,
+    2,
+    'server.metrics',
+    'at most one of token_file or token_env',
   ],
   [
     'metrics host with a space',
@@ -542,6 +570,12 @@ const warned: ReadonlyArray<readonly [string, string, string, string]> = [
     `server:\n  remote_sync:\n    enabled: true\n${ds}`,
     'server.remote_sync.enabled',
     'no destination',
+  ],
+  [
+    'the status server off loopback without a token',
+    `server:\n  metrics:\n    host: 0.0.0.0\n${ds}`,
+    'server.metrics.host',
+    'the status page and /status.json are refused',
   ],
   [
     'a dataset inside a recursive one',

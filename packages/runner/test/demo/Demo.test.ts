@@ -25,8 +25,12 @@ describe('demo', () => {
   })
 
   it('the banner says it is a demo on a simulated API and how fast time runs', () => {
-    const text = banner('no config file (looked for backup_config.yaml)', 600).join('\n')
+    const text = banner('no config file (looked for backup_config.yaml)', 600, 'http://127.0.0.1:41234').join(
+      '\n',
+    )
     expect(text).toContain('DEMO on a SIMULATED ZFS API')
+    expect(text).toContain('Status page: http://127.0.0.1:41234/')
+    expect(banner('x', 600, undefined).join('\n')).toContain('Status page: not started')
     expect(text).toContain('1 real second = 10 simulated minutes')
     expect(text).toContain('no config file')
   })
@@ -52,6 +56,7 @@ describe('demo', () => {
     stop.abort()
     expect(await exit).toBe(0)
     expect(lines[1]).toContain('DEMO')
+    expect(lines.find((l) => l.includes('Status page: http://127.0.0.1:'))).toBeDefined()
     expect(lines.at(-1)).toMatch(/daemon stopped$/)
     expect(lines.filter((l) => / (ERROR|WARN) /.test(l))).toEqual([])
   }, 60_000)
