@@ -47,7 +47,8 @@ export const SCRIPT = `(() => {
         el.className = 'state s-' + v
         el.textContent = v
       }
-      live.textContent = 'live: updated ' + new Date().toLocaleTimeString()
+      // the daemon's time, not the browser's (they differ in the demo, and when clocks drift)
+      live.textContent = 'live: updated ' + d.generatedAt.slice(11, 19) + ' UTC'
       live.className = 'live'
     } catch (e) {
       live.textContent = 'not updating (' + (e instanceof Error ? e.message : String(e)) + '); use Refresh'
