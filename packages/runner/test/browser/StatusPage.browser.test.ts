@@ -111,6 +111,26 @@ describe.skipIf(!present)('status page in Debian chromium, against the demo on a
       .toMatch(/^live: updated/)
   })
 
+  it('works with scripts disabled: server-rendered, the Refresh link reloads it', async () => {
+    const context = await browser!.newContext({ javaScriptEnabled: false })
+    try {
+      const plain = await context.newPage()
+      await plain.goto(`${url}/`)
+      expect(await plain.locator('section.dataset h2').allTextContents()).toEqual([
+        'tank/home',
+        'tank/projects',
+      ])
+      expect(await plain.locator('#live').textContent()).toMatch(/^as of /)
+      await run(10 * MIN, MIN)
+      const before = await plain.locator('header').textContent()
+      await plain.getByRole('link', { name: 'Refresh' }).click()
+      await plain.waitForLoadState()
+      expect(await plain.locator('header').textContent()).not.toBe(before)
+    } finally {
+      await context.close()
+    }
+  })
+
   it('a running migration’s progress bar advances while we watch', async () => {
     // The first sync sends one snapshot (over within a poll); the next, two hours on, sends several.
     const nine = Date.UTC(2026, 11, 2, 9, 0)

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as PageHtml from '../../src/page/PageHtml.js'
 import { pageData } from '../../src/page/PageModel.js'
@@ -89,5 +90,35 @@ describe('PageHtml', () => {
     expect(withTransfer).toMatch(/<div class="transfer" data-show="[^"]+">/)
     expect(withTransfer).toContain('waiting to start')
     expect(PageHtml.render(pageData(facts()))).toMatch(/<div class="transfer" data-show="[^"]+" hidden>/)
+  })
+})
+
+describe('PageHtml: escaping, as a property', () => {
+  it('whatever the names and reasons, only the page’s own script and markup appear', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.string(), fc.string(), (...raw) => {
+        // marked, so a name cannot coincide with the page's own markup
+        const [ds, snap, host, why] = raw.map((s) => `ZQX${s}ZQX`) as [string, string, string, string]
+        const html = PageHtml.render(
+          pageData(
+            facts({
+              troubles: [{ why, since: NOW }],
+              datasets: [
+                dataset({
+                  dataset: ds,
+                  snapshots: [...dataset().snapshots, snap],
+                  destinations: [destination({ remoteHost: host })],
+                  error: { why, since: NOW },
+                }),
+              ],
+            }),
+          ),
+        )
+        expect(html.split('<script').length - 1).toBe(1)
+        expect(html).toContain(`<h2><code>${PageHtml.escapeHtml(ds)}</code></h2>`)
+        for (const s of [ds, snap, host, why]) if (/[<>"'&]/.test(s)) expect(html).not.toContain(s)
+      }),
+      { numRuns: 200 },
+    )
   })
 })
