@@ -202,8 +202,11 @@ const destinationView = (f: PageFacts, d: DatasetFacts, x: DestinationFacts): De
       ]
     : x.frozen !== undefined
       ? ['frozen', `${x.frozen.why} (since ${local(x.frozen.since, f.zone)})`]
-      : holdsUnknown === undefined && x.base === undefined && !running
-        ? ['behind', why('never synced', backOffText, windowText)]
+      : holdsUnknown === undefined && x.base === undefined
+        ? [
+            'behind',
+            why('never synced', running ? 'the first sync is running' : undefined, backOffText, windowText),
+          ]
         : lagSeconds !== undefined && lagSeconds > limit
           ? [
               'behind',
@@ -220,13 +223,11 @@ const destinationView = (f: PageFacts, d: DatasetFacts, x: DestinationFacts): De
               ? ['unverified', `holds could not be read (${holdsUnknown}): the last sync is unknown`]
               : windowText !== undefined
                 ? ['window-closed', windowText]
-                : x.arrival._tag === 'NotVerified' && !running
+                : x.arrival._tag === 'NotVerified'
                   ? ['unverified', x.arrival.why]
                   : [
                       'current',
-                      running && x.base === undefined
-                        ? 'the first sync is running'
-                        : `last sync ${Progress.duration(lagSeconds ?? 0)} ago, within ${Progress.duration(limit)}`,
+                      `last sync ${Progress.duration(lagSeconds ?? 0)} ago, within ${Progress.duration(limit)}`,
                     ]
   return {
     name: `${x.remoteHost}:${x.remoteDataset}`,

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Config } from '../../src/config/Config.js'
 import * as CE from '../../src/config/ConfigError.js'
-import { hostZone, loadConfig, passwordGetter } from '../../src/config/ConfigSource.js'
+import { hostZone, loadConfig, pageTokenOf, passwordGetter } from '../../src/config/ConfigSource.js'
+import * as DemoConfig from '../../src/demo/DemoConfig.js'
 import { examplePath } from './fixtures.js'
 
 let dir = ''
@@ -66,5 +68,36 @@ describe('passwordGetter', () => {
     const path = join(dir, 'empty-pw')
     await writeFile(path, '\n')
     await expect(passwordGetter({ _tag: 'File', path })()).rejects.toThrow('is empty')
+  })
+})
+
+describe('pageTokenOf', () => {
+  const withToken = (token: Config['metrics']['token']): Config => {
+    const c = DemoConfig.config()
+    return { ...c, metrics: { ...c.metrics, ...(token === undefined ? {} : { token }) } }
+  }
+
+  it('none configured: undefined', async () => {
+    expect(await pageTokenOf(withToken(undefined), {})).toEqual(E.right(undefined))
+  })
+
+  it('from a file (trimmed) or a variable', async () => {
+    const file = join(dir, 'page-token')
+    await writeFile(file, '  abc123\n')
+    expect(await pageTokenOf(withToken({ _tag: 'File', path: file }), {})).toEqual(E.right('abc123'))
+    expect(await pageTokenOf(withToken({ _tag: 'Env', name: 'T' }), { T: 'xyz' })).toEqual(E.right('xyz'))
+  })
+
+  it('missing, empty or unset: an error naming the key, never an open page', async () => {
+    const missing = await pageTokenOf(withToken({ _tag: 'File', path: join(dir, 'nope') }), {})
+    expect(E.isLeft(missing) && missing.left).toMatch(/^cannot read server.metrics.token_file .*nope/)
+    const empty = join(dir, 'empty-token')
+    await writeFile(empty, '\n')
+    expect(await pageTokenOf(withToken({ _tag: 'File', path: empty }), {})).toEqual(
+      E.left(`server.metrics.token_file ${empty} is empty`),
+    )
+    expect(await pageTokenOf(withToken({ _tag: 'Env', name: 'T' }), {})).toEqual(
+      E.left('server.metrics.token_env: $T is empty or unset'),
+    )
   })
 })

@@ -61,10 +61,19 @@ describe('PageModel: a destination state with its reason in words', () => {
       /^arrival not verified: sync hold only$/,
     ],
     [
-      'the first sync running',
+      'the first sync running: no backup there yet',
       { base: undefined, transfer: { taskId: 't1', status: 'running', progress: null } },
-      'current',
-      /the first sync is running/,
+      'behind',
+      /^never synced; the first sync is running$/,
+    ],
+    [
+      'a sync running does not hide that arrival is unproven',
+      {
+        arrival: { _tag: 'NotVerified', why: 'arrival not verified' },
+        transfer: { taskId: 't1', status: 'running', progress: null },
+      },
+      'unverified',
+      /^arrival not verified$/,
     ],
   ] as const)('%s → %s', (_, x, state, reason) => {
     const s = stateOf(x)
