@@ -1,9 +1,14 @@
 # syntax=docker/dockerfile:1
 # zfs-autobackup: the daemon in a container. It needs no ZFS inside: everything goes through the ZFS API
 # on the host (network_mode: host in docker-compose.yml, so http://localhost:8545 reaches it).
+#
+# Base: Node.js 26, the Active LTS line since 2026-10-28 (supported until 2029-04-30; 24 is in maintenance
+# since 2026-10-20, and 20 reached end of life on 2026-04-30). The tag names the Debian release (trixie,
+# the current stable) so a rebuild cannot switch distributions under us; the Node line still takes
+# its patch releases. Both stages use the same image, so the compiled output runs where it was built.
 
 # ---- build: exact dependencies from the lock file, compile TypeScript, drop dev dependencies ----------
-FROM node:20-slim AS build
+FROM node:26-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY packages/core/package.json packages/core/
@@ -20,7 +25,7 @@ COPY backup_config.yaml.example ./
 RUN npm run build && npm prune --omit=dev
 
 # ---- runtime: compiled JavaScript and production dependencies only, as UID 1000 ---------------------
-FROM node:20-slim
+FROM node:26-trixie-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json /app/backup_config.yaml.example ./

@@ -30,11 +30,17 @@ const jsonArg = (keyword: string, lines: ReadonlyArray<string>): ReadonlyArray<s
 beforeAll(build, 120_000)
 
 describe('Dockerfile', () => {
-  it('is a multi-stage build on node:20-slim', () => {
-    expect(instructions.filter((l) => l.startsWith('FROM ')).map((l) => l.split(' ')[1])).toEqual([
-      'node:20-slim',
-      'node:20-slim',
-    ])
+  it('is a multi-stage build on one Node LTS image pinned to a Debian release, at least Node 24', () => {
+    const bases = instructions.filter((l) => l.startsWith('FROM ')).map((l) => l.split(' ')[1])
+    expect(bases).toHaveLength(2)
+    expect(new Set(bases).size).toBe(1) // built and run on the same image
+    const m = /^node:(\d+)-(bookworm|trixie)-slim$/.exec(bases[0] ?? '')
+    expect(m, `base image ${bases[0]}`).not.toBeNull()
+    const major = Number(m?.[1])
+    // 20 reached end of life on 2026-04-30 and 22 is in its last months of maintenance: 24 or later
+    expect(major).toBeGreaterThanOrEqual(24)
+    const engines = JSON.parse(read('package.json')).engines.node as string
+    expect(major).toBeGreaterThanOrEqual(Number(/(\d+)/.exec(engines)?.[1]))
     expect(instructions).toContain('RUN npm run build && npm prune --omit=dev')
   })
 
