@@ -45,12 +45,12 @@ export const loadConfig =
   }
 
 /**
- * A getter for the API password (the shape zfs-rpc's `Credentials.password` accepts). It reads the file or
+ * The API password getter (the shape zfs-rpc's `Credentials.password` accepts). It reads the file or
  * variable at each login, so rotating the secret needs no restart; it rejects with a message that names
- * the source but never contains the password.
+ * the source but never contains the password (the client reports it as the login's error).
  */
-export const passwordGetter =
-  (source: PasswordSource, env: Readonly<Record<string, string | undefined>> = process.env) =>
+const passwordGetter =
+  (source: PasswordSource, env: Readonly<Record<string, string | undefined>>) =>
   async (): Promise<string> => {
     if (source._tag === 'Env') {
       const value = env[source.name]
@@ -101,21 +101,15 @@ export const pageTokenOf = async (
 }
 
 /**
- * The client credentials for `zfs_api.auth`, shared by the daemon and the operator tools. The password is
- * read at each login (a rotated secret needs no restart): a file's text trimmed, a variable's value or ''.
+ * The one credentials path: the client credentials for `zfs_api.auth`, shared by the daemon and the
+ * operator tools, or undefined when the config has no `auth`.
  */
 export const credentialsOf = (
   c: Config,
   env: Readonly<Record<string, string | undefined>>,
 ): Credentials | undefined => {
   const auth = c.zfsApi.auth
-  if (auth === undefined) return undefined
-  const source = auth.password
-  return {
-    username: auth.username,
-    password:
-      source._tag === 'File'
-        ? async () => (await readFile(source.path, 'utf8')).trim()
-        : () => env[source.name] ?? '',
-  }
+  return auth === undefined
+    ? undefined
+    : { username: auth.username, password: passwordGetter(auth.password, env) }
 }

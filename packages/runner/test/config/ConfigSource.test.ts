@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Config } from '../../src/config/Config.js'
+import type { Config, PasswordSource } from '../../src/config/Config.js'
 import * as CE from '../../src/config/ConfigError.js'
-import { hostZone, loadConfig, pageTokenOf, passwordGetter } from '../../src/config/ConfigSource.js'
+import { credentialsOf, hostZone, loadConfig, pageTokenOf } from '../../src/config/ConfigSource.js'
 import * as DemoConfig from '../../src/demo/DemoConfig.js'
-import { examplePath } from './fixtures.js'
+import { configOf, examplePath } from './fixtures.js'
+
+const ds = 'datasets:\n  - local_dataset: tank/data\n'
 
 let dir = ''
 beforeAll(async () => {
@@ -43,31 +45,47 @@ describe('loadConfig', () => {
   })
 })
 
-describe('passwordGetter', () => {
-  it('reads the file at each call, without its trailing newline', async () => {
+/** A decoded config whose `zfs_api.auth` takes the password from `source`. */
+const withAuth = (source: PasswordSource): Config => ({
+  ...configOf(ds),
+  zfsApi: { ...configOf(ds).zfsApi, auth: { username: 'backup', password: source } },
+})
+const password = (source: PasswordSource, env: Record<string, string> = {}) => {
+  const creds = credentialsOf(withAuth(source), env)
+  if (creds === undefined || typeof creds.password === 'string') throw new Error('expected a getter')
+  return creds.password()
+}
+
+describe('credentialsOf: the one credentials path', () => {
+  it('none without zfs_api.auth', () => {
+    expect(credentialsOf(configOf(ds), {})).toBeUndefined()
+  })
+
+  it('reads the file at each login, without its trailing newline (other spaces are the password)', async () => {
     const path = join(dir, 'pw')
     await writeFile(path, 'first\n')
-    const get = passwordGetter({ _tag: 'File', path })
-    expect(await get()).toBe('first')
-    await writeFile(path, 'rotated\r\n')
-    expect(await get()).toBe('rotated')
+    expect(await password({ _tag: 'File', path })).toBe('first')
+    await writeFile(path, ' rotated \r\n')
+    expect(await password({ _tag: 'File', path })).toBe(' rotated ')
   })
 
   it('reads the environment variable', async () => {
-    expect(await passwordGetter({ _tag: 'Env', name: 'PW' }, { PW: 's3' })()).toBe('s3')
+    expect(credentialsOf(withAuth({ _tag: 'Env', name: 'PW' }), {})?.username).toBe('backup')
+    expect(await password({ _tag: 'Env', name: 'PW' }, { PW: 's3' })).toBe('s3')
   })
 
   it.each([
-    [{ _tag: 'Env', name: 'PW' } as const, 'PW is not set'],
+    [{ _tag: 'Env', name: 'ZFS_API_PASSWORD' } as const, 'environment variable ZFS_API_PASSWORD is not set'],
     [{ _tag: 'File', path: '/nonexistent/pw' } as const, 'no such file'],
-  ])('rejects naming the source: %j', async (source, fragment) => {
-    await expect(passwordGetter(source, {})()).rejects.toThrow(fragment)
+  ])('a missing source is an error naming it, never an empty password: %j', async (source, fragment) => {
+    await expect(password(source)).rejects.toThrow(fragment)
   })
 
-  it('rejects an empty password file', async () => {
+  it('an empty variable or password file is an error too', async () => {
+    await expect(password({ _tag: 'Env', name: 'PW' }, { PW: '' })).rejects.toThrow('PW is not set')
     const path = join(dir, 'empty-pw')
     await writeFile(path, '\n')
-    await expect(passwordGetter({ _tag: 'File', path })()).rejects.toThrow('is empty')
+    await expect(password({ _tag: 'File', path })).rejects.toThrow('is empty')
   })
 })
 
