@@ -108,32 +108,55 @@ export const noSyncReason = (r: NoSyncReason): string => {
 // lines
 // -------------------------------------------------------------------------------------
 
+/** Why an action was chosen, without the action itself (the tail of a log line, a report column). */
+export const actionReason = (a: Action): string => {
+  switch (a._tag) {
+    case 'CreateSnapshot':
+      return createReason(a.reason)
+    case 'DestroySnapshot':
+      return `beyond newest ${a.reason.count} ${a.reason.type} (rank ${a.reason.rank})`
+    case 'ReleaseHold':
+      return `superseded by ${a.reason.newer} on ${a.reason.newerOn}`
+    case 'StartSync':
+      return a.reason._tag === 'NeverSynced'
+        ? 'never synced'
+        : `${duration(a.reason.elapsedSeconds)} since ${a.reason.lastSync}`
+  }
+}
+
+/** Why nothing was done (or a snapshot kept), without naming the decision. */
+export const decisionReason = (d: Decision): string => {
+  switch (d._tag) {
+    case 'NoSnapshot':
+      return noSnapshotReason(d.reason)
+    case 'Keep':
+      return d.reasons.map(keepReason).join('; ')
+    case 'NoSync':
+      return noSyncReason(d.reason)
+  }
+}
+
 export const action = (a: Action): string => {
   switch (a._tag) {
     case 'CreateSnapshot':
-      return `create ${a.dataset}@${a.snapshot}${a.recursive ? ' (recursive)' : ''}: ${createReason(a.reason)}`
+      return `create ${a.dataset}@${a.snapshot}${a.recursive ? ' (recursive)' : ''}: ${actionReason(a)}`
     case 'DestroySnapshot':
-      return `destroy ${a.snapshot}: beyond newest ${a.reason.count} ${a.reason.type} (rank ${a.reason.rank})`
+      return `destroy ${a.snapshot}: ${actionReason(a)}`
     case 'ReleaseHold':
-      return `release ${a.tag} on ${a.snapshot}: superseded by ${a.reason.newer} on ${a.reason.newerOn}`
-    case 'StartSync': {
-      const why =
-        a.reason._tag === 'NeverSynced'
-          ? 'never synced'
-          : `${duration(a.reason.elapsedSeconds)} since ${a.reason.lastSync}`
-      return `sync ${a.dataset}@${a.snapshot} to ${a.remoteHost}:${a.remoteDataset}: ${why}`
-    }
+      return `release ${a.tag} on ${a.snapshot}: ${actionReason(a)}`
+    case 'StartSync':
+      return `sync ${a.dataset}@${a.snapshot} to ${a.remoteHost}:${a.remoteDataset}: ${actionReason(a)}`
   }
 }
 
 export const decision = (d: Decision): string => {
   switch (d._tag) {
     case 'NoSnapshot':
-      return `no snapshot: ${noSnapshotReason(d.reason)}`
+      return `no snapshot: ${decisionReason(d)}`
     case 'Keep':
-      return `kept ${d.snapshot}: ${d.reasons.map(keepReason).join('; ')}`
+      return `kept ${d.snapshot}: ${decisionReason(d)}`
     case 'NoSync':
-      return `sync to ${d.remoteHost}:${d.remoteDataset} skipped: ${noSyncReason(d.reason)}`
+      return `sync to ${d.remoteHost}:${d.remoteDataset} skipped: ${decisionReason(d)}`
   }
 }
 

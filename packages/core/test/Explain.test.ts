@@ -58,6 +58,14 @@ describe('Explain', () => {
       'kept hourly_backup_2026-11-27-09-00: among newest 12 hourly (rank 1); held by sync_2026-11-27-10-01-55_10.0.0.5',
       'kept frequent_backup_2026-11-27-09-10: among newest 2 frequent (rank 2)',
     ])
+    // The reason texts (the daemon's log tails, the plan report's column) are the tails of these lines.
+    expect(plan.actions.map(Explain.actionReason)).toEqual([
+      '11m since frequent_backup_2026-11-27-09-10',
+      'superseded by sync_2026-11-27-10-01-55_10.0.0.5 on hourly_backup_2026-11-27-09-00',
+      'beyond newest 2 frequent (rank 3)',
+    ])
+    for (const d of plan.decisions)
+      expect(Explain.decision(d).endsWith(`: ${Explain.decisionReason(d)}`)).toBe(true)
   })
 
   it.each([

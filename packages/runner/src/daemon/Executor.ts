@@ -18,14 +18,13 @@
  *
  * @since 0.1.0
  */
-import { type Action, type DatasetObservation, type Plan, SyncHold } from '@zfs-autobackup/core'
+import { type Action, type DatasetObservation, Explain, type Plan, SyncHold } from '@zfs-autobackup/core'
 import { type RpcError, snapshotExists } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Capabilities } from './Capabilities.js'
 import type { HoldsCache } from './HoldsCache.js'
 import type { MigrationMonitor } from './MigrationMonitor.js'
 import * as Names from './Names.js'
-import * as Reason from './ReasonText.js'
 import * as Refusals from './Refusals.js'
 import * as Rpc from './RpcText.js'
 import type { SyncFailures } from './SyncFailures.js'
@@ -87,7 +86,7 @@ export const make = (
   }
 
   const run = async (a: Action, ctx: Context): Promise<Outcome> => {
-    const why = Reason.render(a)
+    const why = Explain.actionReason(a)
     switch (a._tag) {
       case 'CreateSnapshot': {
         const r = await caps.api.snapshotCreate(a.dataset, a.snapshot, a.recursive)()

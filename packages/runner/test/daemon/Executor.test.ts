@@ -79,7 +79,7 @@ describe('Executor', () => {
     await t.executor.execute(plan(destroy('s1')), t.ctx)
     expect(t.log.lines.find((l) => l.message.startsWith('destroyed'))).toEqual({
       level: 'info',
-      message: 'destroyed @s1: beyond the newest 4 frequent (rank 5)',
+      message: 'destroyed @s1: beyond newest 4 frequent (rank 5)',
       fields: { dataset: D },
     })
   })

@@ -48,7 +48,7 @@ describe('demo', () => {
     await waitFor(lines, /\[tank\/home\] created @frequent_backup_/, 10_000)
     await waitFor(
       lines,
-      /\[tank\/projects\] destroyed @frequent_backup_\S+: beyond the newest 3 frequent/,
+      /\[tank\/projects\] destroyed @frequent_backup_\S+: beyond newest 3 frequent/,
       20_000,
     )
     await waitFor(lines, /sync \[\S+\] \d+\.\d% at \d+\.\d MiB\/s, ETA /, 20_000)

@@ -1,6 +1,6 @@
 /**
  * A dry-run plan as a table (one line per snapshot, creation, release and sync, each with its reason) or as
- * JSON (the core's plan values, each with its reason text). Reasons are the core's `Explain` lines.
+ * JSON (the core's plan values, each with its reason text). Reasons are the core's `Explain` texts.
  *
  * @since 0.1.0
  */
@@ -31,12 +31,6 @@ export interface PlanReport {
 // text
 // -------------------------------------------------------------------------------------
 
-/** The reason part of an Explain line (`create tank/a@x: <why>` → `<why>`). */
-const why = (line: string): string => {
-  const i = line.indexOf(': ')
-  return i < 0 ? line : line.slice(i + 2)
-}
-
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z')
 
 /** ACTION / WHAT / WHY rows of one planned dataset (the status page shows the same rows). */
@@ -44,24 +38,25 @@ export const rows = (r: Extract<DatasetResult, { _tag: 'Planned' }>): string[][]
   const { actions, decisions } = r.plan
   const out: string[][] = []
   for (const a of actions)
-    if (a._tag === 'CreateSnapshot') out.push(['create', `${a.snapshot} (${a.type})`, why(Explain.action(a))])
+    if (a._tag === 'CreateSnapshot')
+      out.push(['create', `${a.snapshot} (${a.type})`, Explain.actionReason(a)])
   for (const d of decisions)
-    if (d._tag === 'NoSnapshot') out.push(['no snapshot', '-', why(Explain.decision(d))])
+    if (d._tag === 'NoSnapshot') out.push(['no snapshot', '-', Explain.decisionReason(d)])
   // Every existing snapshot, in list order, with its fate: the operator sees the whole list at once.
   const fate = new Map<string, string[]>()
   for (const a of actions)
-    if (a._tag === 'DestroySnapshot') fate.set(a.snapshot, ['DESTROY', a.snapshot, why(Explain.action(a))])
+    if (a._tag === 'DestroySnapshot') fate.set(a.snapshot, ['DESTROY', a.snapshot, Explain.actionReason(a)])
   for (const d of decisions)
-    if (d._tag === 'Keep') fate.set(d.snapshot, ['keep', d.snapshot, why(Explain.decision(d))])
+    if (d._tag === 'Keep') fate.set(d.snapshot, ['keep', d.snapshot, Explain.decisionReason(d)])
   for (const s of r.snapshots) out.push(fate.get(s) ?? ['keep', s, 'no decision reported'])
   for (const a of actions)
-    if (a._tag === 'ReleaseHold') out.push(['release', `${a.tag} on ${a.snapshot}`, why(Explain.action(a))])
+    if (a._tag === 'ReleaseHold') out.push(['release', `${a.tag} on ${a.snapshot}`, Explain.actionReason(a)])
   for (const a of actions)
     if (a._tag === 'StartSync')
-      out.push(['sync', `${a.remoteHost}:${a.remoteDataset} ← ${a.snapshot}`, why(Explain.action(a))])
+      out.push(['sync', `${a.remoteHost}:${a.remoteDataset} ← ${a.snapshot}`, Explain.actionReason(a)])
   for (const d of decisions)
     if (d._tag === 'NoSync')
-      out.push(['no sync', `${d.remoteHost}:${d.remoteDataset}`, why(Explain.decision(d))])
+      out.push(['no sync', `${d.remoteHost}:${d.remoteDataset}`, Explain.decisionReason(d)])
   return out
 }
 
@@ -104,8 +99,8 @@ export const json = (report: PlanReport, extra: Readonly<Record<string, unknown>
           : {
               dataset: r.dataset,
               snapshots: r.snapshots,
-              actions: r.plan.actions.map((a) => ({ ...a, why: why(Explain.action(a)) })),
-              decisions: r.plan.decisions.map((d) => ({ ...d, why: why(Explain.decision(d)) })),
+              actions: r.plan.actions.map((a) => ({ ...a, why: Explain.actionReason(a) })),
+              decisions: r.plan.decisions.map((d) => ({ ...d, why: Explain.decisionReason(d) })),
             },
       ),
     },
