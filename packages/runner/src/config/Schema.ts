@@ -7,7 +7,7 @@
  */
 import { IANAZone } from 'luxon'
 import * as D from './Decoders.js'
-import { DatasetName, HostName, hostNameProblem } from './Names.js'
+import { DatasetName, HostName, hostNameProblem } from './ValidatedNames.js'
 
 // -------------------------------------------------------------------------------------
 // limits

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { datasetNameProblem, hostNameProblem } from '../../src/config/Names.js'
+import { datasetNameProblem, hostNameProblem } from '../../src/config/ValidatedNames.js'
 
 describe('dataset names', () => {
   it.each(['tank', 'tank/data', 'pool_1/a.b/c:d/e-f', '1pool/x', `tank/${'a'.repeat(250)}`])(
