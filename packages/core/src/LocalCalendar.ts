@@ -95,10 +95,10 @@ const zonePart = (zone: string): ZonePart | undefined => {
   return impl.isValid ? { zone, impl } : undefined
 }
 
-const dayPart = (z: ZonePart, wall: number): DayPart => {
+const dayPart = (z: ZonePart, wall: number, memo: CalendarMemo): DayPart => {
   const f = CivilTime.fromEpochMs(wall)
   const weekdayIndex = (((Math.floor(wall / DAY) + 3) % 7) + 7) % 7 // 1970-01-01 was a Thursday
-  const first = (w: number): number => firstInstantFrom(z.impl, w)
+  const first = (w: number): number => firstInstantFrom(z.impl, w, memo)
   return {
     zone: z.zone,
     wall,
@@ -118,9 +118,9 @@ const dayPart = (z: ZonePart, wall: number): DayPart => {
  * spring-forward gap → the end of the gap (searched to the minute between the instants just before and
  * just after it; once per local day).
  */
-const firstInstantFrom = (zone: IANAZone, wall: number): number => {
+const firstInstantFrom = (zone: IANAZone, wall: number, memo: CalendarMemo): number => {
   const shows = (t: number): number => t + zone.offset(t) * MINUTE
-  const t = instantOfWallTime(zone, wall)
+  const t = instantOfWallTime(zone, wall, memo)
   if (shows(t) === wall) return t
   let lo = wall - zone.offset(wall + DAY) * MINUTE // shows a time before the gap
   let hi = t // shows a time after it
@@ -161,33 +161,55 @@ const offsetPart = (z: ZonePart, from: number, previous: OffsetPart | undefined)
   atTo: z.impl.offset(from + SLOT),
 })
 
-let zoneMemo: ZonePart | undefined
-let offsetMemo: OffsetPart | undefined
-let dayMemo: DayPart | undefined
-let hourMemo: HourPart | undefined
+/**
+ * The memo of `at` and `instantOfWallTime`: the last part computed for each key (one entry each) and the
+ * wall-time conversions of sync tags (bounded). A value the caller creates and passes, not module state:
+ * the functions stay pure (a memo never changes a result; `LocalCalendar.prop.test.ts` checks that any
+ * sequence of calls leaves `at` equal to a fresh computation), and whoever plans many times (a daemon
+ * cycle, a simulated year) keeps one memo to make luxon run O(1) times per local hour.
+ */
+export interface CalendarMemo {
+  zone: ZonePart | undefined
+  offset: OffsetPart | undefined
+  day: DayPart | undefined
+  hour: HourPart | undefined
+  readonly wall: Map<string, number>
+}
+
+export const makeCalendarMemo = (): CalendarMemo => ({
+  zone: undefined,
+  offset: undefined,
+  day: undefined,
+  hour: undefined,
+  wall: new Map(),
+})
 
 /** The calendar of `now` (epoch ms) in the IANA `zone`, or `InvalidZone`. */
-export const at = (now: number, zone: string): E.Either<InvalidZone, LocalCalendar> => {
-  const z = zoneMemo?.zone === zone ? zoneMemo : zonePart(zone)
+export const at = (
+  now: number,
+  zone: string,
+  memo: CalendarMemo = makeCalendarMemo(),
+): E.Either<InvalidZone, LocalCalendar> => {
+  const z = memo.zone?.zone === zone ? memo.zone : zonePart(zone)
   if (z === undefined || !Number.isFinite(now) || Math.abs(now) > 8.64e15) {
     return E.left({ _tag: 'InvalidZone', zone })
   }
-  zoneMemo = z
+  memo.zone = z
   const from = Math.floor(now / SLOT) * SLOT
   const run =
-    offsetMemo?.zone === zone && offsetMemo.from === from ? offsetMemo : offsetPart(z, from, offsetMemo)
-  offsetMemo = run
+    memo.offset?.zone === zone && memo.offset.from === from ? memo.offset : offsetPart(z, from, memo.offset)
+  memo.offset = run
   const offset = offsetAt(z, run, now)
   const local = now + offset * MINUTE
   const dayWall = Math.floor(local / DAY) * DAY
   const hourWall = Math.floor(local / HOUR) * HOUR
-  const day = dayMemo?.zone === zone && dayMemo.wall === dayWall ? dayMemo : dayPart(z, dayWall)
-  dayMemo = day
+  const day = memo.day?.zone === zone && memo.day.wall === dayWall ? memo.day : dayPart(z, dayWall, memo)
+  memo.day = day
   const hour =
-    hourMemo?.zone === zone && hourMemo.offset === offset && hourMemo.wall === hourWall
-      ? hourMemo
+    memo.hour?.zone === zone && memo.hour.offset === offset && memo.hour.wall === hourWall
+      ? memo.hour
       : hourPart(z, run, offset, hourWall, now)
-  hourMemo = hour
+  memo.hour = hour
   const h = Math.floor((local - dayWall) / HOUR)
   const m = Math.floor((local - hourWall) / MINUTE)
   return E.right({
@@ -210,18 +232,17 @@ export const at = (now: number, zone: string): E.Either<InvalidZone, LocalCalend
  * decisions.md §6: a time in a spring-forward gap is read with the offset *before* the gap; an ambiguous
  * fall-back time as the *earlier* instant.
  */
-export const instantOfWallTime = (zone: IANAZone, wall: number): number => {
-  // Sync tags are re-read every cycle: remember their conversions (bounded; pure, so safe to memoise).
+export const instantOfWallTime = (zone: IANAZone, wall: number, memo?: CalendarMemo): number => {
+  if (memo === undefined) return convertWallTime(zone, wall)
+  // Sync tags are re-read every cycle: a caller that keeps its memo converts each once (bounded).
   const key = `${zone.name}|${wall}`
-  const known = wallMemo.get(key)
+  const known = memo.wall.get(key)
   if (known !== undefined) return known
-  if (wallMemo.size >= 4096) wallMemo.clear()
+  if (memo.wall.size >= 4096) memo.wall.clear()
   const instant = convertWallTime(zone, wall)
-  wallMemo.set(key, instant)
+  memo.wall.set(key, instant)
   return instant
 }
-
-const wallMemo = new Map<string, number>()
 
 const convertWallTime = (zone: IANAZone, wall: number): number => {
   // Offsets (minutes) a day before and after bracket any single transition near `wall`.

@@ -8,7 +8,7 @@
  */
 import type { IANAZone } from 'luxon'
 import * as CivilTime from './CivilTime.js'
-import { instantOfWallTime } from './LocalCalendar.js'
+import { type CalendarMemo, instantOfWallTime } from './LocalCalendar.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -70,12 +70,14 @@ const isNewer = (a: SyncPoint, b: SyncPoint): boolean =>
 
 /**
  * Sync state per host from the hold tags of the dataset's snapshots, keyed by list position (holds on names
- * no longer listed are already gone). Cost: O(hold tags).
+ * no longer listed are already gone). Cost: O(hold tags); with the caller's `memo`, each tag's wall time
+ * is converted once across calls.
  */
 export const byHost = (
   heldByIndex: ReadonlyMap<number, ReadonlyArray<string>>,
   snapshots: ReadonlyArray<string>,
   zone: IANAZone,
+  memo?: CalendarMemo,
 ): ReadonlyMap<string, HostSyncState> => {
   const result = new Map<
     string,
@@ -86,7 +88,7 @@ export const byHost = (
     for (const tag of tags) {
       const parsed = parseTag(tag)
       if (parsed === undefined) continue
-      const point: SyncPoint = { ...parsed, snapshot, index, at: instantOfWallTime(zone, parsed.wall) }
+      const point: SyncPoint = { ...parsed, snapshot, index, at: instantOfWallTime(zone, parsed.wall, memo) }
       const state = result.get(parsed.host)
       if (state === undefined) {
         result.set(parsed.host, { host: parsed.host, newest: point, baseIndex: index, points: [point] })

@@ -58,13 +58,13 @@ describe('LocalCalendar.at against luxon', () => {
   it('gives the same result whatever was asked before (the memo is invisible), zones switching freely', () => {
     fc.assert(
       fc.property(fc.array(callArb, { minLength: 1, maxLength: 12 }), callArb, (before, call) => {
-        LocalCalendar.at(call.now + 7_777_777, 'Asia/Tokyo') // a different zone: every memo entry replaced
-        const fresh = LocalCalendar.at(call.now, call.zone)
-        for (const b of before) LocalCalendar.at(b.now, b.zone)
-        expect(LocalCalendar.at(call.now, call.zone)).toEqual(fresh)
+        const memo = LocalCalendar.makeCalendarMemo()
+        const fresh = LocalCalendar.at(call.now, call.zone) // no memo at all
+        for (const b of before) LocalCalendar.at(b.now, b.zone, memo)
+        expect(LocalCalendar.at(call.now, call.zone, memo)).toEqual(fresh)
         // The same local day asked again a minute later, as cycles do, reuses and still agrees.
-        LocalCalendar.at(call.now - 60_000, call.zone)
-        expect(LocalCalendar.at(call.now, call.zone)).toEqual(fresh)
+        LocalCalendar.at(call.now - 60_000, call.zone, memo)
+        expect(LocalCalendar.at(call.now, call.zone, memo)).toEqual(fresh)
       }),
       runs(300),
     )

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { planDataset } from '@zfs-autobackup/core'
+import { makePlanner } from '@zfs-autobackup/core'
 import {
   type Clock,
   type FetchLike,
@@ -87,7 +87,7 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
     })
     let current = config
     const daemon = Daemon.make(
-      { api, clock: deps.clock, log, planner: planDataset, metrics },
+      { api, clock: deps.clock, log, planner: makePlanner(), metrics },
       settingsOf(config),
       {
         holdRescanMs: config.holdRescanIntervalSeconds * 1000,

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { planDataset } from '@zfs-autobackup/core'
+import { makePlanner } from '@zfs-autobackup/core'
 import { describeRpcError as describeRpc } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, usageError } from '../../cli/Command.js'
@@ -50,6 +50,7 @@ export const make = (deps: ToolDeps): Command => {
         at.right,
       )
       if (E.isLeft(seen)) return unreachable(c, seen.left, io)
+      const planDataset = makePlanner() // every dataset at one `now`: one calendar memo
       const datasets = c.datasets.map((d): PlanReport.DatasetResult => {
         const state = seen.right.byDataset.get(d.dataset)
         if (state === undefined || E.isLeft(state))

@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import type { DatasetPolicy, Plan, PlanInput, Policy } from '@zfs-autobackup/core'
-import { planDataset } from '@zfs-autobackup/core'
+import { makePlanner } from '@zfs-autobackup/core'
 import type { VirtualClock, ZfsApi } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js'
@@ -149,8 +149,9 @@ export const runLoop = async (api: ZfsApi, clock: VirtualClock, input: LoopInput
     },
   }
 
+  const plan1 = makePlanner() // one calendar memo for the whole simulated span
   const planner = (p: PlanInput): Plan => {
-    const plan = planDataset(p)
+    const plan = plan1(p)
     input.onPlan?.(p.now, plan)
     return plan
   }
