@@ -51,7 +51,7 @@ export interface Config {
   readonly datasets: ReadonlyArray<DatasetPolicy>
   /** IANA zone for schedules, calendar boundaries and sync hold timestamps. */
   readonly timezone: string
-  /** Full re-read of every snapshot's holds, in seconds (decisions.md §14). */
+  /** Full re-read of every snapshot's holds, in seconds (core-decisions.md §14). */
   readonly holdRescanIntervalSeconds: number
   readonly zfsApi: ZfsApiSettings
   readonly metrics: MetricsSettings
