@@ -86,28 +86,26 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
       ...(auth === undefined ? {} : { auth }),
     })
     let current = config
-    const daemon = Daemon.make(
-      { api, clock: deps.clock, log, planner: makePlanner(), metrics },
-      settingsOf(config),
-      {
-        holdRescanMs: config.holdRescanIntervalSeconds * 1000,
-        ...(deps.configPath === undefined
-          ? {}
-          : {
-              reload: Reloader.make(
-                deps.configPath,
-                () => current,
-                (c) => {
-                  current = c
-                },
-                deps.env['TZ'],
-              ),
-            }),
-      },
-    )
+    // One calendar memo for the daemon's cycles and the status page's plans (a cache: results never depend on it).
+    const planner = makePlanner()
+    const daemon = Daemon.make({ api, clock: deps.clock, log, planner, metrics }, settingsOf(config), {
+      holdRescanMs: config.holdRescanIntervalSeconds * 1000,
+      ...(deps.configPath === undefined
+        ? {}
+        : {
+            reload: Reloader.make(
+              deps.configPath,
+              () => current,
+              (c) => {
+                current = c
+              },
+              deps.env['TZ'],
+            ),
+          }),
+    })
     deps.onDaemon?.(daemon)
     deps.onHangup(() => daemon.reloadNow())
-    const page = () => pageData(factsOf(daemon, deps.clock.now(), planDataset))
+    const page = () => pageData(factsOf(daemon, deps.clock.now(), planner))
     const token = config.metrics.enabled ? await pageTokenOf(config, deps.env) : E.right(undefined)
     if (E.isLeft(token)) log.error(`status page refused: ${token.left}`)
     const server = config.metrics.enabled
