@@ -44,70 +44,71 @@ export const loadConfig =
     }
   }
 
+type Env = Readonly<Record<string, string | undefined>>
+
+/** Why a secret could not be read; never its content. */
+type SecretProblem =
+  | { readonly _tag: 'Unset'; readonly name: string }
+  | { readonly _tag: 'Unreadable'; readonly path: string; readonly why: string }
+  | { readonly _tag: 'Empty'; readonly path: string }
+
+/**
+ * The one way a secret (the API password, the status page's token) is read from its `PasswordSource`: a
+ * variable's value, or a file's content with surrounding white space removed (secret files usually end
+ * with a newline that is not part of the secret). Unset, unreadable or empty is a problem, never ''.
+ */
+const readSecret = async (source: PasswordSource, env: Env): Promise<E.Either<SecretProblem, string>> => {
+  if (source._tag === 'Env') {
+    const value = env[source.name]
+    return value === undefined || value === '' ? E.left({ _tag: 'Unset', name: source.name }) : E.right(value)
+  }
+  const { path } = source
+  return readFile(path, 'utf8').then(
+    (text) => (text.trim() === '' ? E.left({ _tag: 'Empty', path }) : E.right(text.trim())),
+    (e: NodeJS.ErrnoException) =>
+      E.left({ _tag: 'Unreadable', path, why: e.code === 'ENOENT' ? 'no such file' : (e.code ?? e.message) }),
+  )
+}
+
 /**
  * The API password getter (the shape zfs-rpc's `Credentials.password` accepts). It reads the file or
  * variable at each login, so rotating the secret needs no restart; it rejects with a message that names
  * the source but never contains the password (the client reports it as the login's error).
  */
-const passwordGetter =
-  (source: PasswordSource, env: Readonly<Record<string, string | undefined>>) =>
-  async (): Promise<string> => {
-    if (source._tag === 'Env') {
-      const value = env[source.name]
-      if (value === undefined || value === '')
-        throw new Error(`environment variable ${source.name} is not set`)
-      return value
-    }
-    const text = await readFile(source.path, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new Error(
-        `password file ${source.path}: ${e.code === 'ENOENT' ? 'no such file' : (e.code ?? e.message)}`,
-      )
-    })
-    // Secret files usually end with a newline that is not part of the password.
-    const password = text.replace(/\r?\n$/, '')
-    if (password === '') throw new Error(`password file ${source.path} is empty`)
-    return password
-  }
+const passwordGetter = (source: PasswordSource, env: Env) => async (): Promise<string> => {
+  const r = await readSecret(source, env)
+  if (E.isRight(r)) return r.right
+  const p = r.left
+  throw new Error(
+    p._tag === 'Unset'
+      ? `environment variable ${p.name} is not set`
+      : p._tag === 'Unreadable'
+        ? `password file ${p.path}: ${p.why}`
+        : `password file ${p.path} is empty`,
+  )
+}
 
 /**
  * The status page's bearer token (`server.metrics.token_file`/`token_env`), read once per start or reload:
  * undefined when none is configured, Left (why, without the token) when it cannot be read or is empty.
  */
-export const pageTokenOf = async (
-  c: Config,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<E.Either<string, string | undefined>> => {
+export const pageTokenOf = async (c: Config, env: Env): Promise<E.Either<string, string | undefined>> => {
   const source = c.metrics.token
   if (source === undefined) return E.right(undefined)
-  const token =
-    source._tag === 'File'
-      ? await readFile(source.path, 'utf8').then(
-          (t) => E.right(t.trim()),
-          (e: unknown) =>
-            E.left(
-              `cannot read server.metrics.token_file ${source.path}: ${e instanceof Error ? e.message : String(e)}`,
-            ),
-        )
-      : E.right(env[source.name] ?? '')
-  return E.chain((t: string) =>
-    t === ''
-      ? E.left(
-          source._tag === 'File'
-            ? `server.metrics.token_file ${source.path} is empty`
-            : `server.metrics.token_env: $${source.name} is empty or unset`,
-        )
-      : E.right(t),
-  )(token)
+  return E.mapLeft((p: SecretProblem) =>
+    p._tag === 'Unset'
+      ? `server.metrics.token_env: $${p.name} is empty or unset`
+      : p._tag === 'Unreadable'
+        ? `cannot read server.metrics.token_file ${p.path}: ${p.why}`
+        : `server.metrics.token_file ${p.path} is empty`,
+  )(await readSecret(source, env))
 }
 
 /**
  * The one credentials path: the client credentials for `zfs_api.auth`, shared by the daemon and the
  * operator tools, or undefined when the config has no `auth`.
  */
-export const credentialsOf = (
-  c: Config,
-  env: Readonly<Record<string, string | undefined>>,
-): Credentials | undefined => {
+export const credentialsOf = (c: Config, env: Env): Credentials | undefined => {
   const auth = c.zfsApi.auth
   return auth === undefined
     ? undefined

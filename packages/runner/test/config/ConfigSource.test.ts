@@ -61,12 +61,12 @@ describe('credentialsOf: the one credentials path', () => {
     expect(credentialsOf(configOf(ds), {})).toBeUndefined()
   })
 
-  it('reads the file at each login, without its trailing newline (other spaces are the password)', async () => {
+  it('reads the file at each login, without the white space around it', async () => {
     const path = join(dir, 'pw')
     await writeFile(path, 'first\n')
     expect(await password({ _tag: 'File', path })).toBe('first')
     await writeFile(path, ' rotated \r\n')
-    expect(await password({ _tag: 'File', path })).toBe(' rotated ')
+    expect(await password({ _tag: 'File', path })).toBe('rotated')
   })
 
   it('reads the environment variable', async () => {
