@@ -16,6 +16,8 @@ import type { MigrationProgress } from '@zfs-autobackup/zfs-rpc'
 export interface Trouble {
   readonly why: string
   readonly since: number
+  /** What it is about: a dataset, `dataset → host:remote_dataset`, a task id; absent: the daemon. */
+  readonly subject?: string
 }
 
 /** Whether the destination is known to hold `base`. */

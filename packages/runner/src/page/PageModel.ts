@@ -360,8 +360,8 @@ export const pageData = (f: PageFacts): PageData => {
   const health = f.troubles
     .map(
       (t): TroubleView => ({
-        subject: 'daemon',
-        what: t.why,
+        subject: t.subject ?? 'daemon',
+        what: t.subject === undefined ? t.why : `${t.subject}: ${t.why}`,
         since: when(t.since, f.now, f.zone),
         kind: 'health',
       }),
@@ -399,7 +399,9 @@ export const pageData = (f: PageFacts): PageData => {
     })
   })
   other.sort((a, b) => a.ms - b.ms)
-  const troubles = [...health, ...other.map(({ ms: _ms, ...t }) => t)]
+  // What /health already names is not said twice.
+  const named = new Set(health.map((t) => t.subject))
+  const troubles = [...health, ...other.filter((t) => !named.has(t.subject)).map(({ ms: _ms, ...t }) => t)]
   const healthy = f.troubles.length === 0
   return {
     schema: 1,

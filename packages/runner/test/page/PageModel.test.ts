@@ -137,6 +137,26 @@ describe('PageModel: trouble first', () => {
     expect(d.troubles[0]!.since.text).toBe('2026-12-02 11:50 UTC (10m 0s ago)')
   })
 
+  it('a health trouble about a destination replaces the page’s own line about it', () => {
+    const d = pageData(
+      facts({
+        troubles: [
+          { why: 'lag 5h 0m, over 2 × 2h', since: NOW - HOUR, subject: 'tank/home → nas:backup/home' },
+        ],
+        datasets: [
+          dataset({
+            destinations: [
+              destination({ base: { snapshot: 'frequent_backup_2026-12-02-07-00', at: NOW - 5 * HOUR } }),
+            ],
+          }),
+        ],
+      }),
+    )
+    expect(d.troubles.map((t) => [t.kind, t.what])).toEqual([
+      ['health', 'tank/home → nas:backup/home: lag 5h 0m, over 2 × 2h'],
+    ])
+  })
+
   it('all well: no troubles, healthy', () => {
     const d = pageData(facts())
     expect(d.health).toBe('ok')
