@@ -180,6 +180,7 @@ export const factsOf = (daemon: Daemon, now: number, planner: Planner): PageFact
   return {
     now,
     zone: settings.zone,
+    health: Health.evaluate(status, now).body.status,
     policy: settings.policy,
     startedAt: status.startedAt,
     lastCycleAt: status.lastCycleAt,

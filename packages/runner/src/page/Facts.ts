@@ -73,6 +73,8 @@ export interface PageFacts {
   readonly policy: Policy
   readonly startedAt: number
   readonly lastCycleAt: number | undefined
+  /** `/health`'s status word (`ok` when nothing is wrong). */
+  readonly health: string
   /** Exactly what makes `/health` unhealthy. */
   readonly troubles: ReadonlyArray<Trouble>
   readonly datasets: ReadonlyArray<DatasetFacts>

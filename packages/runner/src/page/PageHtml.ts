@@ -41,6 +41,7 @@ th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #edf2f7; v
 th { font-weight: 600; color: var(--muted); }
 .badge, .state { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; font-size: 12px; white-space: nowrap; }
 .b-ok, .s-current { background: #c6f6d5; color: var(--ok); }
+.b-degraded { background: #feebc8; color: var(--warn); }
 .b-unhealthy, .s-behind, .s-frozen { background: #fed7d7; color: var(--bad); }
 .s-back-off, .s-unverified, .s-window-closed { background: #feebc8; color: var(--warn); }
 .s-disabled { background: #edf2f7; color: var(--muted); }
@@ -165,7 +166,7 @@ export const render = (d: PageData): string =>
     '</head>',
     `<body data-shape="${e(d.shape)}" data-version="${e(d.version)}">`,
     '<header><h1>zfs-autobackup</h1>',
-    `<span class="badge b-${e(d.health)}" id="health" data-swap>${d.health === 'ok' ? 'healthy' : 'unhealthy'}</span>`,
+    `<span class="badge b-${e(d.health)}" id="health" data-swap>${d.health === 'ok' ? 'healthy' : e(d.health)}</span>`,
     `<span>last cycle ${live('lastCycle.text', d.lastCycle?.text ?? 'none yet')}</span>`,
     `<span class="muted">times in ${e(d.zone)}</span>`,
     '<a href="./">Refresh</a> <a href="status.json">JSON</a>',

@@ -109,7 +109,8 @@ export interface PageData {
   readonly version: string
   readonly generatedAt: string
   readonly zone: string
-  readonly health: 'ok' | 'unhealthy'
+  /** `/health`'s status word: `ok`, or what it answers when something is wrong. */
+  readonly health: string
   readonly lastCycle: When | null
   /** Health troubles first, then what needs attention, oldest first within each. */
   readonly troubles: ReadonlyArray<TroubleView>
@@ -402,18 +403,17 @@ export const pageData = (f: PageFacts): PageData => {
   // What /health already names is not said twice.
   const named = new Set(health.map((t) => t.subject))
   const troubles = [...health, ...other.filter((t) => !named.has(t.subject)).map(({ ms: _ms, ...t }) => t)]
-  const healthy = f.troubles.length === 0
   return {
     schema: 1,
     shape: JSON.stringify(datasets.map((x) => [x.name, x.destinations.map((y) => y.name)])),
     version: JSON.stringify([
       f.lastCycleAt ?? null,
-      healthy,
+      f.health,
       troubles.map((t) => [t.kind, t.subject, t.since.at]),
     ]),
     generatedAt: new Date(f.now).toISOString(),
     zone: f.zone,
-    health: healthy ? 'ok' : 'unhealthy',
+    health: f.health,
     lastCycle: f.lastCycleAt === undefined ? null : when(f.lastCycleAt, f.now, f.zone),
     troubles,
     datasets,

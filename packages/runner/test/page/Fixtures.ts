@@ -58,6 +58,7 @@ export const facts = (o: Partial<PageFacts> = {}): PageFacts => ({
   policy,
   startedAt: NOW - 10 * HOUR,
   lastCycleAt: NOW - 30_000,
+  health: 'ok',
   troubles: [],
   datasets: [dataset()],
   ...o,

@@ -112,6 +112,7 @@ describe('PageModel: trouble first', () => {
   it('health troubles come first, then what needs attention, each with since when', () => {
     const d = pageData(
       facts({
+        health: 'unhealthy',
         troubles: [{ why: 'ZFS API unreachable since 2026-12-02T11:50:00.000Z', since: NOW - 10 * MIN }],
         datasets: [
           dataset({
@@ -155,6 +156,10 @@ describe('PageModel: trouble first', () => {
     expect(d.troubles.map((t) => [t.kind, t.what])).toEqual([
       ['health', 'tank/home → nas:backup/home: lag 5h 0m, over 2 × 2h'],
     ])
+  })
+
+  it('the health word is /health’s own (a degraded daemon says so)', () => {
+    expect(pageData(facts({ health: 'degraded' })).health).toBe('degraded')
   })
 
   it('all well: no troubles, healthy', () => {
