@@ -31,6 +31,8 @@ export interface Ctx {
   readonly migrations: Migrations
   readonly clock: Clock
   readonly auth: Auth
+  /** IANA zone of the API host's local time (human `creation` values). */
+  readonly zone: string
   /** Fault injection asks this `migration_create` to produce a task that fails. */
   readonly failMigration: boolean
 }

@@ -20,23 +20,27 @@ import { checkZone, isoUtc } from './Time.js'
 import { zfsMethods } from './ZfsMethods.js'
 import { ZfsModel } from './ZfsModel.js'
 
-export interface SimulatorOptions {
-  /** Default: the system clock. Pass a `VirtualClock` to run migrations in virtual time. */
-  readonly clock?: Clock
-  /** IANA zone of the API host's local time (sync hold tags, `migrate-` snapshots). Default `UTC`. */
+/** What one API host's server is configured with (the source API and every backup-host API alike). */
+export interface ApiOptions {
+  /** IANA zone of the API host's local time (sync hold tags, `migrate-` snapshots, `creation`). Default `UTC`. */
   readonly zone?: string
   /** Seeds task ids, tokens and random faults. Default 1. */
   readonly seed?: number
+  readonly migration?: Partial<MigrationOptions>
+  /** Off by default (as from localhost). */
+  readonly auth?: AuthOptions
+  readonly rateLimit?: RateLimit
+}
+
+export interface SimulatorOptions extends ApiOptions {
+  /** Default: the system clock. Pass a `VirtualClock` to run migrations in virtual time. */
+  readonly clock?: Clock
   /** Datasets created on the API host at start (with their parents and pool). */
   readonly datasets?: ReadonlyArray<string>
   /** Remote hosts known from the start. */
   readonly remotes?: ReadonlyArray<string>
   /** `'create'` (default): any remote host is reachable, pools appear on demand; `'fail'`: only `remotes`. */
   readonly unknownRemotes?: 'create' | 'fail'
-  readonly migration?: Partial<MigrationOptions>
-  /** Off by default (as from localhost). */
-  readonly auth?: AuthOptions
-  readonly rateLimit?: RateLimit
 }
 
 export interface HttpRequest {
@@ -47,13 +51,13 @@ export interface HttpRequest {
   readonly authorization?: string
 }
 
-export const makeSimulator = (options: SimulatorOptions = {}) => {
-  const clock = options.clock ?? systemClock
+/**
+ * One API server on one host of `model` (its `local`): own migration service, auth, rate limit, faults and
+ * counters; the hosts, guids and clock are shared with every other API of the same simulator.
+ */
+const serveApi = (model: ZfsModel, clock: Clock, options: ApiOptions) => {
   const zone = checkZone(options.zone ?? 'UTC')
   const prng = mulberry32(options.seed ?? 1)
-  const model = new ZfsModel('localhost', options.unknownRemotes ?? 'create')
-  for (const ds of options.datasets ?? []) model.local.ensurePath(ds)
-  for (const r of options.remotes ?? []) model.addRemote(r)
   const migrationOptions = { ...defaultMigrationOptions, ...options.migration }
   const migrations = new Migrations(model, clock, zone, migrationOptions, () => uuid4(prng))
   const auth = new Auth(options.auth, clock, prng)
@@ -61,7 +65,7 @@ export const makeSimulator = (options: SimulatorOptions = {}) => {
   const recorder = new Recorder(clock)
   const dispatch = makeDispatcher({
     methods: { ...zfsMethods, ...migrationMethods },
-    ctx: { model, migrations, clock, auth },
+    ctx: { model, migrations, clock, auth, zone },
     clock,
     auth,
     faults,
@@ -93,7 +97,10 @@ export const makeSimulator = (options: SimulatorOptions = {}) => {
 
   return {
     clock,
+    /** The shared hosts, seen from this API's host (`model.local`). */
     model,
+    /** This API host's name in the model (`localhost` for the first one). */
+    host: model.local.name,
     /** The migration service itself (the runner's fast `simulate` path drives it without JSON-RPC). */
     migrations,
     faults,
@@ -110,4 +117,57 @@ export const makeSimulator = (options: SimulatorOptions = {}) => {
   }
 }
 
+/** The API of one simulated host (see `Simulator.hostApi`). */
+export type HostApi = ReturnType<typeof serveApi>
+
+export const makeSimulator = (options: SimulatorOptions = {}) => {
+  const clock = options.clock ?? systemClock
+  const model = new ZfsModel('localhost', options.unknownRemotes ?? 'create', options.seed ?? 1)
+  for (const ds of options.datasets ?? []) model.local.ensurePath(ds, clock.now())
+  for (const r of options.remotes ?? []) model.addRemote(r)
+  const api = serveApi(model, clock, options)
+  const others = new Map<string, HostApi>()
+
+  /**
+   * The API of another host of this simulator — typically the backup host migrations push to — on the
+   * same model and clock: its own pool, datasets, snapshots and holds (what the source API's migrations
+   * wrote there), its own auth, rate limit, faults, counters and migration service. Created on first use
+   * (the host too); later calls return the same API and must not pass options.
+   */
+  const hostApi = (host: string, opts?: ApiOptions): HostApi => {
+    if (host === model.local.name) throw new Error(`${host} is this simulator's own API host`)
+    const existing = others.get(host)
+    if (existing !== undefined) {
+      if (opts !== undefined) throw new Error(`the API of ${host} exists already; pass its options once`)
+      return existing
+    }
+    const made = serveApi(model.viewFrom(host), clock, {
+      zone: options.zone ?? 'UTC',
+      seed: (options.seed ?? 1) + 7919 * (others.size + 1),
+      ...opts,
+    })
+    others.set(host, made)
+    return made
+  }
+
+  return { ...api, hostApi }
+}
+
 export type Simulator = ReturnType<typeof makeSimulator>
+
+export interface SimulatorPairOptions extends SimulatorOptions {
+  /** The backup host's name, as migrations name it in `remote`. Default `nas`. */
+  readonly backupHost?: string
+  /** Options of the backup host's API (auth, zone, faults seed, …). */
+  readonly backup?: ApiOptions
+}
+
+/**
+ * A source API and the API of the backup host its migrations push to, on one model and one clock:
+ * what `migration_create {remote: backupHost}` sends shows up in `backup`'s `snapshot_list`.
+ */
+export const makeSimulatorPair = (options: SimulatorPairOptions = {}) => {
+  const source = makeSimulator(options)
+  const backup = source.hostApi(options.backupHost ?? 'nas', options.backup ?? {})
+  return { clock: source.clock, model: source.model, source, backup }
+}

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { AppError, type MethodSpec, opt, req, str, truthy, zfs } from './Method.js'
+import { zfsGet } from './Properties.js'
 
 const local = (ctx: Parameters<MethodSpec['run']>[1]) => ctx.model.local
 
@@ -35,8 +36,36 @@ export const zfsMethods: Readonly<Record<string, MethodSpec>> = {
     mutates: true,
     run: (a, ctx) => {
       const ds = str(a['dataset'], -32011)
-      zfs(local(ctx).createDataset(ds), -32010, 'Failed to create dataset')
+      zfs(local(ctx).createDataset(ds, ctx.clock.now()), -32010, 'Failed to create dataset')
       return { dataset: ds, created: true }
+    },
+  },
+  dataset_destroy: {
+    params: [req('dataset'), opt('recursive', false)],
+    mutates: true,
+    run: (a, ctx) => {
+      const ds = str(a['dataset'], -32013)
+      zfs(local(ctx).destroyDataset(ds, truthy(a['recursive'])), -32012, 'Failed to destroy dataset')
+      return { dataset: ds, destroyed: true }
+    },
+  },
+  dataset_get_properties: {
+    params: [req('dataset'), opt('property', 'all')],
+    mutates: false,
+    // `zfs get -H <property> <ds>` without -p (human values); any zfs failure is an empty object.
+    run: (a, ctx) => {
+      const ds = str(a['dataset'], -32015)
+      const property = str(a['property'], -32015)
+      return { dataset: ds, properties: zfsGet(local(ctx), ds, property, ctx.zone) ?? {} }
+    },
+  },
+  clone_create: {
+    params: [req('source'), req('target'), opt('properties', null)],
+    mutates: true,
+    run: (a, ctx) => {
+      const [source, target] = [str(a['source'], -32051), str(a['target'], -32051)]
+      zfs(local(ctx).clone(source, target, ctx.clock.now()), -32050, 'Failed to create clone')
+      return { source, clone: target, created: true }
     },
   },
   snapshot_list: {

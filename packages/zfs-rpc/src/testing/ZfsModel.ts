@@ -1,11 +1,13 @@
 /**
- * All hosts the simulator knows: the API host (`local`) and the remote hosts migrations push to, plus the
+ * All hosts the simulator knows — the API host (`local`), the remote hosts migrations push to — plus the
  * receive side of a transfer and a record of invariant violations (a snapshot destroyed while being sent).
+ * A model can be *viewed from* another host (`viewFrom`): same hosts, same guids, same violations, but that
+ * host is `local`. That is how a backup host gets its own API on the one shared state.
  *
  * @since 0.1.0
  */
 import type { Plan } from './MigrationPlan.js'
-import { ZfsHost } from './ZfsHost.js'
+import { type GuidSource, guidSource, ZfsHost } from './ZfsHost.js'
 
 export interface Violation {
   readonly taskId: string
@@ -13,29 +15,55 @@ export interface Violation {
   readonly message: string
 }
 
+interface Shared {
+  /** Every host by name, the first API host included. */
+  readonly hosts: Map<string, ZfsHost>
+  readonly violations: Violation[]
+  readonly unknownRemotes: 'create' | 'fail'
+  readonly newGuid: GuidSource
+}
+
 export class ZfsModel {
   readonly local: ZfsHost
-  private readonly remotes = new Map<string, ZfsHost>()
-  private readonly violationLog: Violation[] = []
+  private readonly shared: Shared
 
-  /** `unknownRemotes: 'create'` makes any host reachable (with any pool); `'fail'` only those added. */
-  constructor(
-    localName: string,
-    private readonly unknownRemotes: 'create' | 'fail',
-  ) {
-    this.local = new ZfsHost(localName)
+  /**
+   * `unknownRemotes: 'create'` makes any host reachable (with any pool); `'fail'` only those added.
+   * `guidSeed` seeds snapshot and dataset guids (default 1).
+   */
+  constructor(localName: string, unknownRemotes: 'create' | 'fail', guidSeed?: number)
+  /** @internal a view of `shared` from `local` (see `viewFrom`). */
+  constructor(local: ZfsHost, shared: Shared)
+  constructor(a: string | ZfsHost, b: 'create' | 'fail' | Shared, guidSeed = 1) {
+    if (typeof a === 'string') {
+      const newGuid = guidSource(guidSeed)
+      this.shared = { hosts: new Map(), violations: [], unknownRemotes: b as 'create' | 'fail', newGuid }
+      this.local = new ZfsHost(a, newGuid)
+      this.shared.hosts.set(a, this.local)
+    } else {
+      this.local = a
+      this.shared = b as Shared
+    }
+  }
+
+  /** The same hosts seen from `host` (created if missing): its API's `local`. */
+  viewFrom(host: string): ZfsModel {
+    return host === this.local.name ? this : new ZfsModel(this.addRemote(host), this.shared)
   }
 
   addRemote(name: string): ZfsHost {
-    const existing = this.remotes.get(name)
+    const existing = this.shared.hosts.get(name)
     if (existing) return existing
-    const h = new ZfsHost(name)
-    this.remotes.set(name, h)
+    const h = new ZfsHost(name, this.shared.newGuid)
+    this.shared.hosts.set(name, h)
     return h
   }
 
   remote(name: string): ZfsHost | undefined {
-    return this.remotes.get(name) ?? (this.unknownRemotes === 'create' ? this.addRemote(name) : undefined)
+    return (
+      this.shared.hosts.get(name) ??
+      (this.shared.unknownRemotes === 'create' ? this.addRemote(name) : undefined)
+    )
   }
 
   /** `name === undefined` or the local host's name → local. */
@@ -43,23 +71,26 @@ export class ZfsModel {
     return name === undefined || name === this.local.name ? this.local : this.remote(name)
   }
 
+  /** Every other host, in the order they appeared. */
   remoteNames(): ReadonlyArray<string> {
-    return [...this.remotes.keys()]
+    return [...this.shared.hosts.keys()].filter((n) => n !== this.local.name)
   }
 
   violations(): ReadonlyArray<Violation> {
-    return this.violationLog
+    return this.shared.violations
   }
 
   /**
    * Applies a finished transfer to the destination, as `zfs recv -s -F` would: an incremental only lands
    * when the destination's newest snapshot is the stream's base; a full one needs the parent dataset.
-   * Failures are silent (the real script does not check the receive).
+   * Failures are silent (the real script does not check the receive). Received snapshots keep the
+   * sender's guid and creation time.
    */
   receive(taskId: string, p: Extract<Plan, { _tag: 'Send' }>, now: number): void {
-    const gone = p.snapshots.filter((s) => p.src.host.snapshot(p.src.dataset, s) === undefined)
+    const sent = p.snapshots.map((s) => p.src.host.snapshot(p.src.dataset, s))
+    const gone = p.snapshots.filter((_, i) => sent[i] === undefined)
     if (gone.length > 0) {
-      this.violationLog.push({
+      this.shared.violations.push({
         taskId,
         at: now,
         message: `snapshot(s) ${gone.map((s) => `${p.src.dataset}@${s}`).join(', ')} destroyed while migration ${taskId} was sending them`,
@@ -68,12 +99,15 @@ export class ZfsModel {
     }
     const dst = p.dst
     if (p.from === null) {
-      if (dst.host !== this.local) dst.host.ensurePath(dst.dataset.split('/')[0]!)
-      if (!dst.host.receiveFull(dst.dataset)) return
+      // A pushed-to host has whatever pool the destination names (see `unknownRemotes`).
+      if (p.mode === 'push') dst.host.ensurePath(dst.dataset.split('/')[0]!, now)
+      if (!dst.host.receiveFull(dst.dataset, now)) return
     } else {
-      const existing = dst.host.snapshots(dst.dataset)
-      if (existing[existing.length - 1]?.name !== p.from) return
+      // zfs checks the stream's fromguid, not the name: a diverged base (same name, new guid) fails too.
+      const newest = dst.host.snapshots(dst.dataset).at(-1)
+      const base = p.src.host.snapshot(p.src.dataset, p.from)
+      if (newest === undefined || newest.name !== p.from || newest.guid !== base?.guid) return
     }
-    for (const s of p.snapshots) dst.host.receive(dst.dataset, s, now)
+    for (const s of sent) if (s !== undefined) dst.host.receive(dst.dataset, s)
   }
 }

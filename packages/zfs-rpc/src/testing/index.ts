@@ -11,7 +11,16 @@ export type { RunningServer } from './HttpServer.js'
 export { defaultMigrationOptions, type MigrationOptions, type Migrations } from './Migrations.js'
 export { mulberry32, type Prng } from './Prng.js'
 export type { Counts, Mutation } from './Recorder.js'
-export { type HttpRequest, makeSimulator, type Simulator, type SimulatorOptions } from './Simulator.js'
+export {
+  type ApiOptions,
+  type HostApi,
+  type HttpRequest,
+  makeSimulator,
+  makeSimulatorPair,
+  type Simulator,
+  type SimulatorOptions,
+  type SimulatorPairOptions,
+} from './Simulator.js'
 export { type CliOutput, runSimulatorCli, simulatorUsage } from './SimulatorCli.js'
 export type { Task, TaskParams, TaskStatus, WireProgress, WireResult } from './Task.js'
 export type { Snapshot, ZfsHost } from './ZfsHost.js'
