@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { VirtualClock } from '../../src/Clock.js'
-import { classify } from '../../src/RemoteFailure.js'
+import { remoteFailureOf } from '../../src/RemoteFailure.js'
 import { makeSimulator } from '../../src/testing/index.js'
 import { ZfsHost } from '../../src/testing/ZfsHost.js'
 
@@ -98,7 +98,9 @@ describe('clones and busy snapshots', () => {
         "Failed to destroy snapshot: cannot destroy 'tank/data@s1': snapshot has dependent clones\nuse '-R' to destroy the following datasets:\ntank/restore_a\n",
     })
     // Not "dataset is busy": a client must not read it as held.
-    expect(classify({ _tag: 'Remote', method: 'snapshot_destroy', ...refused })).not.toBe('SnapshotBusy')
+    expect(remoteFailureOf({ _tag: 'Remote', method: 'snapshot_destroy', ...refused })).not.toBe(
+      'SnapshotBusy',
+    )
     expect((await rpc('clone_create', { source: 'tank/data@s9', target: 'tank/x' })).error).toEqual({
       code: -32050,
       message: "Failed to create clone: cannot open 'tank/data@s9': dataset does not exist\n",
