@@ -7,6 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { Clock } from '../Clock.js'
 import type { Auth } from './Auth.js'
+import type { Cpu } from './Cost.js'
 import type { Fault, FaultInjector } from './Faults.js'
 import { AppError, bind, type Ctx, type MethodSpec } from './Method.js'
 import type { Recorder } from './Recorder.js'
@@ -26,12 +27,14 @@ export interface RateLimit {
 
 export interface Deps {
   readonly methods: Readonly<Record<string, MethodSpec>>
-  readonly ctx: Omit<Ctx, 'failMigration'>
+  readonly ctx: Omit<Ctx, 'fault'>
   readonly clock: Clock
   readonly auth: Auth
   readonly faults: FaultInjector
   readonly recorder: Recorder
   readonly rateLimit?: RateLimit
+  /** The host's CPU when the cost model is on: zfs calls then take time and share the cores. */
+  readonly cpu?: Cpu
 }
 
 export interface Request {
@@ -71,7 +74,7 @@ export const makeDispatcher = (deps: Deps) => {
     const check = call.method === 'auth_login' ? 'ok' : deps.auth.check(req.remoteAddress, req.authorization)
     if (check !== 'ok') return respond(W.errorResponse(check, id))
     try {
-      const result = spec.run(args.right, { ...deps.ctx, failMigration: fault?.kind === 'failMigration' })
+      const result = spec.run(args.right, { ...deps.ctx, fault })
       if (spec.mutates) deps.recorder.mutation(call.method, args.right, undefined)
       const shown = fault?.kind === 'wrongShape' ? (fault.result ?? { unexpected: 'shape' }) : result
       return respond(W.resultResponse(shown, id))
@@ -82,7 +85,34 @@ export const makeDispatcher = (deps: Deps) => {
     }
   }
 
-  return async (req: Request): Promise<Reply> => {
+  /** CPU time of the zfs process `call` would start, or undefined when it starts none (or is refused first). */
+  const costOf = (call: W.Call, fault: Fault | undefined, req: Request): number | undefined => {
+    const cpu = deps.cpu
+    const spec = Object.hasOwn(deps.methods, call.method) ? deps.methods[call.method] : undefined
+    if (cpu === undefined || spec?.zfs === undefined || fault?.kind === 'rpcError') return undefined
+    if (
+      E.isLeft(bind(spec, call.params ?? {})) ||
+      deps.auth.check(req.remoteAddress, req.authorization) !== 'ok'
+    )
+      return undefined
+    const listed = spec.zfs === 'listsHost' ? deps.ctx.model.local.snapshotCount() : 0
+    return cpu.model.callMs + listed * cpu.model.perSnapshotListedMs
+  }
+
+  /** Each call of a batch starts at once; with a cost model it runs when its process has had its CPU time. */
+  const runAll = (calls: ReadonlyArray<W.Call>, faults: ReadonlyArray<Fault | undefined>, req: Request) => {
+    const cpu = deps.cpu
+    if (cpu === undefined) return Promise.resolve(calls.map((c, i) => runCall(c, faults[i], req)))
+    return Promise.all(
+      calls.map(async (c, i) => {
+        const cost = costOf(c, faults[i], req)
+        if (cost !== undefined) await cpu.run(cost)
+        return runCall(c, faults[i], req)
+      }),
+    )
+  }
+
+  const answer = async (req: Request): Promise<Reply> => {
     deps.recorder.http()
     if (limited(req.remoteAddress)) return { _tag: 'Http', status: 429, body: W.RATE_LIMIT_BODY }
     const parsed = W.parseBody(req.body)
@@ -98,12 +128,15 @@ export const makeDispatcher = (deps: Deps) => {
       return httpFault(http)
     const delay = Math.max(0, ...faults.map((f) => (f?.kind === 'delay' ? f.ms : 0)))
     if (delay > 0) await deps.clock.sleep(delay)
-    const responses = calls.map((c, i) => runCall(c, faults[i], req))
+    const responses = await runAll(calls, faults, req)
     if (http !== undefined) return httpFault(http)
     const shown = responses.filter((r) => r !== null)
     if (shown.length === 0) return { _tag: 'Http', status: 200, body: '' }
     return json(parsed._tag === 'Single' ? shown[0] : shown)
   }
+
+  return (req: Request): Promise<Reply> =>
+    deps.cpu === undefined ? answer(req) : deps.cpu.request(() => answer(req))
 }
 
 const json = (v: unknown): Reply => ({ _tag: 'Http', status: 200, body: JSON.stringify(v) })

@@ -27,6 +27,11 @@ export type Fault =
   | { readonly kind: 'delay'; readonly ms: number }
   /** `migration_create` succeeds but the task ends `failed` ("Migration failed with return code 1"). */
   | { readonly kind: 'failMigration' }
+  /**
+   * `migration_create` succeeds; the stream is sent but the receive fails (default reason `out of space`):
+   * nothing arrives, yet the script places its sync holds and exits 0, so the task ends `completed`.
+   */
+  | { readonly kind: 'failReceive'; readonly reason?: string }
 
 export interface RandomFaults {
   /** A method name or `'*'`. */

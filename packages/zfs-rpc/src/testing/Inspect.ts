@@ -46,6 +46,8 @@ export const makeInspect = (
   mutations: () => recorder.mutations(),
   resetCounts: (): void => recorder.reset(),
   violations: () => model.violations(),
+  /** Every receive a migration attempted (any host), with `failure` set when nothing arrived. */
+  receipts: () => model.receipts(),
   faultsInjected: () => faults.injected(),
 })
 
@@ -108,6 +110,10 @@ export const makeSeed = (model: ZfsModel, clock: Clock) => {
     /** Marks a snapshot in use without a hold (mounted, being read): its destroy fails "dataset is busy". */
     busy: (ds: string, snap: string, busy = true, host?: string): void =>
       hostOf(model, host).setBusy(ds, snap, busy),
+    /** Every receive into the host fails (`out of space`) until called with `false`; the tasks still complete. */
+    outOfSpace: (on = true, host?: string): void => {
+      hostOf(model, host).outOfSpace = on
+    },
     hold: (ds: string, snap: string, tag: string, host?: string): void => {
       const r = hostOf(model, host).hold(ds, snap, tag, false)
       if (r._tag === 'Left') throw new Error(`seed hold ${tag} on ${ds}@${snap}: ${r.left.trim()}`)

@@ -8,6 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { Clock } from '../Clock.js'
 import type { Auth } from './Auth.js'
+import type { Fault } from './Faults.js'
 import type { Migrations } from './Migrations.js'
 import type { ZfsModel } from './ZfsModel.js'
 
@@ -33,14 +34,19 @@ export interface Ctx {
   readonly auth: Auth
   /** IANA zone of the API host's local time (human `creation` values). */
   readonly zone: string
-  /** Fault injection asks this `migration_create` to produce a task that fails. */
-  readonly failMigration: boolean
+  /** The fault injected into this call, if any (`migration_create` reads `failMigration` / `failReceive`). */
+  readonly fault: Fault | undefined
 }
 
 export interface MethodSpec {
   readonly params: ReadonlyArray<Param>
   /** Logged in the mutation log. */
   readonly mutates: boolean
+  /**
+   * The zfs/zpool process the call starts, for the cost model: `'one'` costs one process, `'listsHost'`
+   * one that walks every snapshot on the host (`snapshot_list`). Absent: no process (auth, Redis).
+   */
+  readonly zfs?: 'one' | 'listsHost'
   readonly run: (args: Readonly<Record<string, unknown>>, ctx: Ctx) => unknown
 }
 

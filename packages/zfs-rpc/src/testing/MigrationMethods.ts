@@ -44,7 +44,7 @@ export const migrationMethods: Readonly<Record<string, MethodSpec>> = {
         recursive: truthy(a['recursive']),
         sync: truthy(a['sync']),
       }
-      const task = ctx.migrations.create(params, ctx.failMigration)
+      const task = ctx.migrations.create(params, ctx.fault)
       return { task_id: task.id, status: 'created', params: wireParams(params) }
     },
   },

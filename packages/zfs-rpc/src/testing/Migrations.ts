@@ -6,9 +6,10 @@
  * @since 0.1.0
  */
 import type { Clock } from '../Clock.js'
+import type { Fault } from './Faults.js'
 import { plan, route } from './MigrationPlan.js'
 import { holdAndCleanup, syncTag } from './SyncHolds.js'
-import type { Task, TaskParams } from './Task.js'
+import type { Task, TaskFault, TaskParams } from './Task.js'
 import { progressTick } from './Task.js'
 import { isoUtc, localTime } from './Time.js'
 import type { ZfsModel } from './ZfsModel.js'
@@ -35,6 +36,19 @@ export const defaultMigrationOptions: MigrationOptions = {
 }
 
 const TICK_MS = 10_000
+/** Redis keeps a task hash 7 days after its last save (contract §3.1). */
+export const TASK_TTL_MS = 7 * 86_400_000
+
+/** What becomes of `pending` tasks when the API restarts (see `Migrations.restart`). */
+export type PendingOnRestart = 'stuck' | 'lost'
+
+/** `true` (the old boolean form) and `failMigration` make the script exit 1; `failReceive` fails the receive. */
+const taskFault = (f: boolean | Fault | undefined): TaskFault | undefined =>
+  f === true || (typeof f === 'object' && f.kind === 'failMigration')
+    ? { _tag: 'ExitCode1' }
+    : typeof f === 'object' && f.kind === 'failReceive'
+      ? { _tag: 'ReceiveFails', reason: f.reason ?? 'out of space' }
+      : undefined
 
 /** `limit` in MB/s (trailing "M"/"MB" stripped, as the script does) → bytes/s; none or unparsable → no cap. */
 const limitBytes = (limit: number | string | null): number => {
@@ -46,6 +60,11 @@ export class Migrations {
   private readonly tasks = new Map<string, Task>()
   private readonly queue: Task[] = []
   private running = 0
+  /** Bumped by `restart`: runs of an older generation are orphans whose record no one updates. */
+  private generation = 0
+  private readonly generationOf = new Map<string, number>()
+  /** Last time each task's record was saved (the TTL counts from it). */
+  private readonly savedAt = new Map<string, number>()
 
   constructor(
     private readonly model: ZfsModel,
@@ -56,14 +75,48 @@ export class Migrations {
   ) {}
 
   all(): ReadonlyArray<Task> {
+    this.expire()
     return [...this.tasks.values()]
   }
 
   get(id: string): Task | undefined {
+    this.expire()
     return this.tasks.get(id)
   }
 
-  create(params: TaskParams, fail: boolean): Task {
+  /**
+   * Tasks no live worker will ever update again (left `running` or `pending` by a restart) vanish 7 days
+   * after their last save, as their Redis hash does. (Finished tasks are kept: tests read them.)
+   */
+  private expire(): void {
+    if (this.generation === 0) return
+    const now = this.clock.now()
+    for (const t of this.tasks.values())
+      if (this.isStale(t) && now - (this.savedAt.get(t.id) ?? 0) >= TASK_TTL_MS) this.tasks.delete(t.id)
+  }
+
+  /** Left `running` or `pending` by a restart: its record never changes again. */
+  private isStale(t: Task): boolean {
+    return (
+      (t.status === 'running' || t.status === 'pending') &&
+      (this.generationOf.get(t.id) ?? 0) < this.generation
+    )
+  }
+
+  /**
+   * The API process restarts (contract §3.1, measured on the real API 2026-12-02). Tasks are not recovered:
+   * a `running` task stays `running` (progress frozen) until its 7-day TTL and `migration_cancel` cannot
+   * clear it, while its transfer — a process of its own — still finishes and places its holds. `pending`
+   * tasks are never started: `'stuck'` (default) leaves them `pending` until the TTL, `'lost'` drops them
+   * (`migration_get` → Task not found). New tasks run as usual.
+   */
+  restart(pending: PendingOnRestart = 'stuck'): void {
+    this.generation++
+    this.running = 0
+    for (const t of this.queue.splice(0)) if (pending === 'lost') this.tasks.delete(t.id)
+  }
+
+  create(params: TaskParams, fault: boolean | Fault | undefined): Task {
     const task: Task = {
       id: this.newId(),
       status: 'pending',
@@ -74,10 +127,12 @@ export class Migrations {
       result: null,
       progress: null,
       params,
-      fail,
+      fault: taskFault(fault),
       abort: new AbortController(),
     }
     this.tasks.set(task.id, task)
+    this.generationOf.set(task.id, this.generation)
+    this.savedAt.set(task.id, this.clock.now())
     this.queue.push(task)
     this.pump()
     return task
@@ -85,8 +140,10 @@ export class Migrations {
 
   /** true when the task was still pending or running. */
   cancel(task: Task): boolean {
+    if (this.isStale(task) && task.status === 'running') return false
     if (task.status === 'pending') {
-      this.queue.splice(this.queue.indexOf(task), 1)
+      const i = this.queue.indexOf(task)
+      if (i >= 0) this.queue.splice(i, 1)
       task.status = 'cancelled'
       task.completedAt = isoUtc(this.clock.now())
       return true
@@ -99,8 +156,10 @@ export class Migrations {
   private pump(): void {
     while (this.running < this.options.workers && this.queue.length > 0) {
       const task = this.queue.shift()!
+      const generation = this.generation
       this.running++
       void this.run(task).finally(() => {
+        if (generation !== this.generation) return
         this.running--
         this.pump()
       })
@@ -111,33 +170,41 @@ export class Migrations {
     const started = this.clock.now()
     task.status = 'running'
     task.startedAt = isoUtc(started)
-    const finish = (status: Task['status'], returnCode: number, cancelled: boolean) => {
-      const now = this.clock.now()
-      task.status = status
-      task.completedAt = isoUtc(now)
-      const elapsed = Math.round(now - started) / 1000
-      task.result = cancelled
-        ? { return_code: returnCode, elapsed_seconds: elapsed, cancelled: true }
-        : { return_code: returnCode, elapsed_seconds: elapsed }
-    }
-    try {
-      await this.clock.sleep(this.options.overheadMs, task.abort.signal)
-      const sent = task.fail ? false : await this.transfer(task)
-      if (sent === false) {
+    this.savedAt.set(task.id, started)
+    const finish = (status: Task['status'], returnCode: number, cancelled: boolean) =>
+      this.save(task, () => {
+        const now = this.clock.now()
+        task.status = status
+        task.completedAt = isoUtc(now)
+        const elapsed = Math.round(now - started) / 1000
+        task.result = cancelled
+          ? { return_code: returnCode, elapsed_seconds: elapsed, cancelled: true }
+          : { return_code: returnCode, elapsed_seconds: elapsed }
+      })
+    const fail = (error: string, clearProgress: boolean) =>
+      this.save(task, () => {
         task.status = 'failed'
         task.completedAt = isoUtc(this.clock.now())
-        task.error = 'Migration failed with return code 1'
-        task.progress = null
-        return
-      }
+        task.error = error
+        if (clearProgress) task.progress = null
+      })
+    try {
+      await this.clock.sleep(this.options.overheadMs, task.abort.signal)
+      const sent = task.fault?._tag === 'ExitCode1' ? false : await this.transfer(task)
+      if (sent === false) return fail('Migration failed with return code 1', true)
       finish('completed', 0, false)
     } catch (e) {
       // A cancel kills the script (SIGTERM → -15) and the task still ends "completed" (quirk).
       if (task.abort.signal.aborted) return finish('completed', -15, true)
-      task.status = 'failed'
-      task.completedAt = isoUtc(this.clock.now())
-      task.error = `Migration failed with return code 1 (simulator error: ${String(e)})`
+      fail(`Migration failed with return code 1 (simulator error: ${String(e)})`, false)
     }
+  }
+
+  /** Writes the task's record, unless a restart orphaned it (no live process reads its script any more). */
+  private save(task: Task, update: () => void): void {
+    if (this.isStale(task)) return
+    update()
+    this.savedAt.set(task.id, this.clock.now())
   }
 
   /** Runs the transfer (to each host of a comma-separated `remote`, in turn); false = the script exited 1. */
@@ -169,7 +236,8 @@ export class Migrations {
     if (p._tag === 'Nothing') return true
     const total = p.snapshots.length * this.options.bytesPerSnapshot
     await this.pace(task, total, Math.max(1, Math.min(this.options.bytesPerSecond, limitBytes(params.limit))))
-    this.model.receive(task.id, p, this.clock.now())
+    const failure = task.fault?._tag === 'ReceiveFails' ? task.fault.reason : undefined
+    this.model.receive(task.id, p, this.clock.now(), failure)
     if (p.mode === 'push' && params.sync && r.remote !== null) {
       const tag = syncTag(localTime(this.clock.now(), this.zone, 'yyyy-MM-dd-HH-mm-ss'), r.remote)
       holdAndCleanup(p.src.host, p.src.dataset, p.to, tag, r.remote)
@@ -187,7 +255,9 @@ export class Migrations {
       elapsed += step
       if (elapsed % TICK_MS !== 0) continue
       const now = isoUtc(this.clock.now())
-      task.progress = progressTick(task.id, now, elapsed, rate, total, this.options.sizeEstimate)
+      this.save(task, () => {
+        task.progress = progressTick(task.id, now, elapsed, rate, total, this.options.sizeEstimate)
+      })
     }
   }
 }

@@ -7,18 +7,33 @@
  */
 import { type Clock, systemClock } from '../Clock.js'
 import { Auth, type AuthOptions } from './Auth.js'
+import { type CostModel, Cpu, defaultCostModel, type Load } from './Cost.js'
 import { makeDispatcher, type RateLimit, type Reply } from './Dispatcher.js'
 import { FaultInjector } from './Faults.js'
 import { type RunningServer, serveHttp } from './HttpServer.js'
 import { makeFetch } from './InProcessFetch.js'
 import { makeInspect, makeSeed } from './Inspect.js'
 import { migrationMethods } from './MigrationMethods.js'
-import { defaultMigrationOptions, type MigrationOptions, Migrations } from './Migrations.js'
+import {
+  defaultMigrationOptions,
+  type MigrationOptions,
+  Migrations,
+  type PendingOnRestart,
+} from './Migrations.js'
 import { mulberry32, uuid4 } from './Prng.js'
 import { Recorder } from './Recorder.js'
 import { checkZone, isoUtc } from './Time.js'
 import { zfsMethods } from './ZfsMethods.js'
 import { ZfsModel } from './ZfsModel.js'
+
+const idleLoad: Load = {
+  zfsProcesses: 0,
+  inFlight: 0,
+  inFlightMax: 0,
+  cpuMs: 0,
+  requestsInFlight: 0,
+  requestsInFlightMax: 0,
+}
 
 /** What one API host's server is configured with (the source API and every backup-host API alike). */
 export interface ApiOptions {
@@ -30,6 +45,11 @@ export interface ApiOptions {
   /** Off by default (as from localhost). */
   readonly auth?: AuthOptions
   readonly rateLimit?: RateLimit
+  /**
+   * Off by default (calls take no time). On: every zfs-running call costs CPU time on the host's cores,
+   * shared by the calls in flight, in clock time; `{}` takes `defaultCostModel`.
+   */
+  readonly cost?: Partial<CostModel>
 }
 
 export interface SimulatorOptions extends ApiOptions {
@@ -63,6 +83,8 @@ const serveApi = (model: ZfsModel, clock: Clock, options: ApiOptions) => {
   const auth = new Auth(options.auth, clock, prng)
   const faults = new FaultInjector(options.seed ?? 1)
   const recorder = new Recorder(clock)
+  const cpu =
+    options.cost === undefined ? undefined : new Cpu(clock, { ...defaultCostModel, ...options.cost })
   const dispatch = makeDispatcher({
     methods: { ...zfsMethods, ...migrationMethods },
     ctx: { model, migrations, clock, auth, zone },
@@ -71,6 +93,7 @@ const serveApi = (model: ZfsModel, clock: Clock, options: ApiOptions) => {
     faults,
     recorder,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(cpu ? { cpu } : {}),
   })
 
   const health = () => ({
@@ -79,8 +102,12 @@ const serveApi = (model: ZfsModel, clock: Clock, options: ApiOptions) => {
     timestamp: isoUtc(clock.now()),
   })
 
+  /** Until then every connection fails (the process is down or the host cut off). */
+  let downUntil = Number.NEGATIVE_INFINITY
+
   /** The aiohttp routes: POST / (JSON-RPC), GET /health; GET / → 405, anything else → 404. */
   const handle = async (req: HttpRequest): Promise<Reply> => {
+    if (clock.now() < downUntil) return { _tag: 'Drop' }
     if (req.path === '/health' && req.method === 'GET')
       return { _tag: 'Http', status: 200, body: JSON.stringify(health()) }
     if (req.path === '/' && req.method === 'POST') return dispatch(req)
@@ -112,8 +139,26 @@ const serveApi = (model: ZfsModel, clock: Clock, options: ApiOptions) => {
     fetchFrom: (remoteAddress: string) => makeFetch(handle, remoteAddress),
     listen: (opts: { readonly port?: number; readonly host?: string } = {}): Promise<RunningServer> =>
       serveHttp(handle, opts),
-    inspect: makeInspect(model, migrations, recorder, faults),
+    inspect: {
+      ...makeInspect(model, migrations, recorder, faults),
+      /** zfs processes started, in flight now and at most, CPU ms; all zero without a cost model. */
+      load: (): Load => cpu?.load() ?? idleLoad,
+      resetLoad: (): void => cpu?.reset(),
+    },
     seed: makeSeed(model, clock),
+    /**
+     * Restarts the API process (contract §3.1): `running` tasks stay `running` for good (7-day TTL), cannot
+     * be cancelled, yet their transfers finish and place holds; `pending` ones are `'stuck'` (default) or
+     * `'lost'`. With `downMs` the API is unreachable that long first (every request fails to connect).
+     */
+    restart: (opts: { readonly pending?: PendingOnRestart; readonly downMs?: number } = {}): void => {
+      migrations.restart(opts.pending ?? 'stuck')
+      downUntil = clock.now() + (opts.downMs ?? 0)
+    },
+    /** The API cannot be reached for `ms` (network cut): requests fail to connect; tasks keep running. */
+    unreachable: (ms: number): void => {
+      downUntil = clock.now() + ms
+    },
   }
 }
 

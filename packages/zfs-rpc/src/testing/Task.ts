@@ -37,6 +37,11 @@ export interface WireResult {
   readonly cancelled?: true
 }
 
+/** What an injected fault does to one task: the script exits 1, or the receive fails and the script goes on. */
+export type TaskFault =
+  | { readonly _tag: 'ExitCode1' }
+  | { readonly _tag: 'ReceiveFails'; readonly reason: string }
+
 /** Mutable: the service moves it through its states. */
 export interface Task {
   readonly id: string
@@ -48,8 +53,8 @@ export interface Task {
   result: WireResult | null
   progress: WireProgress | null
   readonly params: TaskParams
-  /** Injected fault: the script exits 1. */
-  readonly fail: boolean
+  /** Injected fault, if any. */
+  readonly fault: TaskFault | undefined
   readonly abort: AbortController
 }
 

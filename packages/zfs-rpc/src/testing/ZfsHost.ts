@@ -82,6 +82,8 @@ export class ZfsHost {
   /** Snapshots (`ds@snap`) that are in use without a hold (mounted under `.zfs/snapshot`, being sent…). */
   private readonly busySet = new Set<string>()
   private txg = 0
+  /** Every receive into this host fails (`out of space`); set through `seed.outOfSpace`. */
+  outOfSpace = false
 
   /** `newGuid` defaults to a generator seeded from the host name (stand-alone hosts in unit tests). */
   constructor(

@@ -22,11 +22,13 @@ export const zfsMethods: Readonly<Record<string, MethodSpec>> = {
   pool_list: {
     params: [],
     mutates: false,
+    zfs: 'one',
     run: (_a, ctx) => ({ pools: local(ctx).pools() }),
   },
   dataset_list: {
     params: [opt('dataset', null)],
     mutates: false,
+    zfs: 'one',
     run: (a, ctx) => ({
       datasets: local(ctx).listDatasets(a['dataset'] === null ? undefined : str(a['dataset'], -32014)),
     }),
@@ -34,6 +36,7 @@ export const zfsMethods: Readonly<Record<string, MethodSpec>> = {
   dataset_create: {
     params: [req('dataset'), opt('properties', null)],
     mutates: true,
+    zfs: 'one',
     run: (a, ctx) => {
       const ds = str(a['dataset'], -32011)
       zfs(local(ctx).createDataset(ds, ctx.clock.now()), -32010, 'Failed to create dataset')
@@ -43,6 +46,7 @@ export const zfsMethods: Readonly<Record<string, MethodSpec>> = {
   dataset_destroy: {
     params: [req('dataset'), opt('recursive', false)],
     mutates: true,
+    zfs: 'one',
     run: (a, ctx) => {
       const ds = str(a['dataset'], -32013)
       zfs(local(ctx).destroyDataset(ds, truthy(a['recursive'])), -32012, 'Failed to destroy dataset')
@@ -52,6 +56,7 @@ export const zfsMethods: Readonly<Record<string, MethodSpec>> = {
   dataset_get_properties: {
     params: [req('dataset'), opt('property', 'all')],
     mutates: false,
+    zfs: 'one',
     // `zfs get -H <property> <ds>` without -p (human values); any zfs failure is an empty object.
     run: (a, ctx) => {
       const ds = str(a['dataset'], -32015)
@@ -62,6 +67,7 @@ export const zfsMethods: Readonly<Record<string, MethodSpec>> = {
   clone_create: {
     params: [req('source'), req('target'), opt('properties', null)],
     mutates: true,
+    zfs: 'one',
     run: (a, ctx) => {
       const [source, target] = [str(a['source'], -32051), str(a['target'], -32051)]
       zfs(local(ctx).clone(source, target, ctx.clock.now()), -32050, 'Failed to create clone')
@@ -71,6 +77,7 @@ export const zfsMethods: Readonly<Record<string, MethodSpec>> = {
   snapshot_list: {
     params: [req('dataset')],
     mutates: false,
+    zfs: 'listsHost',
     // Lists every snapshot on the host and filters by name, so any dataset value just matches nothing.
     run: (a, ctx) => ({
       dataset: a['dataset'],
@@ -85,6 +92,7 @@ export const zfsMethods: Readonly<Record<string, MethodSpec>> = {
   snapshot_create: {
     params: [req('dataset'), req('name'), opt('recursive', false)],
     mutates: true,
+    zfs: 'one',
     run: (a, ctx) => {
       const ds = str(a['dataset'], -32022)
       const name = str(a['name'], -32022)
@@ -99,6 +107,7 @@ export const zfsMethods: Readonly<Record<string, MethodSpec>> = {
   snapshot_destroy: {
     params: [req('dataset'), req('snapshot'), opt('recursive', false)],
     mutates: true,
+    zfs: 'one',
     run: (a, ctx) => {
       const ds = str(a['dataset'], -32027)
       const snap = str(a['snapshot'], -32027)
@@ -109,6 +118,7 @@ export const zfsMethods: Readonly<Record<string, MethodSpec>> = {
   snapshot_hold: {
     params: [req('dataset'), req('snapshot'), req('tag'), opt('recursive', false)],
     mutates: true,
+    zfs: 'one',
     run: (a, ctx) => {
       const [ds, snap, tag] = [str(a['dataset'], -32031), str(a['snapshot'], -32031), str(a['tag'], -32031)]
       zfs(local(ctx).hold(ds, snap, tag, truthy(a['recursive'])), -32030, 'Failed to hold snapshot')
@@ -118,6 +128,7 @@ export const zfsMethods: Readonly<Record<string, MethodSpec>> = {
   snapshot_release: {
     params: [req('dataset'), req('snapshot'), req('tag'), opt('recursive', false)],
     mutates: true,
+    zfs: 'one',
     run: (a, ctx) => {
       const [ds, snap, tag] = [str(a['dataset'], -32033), str(a['snapshot'], -32033), str(a['tag'], -32033)]
       zfs(local(ctx).release(ds, snap, tag, truthy(a['recursive'])), -32032, 'Failed to release snapshot')
@@ -127,6 +138,7 @@ export const zfsMethods: Readonly<Record<string, MethodSpec>> = {
   snapshot_holds_list: {
     params: [req('dataset'), req('snapshot'), opt('recursive', false)],
     mutates: false,
+    zfs: 'one',
     run: (a, ctx) => {
       const [ds, snap] = [str(a['dataset'], -32034), str(a['snapshot'], -32034)]
       return { dataset: ds, snapshot: snap, holds: local(ctx).holds(ds, snap, truthy(a['recursive'])) }

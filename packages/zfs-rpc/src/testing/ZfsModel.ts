@@ -15,10 +15,23 @@ export interface Violation {
   readonly message: string
 }
 
+/** What one receive did (the script never looks, so only tests see this). */
+export interface Receipt {
+  readonly taskId: string
+  readonly at: number
+  readonly host: string
+  readonly dataset: string
+  /** Snapshots the stream carried, oldest first. */
+  readonly snapshots: ReadonlyArray<string>
+  /** undefined when they arrived; else zfs's reason (e.g. `out of space`). */
+  readonly failure: string | undefined
+}
+
 interface Shared {
   /** Every host by name, the first API host included. */
   readonly hosts: Map<string, ZfsHost>
   readonly violations: Violation[]
+  readonly receipts: Receipt[]
   readonly unknownRemotes: 'create' | 'fail'
   readonly newGuid: GuidSource
 }
@@ -37,7 +50,13 @@ export class ZfsModel {
   constructor(a: string | ZfsHost, b: 'create' | 'fail' | Shared, guidSeed = 1) {
     if (typeof a === 'string') {
       const newGuid = guidSource(guidSeed)
-      this.shared = { hosts: new Map(), violations: [], unknownRemotes: b as 'create' | 'fail', newGuid }
+      this.shared = {
+        hosts: new Map(),
+        violations: [],
+        receipts: [],
+        unknownRemotes: b as 'create' | 'fail',
+        newGuid,
+      }
       this.local = new ZfsHost(a, newGuid)
       this.shared.hosts.set(a, this.local)
     } else {
@@ -80,13 +99,19 @@ export class ZfsModel {
     return this.shared.violations
   }
 
+  /** Every receive a migration attempted, in order, with its outcome. */
+  receipts(): ReadonlyArray<Receipt> {
+    return this.shared.receipts
+  }
+
   /**
    * Applies a finished transfer to the destination, as `zfs recv -s -F` would: an incremental only lands
-   * when the destination's newest snapshot is the stream's base; a full one needs the parent dataset.
-   * Failures are silent (the real script does not check the receive). Received snapshots keep the
-   * sender's guid and creation time.
+   * when the destination's newest snapshot is the stream's base (same guid); a full one needs the parent
+   * dataset; nothing lands on a host out of space or when `failure` (an injected fault) says so. Failures
+   * are silent to the script (it does not check the receive) and recorded in `receipts`. Received
+   * snapshots keep the sender's guid and creation time.
    */
-  receive(taskId: string, p: Extract<Plan, { _tag: 'Send' }>, now: number): void {
+  receive(taskId: string, p: Extract<Plan, { _tag: 'Send' }>, now: number, failure?: string): void {
     const sent = p.snapshots.map((s) => p.src.host.snapshot(p.src.dataset, s))
     const gone = p.snapshots.filter((_, i) => sent[i] === undefined)
     if (gone.length > 0) {
@@ -98,16 +123,35 @@ export class ZfsModel {
       return
     }
     const dst = p.dst
+    const refused = failure ?? (dst.host.outOfSpace ? 'out of space' : undefined) ?? this.refusal(p, now)
+    this.shared.receipts.push({
+      taskId,
+      at: now,
+      host: dst.host.name,
+      dataset: dst.dataset,
+      snapshots: p.snapshots,
+      failure: refused,
+    })
+    if (refused !== undefined) return
+    if (p.from === null) dst.host.receiveFull(dst.dataset, now)
+    for (const s of sent) if (s !== undefined) dst.host.receive(dst.dataset, s)
+  }
+
+  /** Why zfs recv would refuse this stream (its own words), or undefined. */
+  private refusal(p: Extract<Plan, { _tag: 'Send' }>, now: number): string | undefined {
+    const dst = p.dst
     if (p.from === null) {
       // A pushed-to host has whatever pool the destination names (see `unknownRemotes`).
       if (p.mode === 'push') dst.host.ensurePath(dst.dataset.split('/')[0]!, now)
-      if (!dst.host.receiveFull(dst.dataset, now)) return
-    } else {
-      // zfs checks the stream's fromguid, not the name: a diverged base (same name, new guid) fails too.
-      const newest = dst.host.snapshots(dst.dataset).at(-1)
-      const base = p.src.host.snapshot(p.src.dataset, p.from)
-      if (newest === undefined || newest.name !== p.from || newest.guid !== base?.guid) return
+      const parent = dst.dataset.slice(0, Math.max(0, dst.dataset.lastIndexOf('/')))
+      if (dst.host.hasDataset(dst.dataset)) return `destination '${dst.dataset}' exists`
+      return dst.host.hasDataset(parent) ? undefined : `parent of '${dst.dataset}' does not exist`
     }
-    for (const s of sent) if (s !== undefined) dst.host.receive(dst.dataset, s)
+    // zfs checks the stream's fromguid, not the name: a diverged base (same name, new guid) fails too.
+    const newest = dst.host.snapshots(dst.dataset).at(-1)
+    const base = p.src.host.snapshot(p.src.dataset, p.from)
+    return newest !== undefined && newest.name === p.from && newest.guid === base?.guid
+      ? undefined
+      : `most recent snapshot of ${dst.dataset} does not match incremental source`
   }
 }

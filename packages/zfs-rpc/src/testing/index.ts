@@ -5,10 +5,17 @@
  * @since 0.1.0
  */
 export type { AuthOptions } from './Auth.js'
+export { type CostModel, defaultCostModel, type Load } from './Cost.js'
 export type { RateLimit, Reply } from './Dispatcher.js'
 export { type Fault, FaultInjector, type RandomFaults } from './Faults.js'
 export type { RunningServer } from './HttpServer.js'
-export { defaultMigrationOptions, type MigrationOptions, type Migrations } from './Migrations.js'
+export {
+  defaultMigrationOptions,
+  type MigrationOptions,
+  type Migrations,
+  type PendingOnRestart,
+  TASK_TTL_MS,
+} from './Migrations.js'
 export { mulberry32, type Prng } from './Prng.js'
 export type { Counts, Mutation } from './Recorder.js'
 export {
@@ -22,6 +29,6 @@ export {
   type SimulatorPairOptions,
 } from './Simulator.js'
 export { type CliOutput, runSimulatorCli, simulatorUsage } from './SimulatorCli.js'
-export type { Task, TaskParams, TaskStatus, WireProgress, WireResult } from './Task.js'
+export type { Task, TaskFault, TaskParams, TaskStatus, WireProgress, WireResult } from './Task.js'
 export type { Snapshot, ZfsHost } from './ZfsHost.js'
-export type { Violation, ZfsModel } from './ZfsModel.js'
+export type { Receipt, Violation, ZfsModel } from './ZfsModel.js'
