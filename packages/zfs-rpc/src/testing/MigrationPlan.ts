@@ -31,8 +31,10 @@ export type Plan =
       /** `-I from → to`; null for a full send of `to`. */
       readonly from: string | null
       readonly to: string
-      /** Snapshots the stream carries, oldest first. */
+      /** Snapshots the stream carries for the dataset itself, oldest first. */
       readonly snapshots: ReadonlyArray<string>
+      /** `zfs send -R`: the descendants go too (see `streams`). */
+      readonly recursive: boolean
     }
 
 export interface Route {
@@ -97,7 +99,7 @@ export const route = (
 }
 
 /** §3.5: incremental from the last common name, or a full send when the destination is missing. */
-export const plan = (r: Route): Plan => {
+export const plan = (r: Route, recursive = false): Plan => {
   const local = r.src.host.snapshots(r.src.dataset).map((s) => s.name)
   if (!r.src.host.hasDataset(r.src.dataset))
     return { _tag: 'Fail', reason: `dataset ${r.src.dataset} does not exist` }
@@ -110,11 +112,43 @@ export const plan = (r: Route): Plan => {
       return { _tag: 'Nothing', reason: 'No common snapshots found. Aborting.' }
     if (common === to) return { _tag: 'Nothing', reason: 'Target dataset is up to date' }
     const snapshots = local.slice(local.indexOf(common) + 1)
-    return { _tag: 'Send', mode: r.mode, src: r.src, dst: r.dst, from: common, to, snapshots }
+    return { _tag: 'Send', mode: r.mode, src: r.src, dst: r.dst, from: common, to, snapshots, recursive }
   }
   const to = r.snap !== null && local.includes(r.snap) ? r.snap : local[local.length - 1]
   if (to === undefined) return { _tag: 'Nothing', reason: 'no local snapshots' }
-  return { _tag: 'Send', mode: r.mode, src: r.src, dst: r.dst, from: null, to, snapshots: [to] }
+  // A full -R stream replicates every snapshot up to `to`; a plain full send only `to` itself.
+  const snapshots = recursive ? local.slice(0, local.indexOf(to) + 1) : [to]
+  return { _tag: 'Send', mode: r.mode, src: r.src, dst: r.dst, from: null, to, snapshots, recursive }
+}
+
+/** One dataset's part of a send: `-I from → …` (or full when `from` is null) into `dst`. */
+export interface Stream {
+  readonly src: string
+  readonly dst: string
+  readonly from: string | null
+  readonly snapshots: ReadonlyArray<string>
+}
+
+/**
+ * What a send carries per dataset. Plain: the dataset's own stream. `-R`: the dataset and each descendant
+ * that has `to` (parents first) — incremental from `from` where the descendant has it, else in full up to
+ * `to` (a child created since the last sync). Descendants without `to` are left out.
+ */
+export const streams = (p: Extract<Plan, { _tag: 'Send' }>): ReadonlyArray<Stream> => {
+  const root = { src: p.src.dataset, dst: p.dst.dataset, from: p.from, snapshots: p.snapshots }
+  if (!p.recursive) return [root]
+  const children = p.src.host.listDatasets(p.src.dataset).filter((d) => d !== p.src.dataset)
+  return [
+    root,
+    ...children.flatMap((c): ReadonlyArray<Stream> => {
+      const names = p.src.host.snapshots(c).map((s) => s.name)
+      const to = names.indexOf(p.to)
+      if (to < 0) return []
+      const from = p.from === null ? -1 : names.indexOf(p.from)
+      const dst = p.dst.dataset + c.slice(p.src.dataset.length)
+      return [{ src: c, dst, from: from < 0 ? null : p.from, snapshots: names.slice(from + 1, to + 1) }]
+    }),
+  ]
 }
 
 /** Last remote name that also exists locally; exact match first, then case-insensitive (as the script). */

@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../Clock.js'
 import type { Fault } from './Faults.js'
-import { plan, route } from './MigrationPlan.js'
+import { plan, route, streams } from './MigrationPlan.js'
 import { holdAndCleanup, syncTag } from './SyncHolds.js'
 import type { Task, TaskFault, TaskParams } from './Task.js'
 import { progressTick } from './Task.js'
@@ -231,10 +231,10 @@ export class Migrations {
         this.clock.now(),
       )
     }
-    const p = plan(r)
+    const p = plan(r, params.recursive)
     if (p._tag === 'Fail') return false
     if (p._tag === 'Nothing') return true
-    const total = p.snapshots.length * this.options.bytesPerSnapshot
+    const total = streams(p).reduce((n, s) => n + s.snapshots.length, 0) * this.options.bytesPerSnapshot
     await this.pace(task, total, Math.max(1, Math.min(this.options.bytesPerSecond, limitBytes(params.limit))))
     const failure = task.fault?._tag === 'ReceiveFails' ? task.fault.reason : undefined
     this.model.receive(task.id, p, this.clock.now(), failure)

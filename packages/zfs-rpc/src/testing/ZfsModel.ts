@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type { Plan } from './MigrationPlan.js'
+import { type Plan, type Stream, streams } from './MigrationPlan.js'
 import { type GuidSource, guidSource, ZfsHost } from './ZfsHost.js'
 
 export interface Violation {
@@ -107,18 +107,21 @@ export class ZfsModel {
   /**
    * Applies a finished transfer to the destination, as `zfs recv -s -F` would: an incremental only lands
    * when the destination's newest snapshot is the stream's base (same guid); a full one needs the parent
-   * dataset; nothing lands on a host out of space or when `failure` (an injected fault) says so. Failures
+   * dataset; nothing lands on a host out of space or when `failure` (an injected fault) says so. A `-R`
+   * send carries the descendants too (see `streams`). Failures
    * are silent to the script (it does not check the receive) and recorded in `receipts`. Received
    * snapshots keep the sender's guid and creation time.
    */
   receive(taskId: string, p: Extract<Plan, { _tag: 'Send' }>, now: number, failure?: string): void {
-    const sent = p.snapshots.map((s) => p.src.host.snapshot(p.src.dataset, s))
-    const gone = p.snapshots.filter((_, i) => sent[i] === undefined)
+    const parts = streams(p)
+    const gone = parts.flatMap((st) =>
+      st.snapshots.filter((n) => p.src.host.snapshot(st.src, n) === undefined).map((n) => `${st.src}@${n}`),
+    )
     if (gone.length > 0) {
       this.shared.violations.push({
         taskId,
         at: now,
-        message: `snapshot(s) ${gone.map((s) => `${p.src.dataset}@${s}`).join(', ')} destroyed while migration ${taskId} was sending them`,
+        message: `snapshot(s) ${gone.join(', ')} destroyed while migration ${taskId} was sending them`,
       })
       return
     }
@@ -133,8 +136,42 @@ export class ZfsModel {
       failure: refused,
     })
     if (refused !== undefined) return
-    if (p.from === null) dst.host.receiveFull(dst.dataset, now)
-    for (const s of sent) if (s !== undefined) dst.host.receive(dst.dataset, s)
+    for (const st of parts) this.receiveStream(p, st, now)
+    if (p.recursive && p.from !== null) this.forceMirror(p, parts)
+  }
+
+  /** One dataset's stream; a descendant's that does not fit (base mismatch, exists already) is skipped. */
+  private receiveStream(p: Extract<Plan, { _tag: 'Send' }>, st: Stream, now: number): void {
+    const h = p.dst.host
+    if (st.from === null) {
+      if (!h.receiveFull(st.dst, now)) return
+    } else {
+      const newest = h.snapshots(st.dst).at(-1)
+      if (newest === undefined || newest.guid !== p.src.host.snapshot(st.src, st.from)?.guid) return
+    }
+    for (const n of st.snapshots) {
+      const snap = p.src.host.snapshot(st.src, n)
+      if (snap !== undefined) h.receive(st.dst, snap)
+    }
+  }
+
+  /**
+   * `zfs recv -F` of an incremental replication (-R) stream destroys, under the destination, the snapshots
+   * and file systems the sender no longer has (zfs-recv(8)); held ones survive. So with -R the source's
+   * pruning reaches the destination.
+   */
+  private forceMirror(p: Extract<Plan, { _tag: 'Send' }>, parts: ReadonlyArray<Stream>): void {
+    const h = p.dst.host
+    const bySrc = new Map(parts.map((st) => [st.dst, st.src] as const))
+    for (const d of [...h.listDatasets(p.dst.dataset)].reverse()) {
+      const src = bySrc.get(d) ?? p.src.dataset + d.slice(p.dst.dataset.length)
+      if (!p.src.host.hasDataset(src)) {
+        h.destroyDataset(d, true)
+        continue
+      }
+      const keep = new Set(p.src.host.snapshots(src).map((s) => s.guid))
+      for (const s of h.snapshots(d)) if (!keep.has(s.guid)) h.destroySnapshot(d, s.name, false)
+    }
   }
 
   /** Why zfs recv would refuse this stream (its own words), or undefined. */
