@@ -50,6 +50,12 @@ export const DEFAULT_TIMEOUT_MS = 30_000
 export const DEFAULT_BATCH_SIZE = 1000
 /** `migration_list` applies `limit` before sorting, so ask for everything by default. */
 export const DEFAULT_MIGRATION_LIST_LIMIT = 100_000
+/**
+ * Per status for `migrationsInFlight`. Far above what runs at once (the API has 4 workers; a queue of
+ * more than a thousand is itself a fault), and a page this full counts as truncated.
+ */
+export const IN_FLIGHT_LIMIT = 1000
+const IN_FLIGHT_STATUSES = ['pending', 'running'] as const
 
 // -------------------------------------------------------------------------------------
 // constructor
@@ -182,6 +188,22 @@ export const makeClient = (options: ClientOptions): ZfsApi => {
         M.MigrationList,
         READ,
       ),
+    migrationsInFlight: () => async () => {
+      const pages = await ch.batch(
+        IN_FLIGHT_STATUSES.map((status) => ({
+          method: 'migration_list',
+          params: { status, limit: IN_FLIGHT_LIMIT },
+        })),
+        M.TaskPage,
+      )
+      if (E.isLeft(pages)) return pages
+      const read: M.TaskPage[] = []
+      for (const p of pages.right) {
+        if (E.isLeft(p)) return p
+        read.push(p.right)
+      }
+      return E.right(M.inFlightOf(read, IN_FLIGHT_LIMIT))
+    },
     migrationCancel: (taskId) => () =>
       ch.call({ method: 'migration_cancel', params: { task_id: taskId } }, C.MigrationCancel, {
         idempotent: false,

@@ -6,9 +6,13 @@
  *
  * @since 0.1.0
  */
+import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import { firstFailure } from './DecodeFailure.js'
+import * as R from './RpcError.js'
 import { isObject, mapped, nullable } from './WireCodec.js'
 import type {
+  InFlightListing,
   MigrationParams,
   MigrationProgress,
   MigrationResult,
@@ -194,3 +198,59 @@ export const MigrationList: t.Type<
   (w) => w.tasks,
   (a) => ({ tasks: a.map(Task.encode) }),
 )
+
+/**
+ * One `migration_list` page decoded item by item: a task that does not decode is reported (with its id and
+ * source when those can be read) instead of failing the page, so one odd task cannot hide all others.
+ */
+export interface TaskPage {
+  readonly items: ReadonlyArray<E.Either<InFlightListing['undecodable'][number], MigrationTask>>
+  /** The API's `total`, when it sent one. */
+  readonly total: number | undefined
+  readonly returned: number
+}
+
+const PageWire = t.intersection([
+  t.type({ tasks: t.readonlyArray(t.unknown) }),
+  t.partial({ total: nullable(t.number) }),
+])
+
+const stringAt = (u: unknown, ...keys: ReadonlyArray<string>): string | undefined => {
+  let v: unknown = u
+  for (const k of keys) v = isObject(v) ? v[k] : undefined
+  return typeof v === 'string' ? v : undefined
+}
+
+export const TaskPage: t.Decoder<unknown, TaskPage> = {
+  name: 'migration_list page',
+  validate: (u, c) =>
+    E.map(
+      (w: t.TypeOf<typeof PageWire>): TaskPage => ({
+        items: w.tasks.map((item, i) =>
+          E.mapLeft((errors: t.Errors) => {
+            const f = firstFailure(`result.tasks[${i}]`, errors)
+            const id = stringAt(item, 'id')
+            const source = stringAt(item, 'params', 'source')
+            return {
+              ...(id === undefined ? {} : { id }),
+              ...(source === undefined ? {} : { source }),
+              error: R.decode('migration_list', f.path, f.message),
+            }
+          })(Task.decode(item)),
+        ),
+        total: w.total ?? undefined,
+        returned: w.tasks.length,
+      }),
+    )(PageWire.validate(u, c)),
+  decode: (u) => TaskPage.validate(u, [{ key: '', type: PageWire, actual: u }]),
+}
+
+/**
+ * The pages of one status each into one listing. A page may have been cut short: the API stops at `limit`
+ * (before sorting), and says `total` of them matched.
+ */
+export const inFlightOf = (pages: ReadonlyArray<TaskPage>, limit: number): InFlightListing => ({
+  tasks: pages.flatMap((p) => p.items.flatMap((i) => (E.isRight(i) ? [i.right] : []))),
+  undecodable: pages.flatMap((p) => p.items.flatMap((i) => (E.isLeft(i) ? [i.left] : []))),
+  truncated: pages.some((p) => p.returned >= limit || (p.total !== undefined && p.total > p.returned)),
+})

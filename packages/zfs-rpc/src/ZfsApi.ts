@@ -59,6 +59,19 @@ export interface MigrationTask {
   readonly params: MigrationParams
 }
 
+/** The migrations in flight (`pending` and `running`), as `migrationsInFlight` read them. */
+export interface InFlightListing {
+  readonly tasks: ReadonlyArray<MigrationTask>
+  /** Listed tasks that did not decode, with their id and source dataset when those could be read. */
+  readonly undecodable: ReadonlyArray<{
+    readonly id?: string
+    readonly source?: string
+    readonly error: RpcError
+  }>
+  /** The API may have left tasks out (a full page, or its `total` above what it returned). */
+  readonly truncated: boolean
+}
+
 export interface Health {
   readonly status: string
   readonly pools: number
@@ -130,6 +143,11 @@ export interface ZfsApi {
     readonly status?: MigrationStatus
     readonly limit?: number
   }) => TaskEither<RpcError, ReadonlyArray<MigrationTask>>
+  /**
+   * The `pending` and `running` tasks (`migration_list` with its `status` filter, both in one round trip):
+   * a few tasks, not the whole 7-day history. Decoded item by item; `truncated` when a page may be cut.
+   */
+  readonly migrationsInFlight: () => TaskEither<RpcError, InFlightListing>
   readonly migrationCancel: (taskId: string) => TaskEither<RpcError, void>
   readonly stats: () => RpcStats
 }

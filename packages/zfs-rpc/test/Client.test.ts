@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { makeClient } from '../src/Client.js'
+import { IN_FLIGHT_LIMIT, makeClient } from '../src/Client.js'
 import { VirtualClock } from '../src/Clock.js'
 import type { ZfsApi } from '../src/ZfsApi.js'
 import { callsIn, fail, fakeFetch, ok, reply, rpc } from './FakeFetch.js'
@@ -174,5 +174,73 @@ describe('HTTP and JSON-RPC failures become tagged errors', () => {
     await api.poolList()()
     await api.poolList()()
     expect(fake.seen.flatMap(callsIn).map((c) => c.id)).toEqual([1, 2])
+  })
+})
+
+describe('migrationsInFlight: the pending and running tasks, item by item', () => {
+  const wireTask = (id: string, status: string, source = `tank/${id}@s`) => ({
+    id,
+    status,
+    created_at: null,
+    started_at: null,
+    completed_at: null,
+    error: null,
+    progress: null,
+    params: { source, destination: 'backup/x', remote: 'nas' },
+  })
+  const serve = (pages: Record<string, { tasks: unknown[]; total?: number }>) => {
+    const fake = fakeFetch(rpc((_, params) => ok(pages[String(params['status'])] ?? { tasks: [], total: 0 })))
+    return {
+      fake,
+      api: makeClient({ url: URL, fetch: fake.fetch, clock: new VirtualClock(0), retry: NO_RETRY }),
+    }
+  }
+
+  it('asks with the status filter, both statuses in one round trip, never the whole history', async () => {
+    const { fake, api } = serve({
+      pending: { tasks: [wireTask('a', 'pending')], total: 1 },
+      running: { tasks: [wireTask('b', 'running')], total: 1 },
+    })
+    const r = await api.migrationsInFlight()()
+    expect(fake.seen).toHaveLength(1)
+    expect(callsIn(fake.seen[0]!).map((c) => [c.method, c.params])).toEqual([
+      ['migration_list', { status: 'pending', limit: IN_FLIGHT_LIMIT }],
+      ['migration_list', { status: 'running', limit: IN_FLIGHT_LIMIT }],
+    ])
+    expect(E.isRight(r) && r.right.tasks.map((t) => t.id)).toEqual(['a', 'b'])
+    expect(E.isRight(r) && r.right.truncated).toBe(false)
+  })
+
+  it.each([
+    ['total above what was returned', { tasks: [wireTask('b', 'running')], total: 2 }],
+    [
+      'a full page',
+      { tasks: Array.from({ length: IN_FLIGHT_LIMIT }, (_, i) => wireTask(`t${i}`, 'running')), total: 1000 },
+    ],
+  ])('%s: truncated', async (_, running) => {
+    const { api } = serve({ running })
+    const r = await api.migrationsInFlight()()
+    expect(E.isRight(r) && r.right.truncated).toBe(true)
+  })
+
+  it('a task that does not decode is reported with its id and source; the others are kept', async () => {
+    const { api } = serve({
+      running: { tasks: [{ ...wireTask('odd', 'paused', 'tank/a@s') }, wireTask('b', 'running')], total: 2 },
+    })
+    const r = await api.migrationsInFlight()()
+    if (E.isLeft(r)) throw new Error('left')
+    expect(r.right.tasks.map((t) => t.id)).toEqual(['b'])
+    expect(r.right.undecodable).toEqual([
+      {
+        id: 'odd',
+        source: 'tank/a@s',
+        error: expect.objectContaining({ _tag: 'Decode', path: 'result.tasks[0].status' }),
+      },
+    ])
+  })
+
+  it('a page of the wrong shape fails the listing', async () => {
+    const { api } = serve({ running: { tasks: 'nope' } as never })
+    expect(E.isLeft(await api.migrationsInFlight()())).toBe(true)
   })
 })

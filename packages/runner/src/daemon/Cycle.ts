@@ -20,7 +20,7 @@ import type { HoldsCache } from './HoldsCache.js'
 import type { MigrationMonitor } from './MigrationMonitor.js'
 import * as Names from './Names.js'
 import * as Rpc from './RpcText.js'
-import type { DatasetState, StateReader } from './StateReader.js'
+import type { CycleState, DatasetState, StateReader } from './StateReader.js'
 import { destinationOf } from './StateReader.js'
 import type { UnconfirmedCreates } from './UnconfirmedCreates.js'
 
@@ -89,6 +89,22 @@ export const make = (caps: Capabilities, parts: Parts) => {
     if (lastError.delete(dataset)) caps.log.info('recovered', { dataset })
   }
 
+  /** Undecodable tasks reported so far: each is logged once, and again only after it decoded once. */
+  let badTasks = new Set<string>()
+  const reportBadTasks = (bad: CycleState['undecodableTasks']) => {
+    const now = new Set<string>()
+    for (const u of bad) {
+      const key = u.id ?? Rpc.describe(u.error)
+      now.add(key)
+      if (badTasks.has(key)) continue
+      caps.metrics.countError('decode')
+      caps.log.warn(
+        `migration_list: task ${u.id ?? '(no id)'} could not be read (${Rpc.describe(u.error)}); ${u.source === undefined ? 'every dataset' : sourceOf(u.source)} counts it as a migration in flight of unknown range (no sync starts, nothing is destroyed) until it can`,
+      )
+    }
+    badTasks = now
+  }
+
   const adopt = (d: string, state: DatasetState) => {
     if (state.inFlightKnown)
       parts.unconfirmed?.settle(d, state.listedTasks.map(destinationOf), caps.clock.now())
@@ -118,6 +134,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
   const run = async (settings: Settings, signal: AbortSignal): Promise<CycleResult> => {
     const read = await parts.reader.read(settings.datasets.map((d) => d.dataset))
     if (E.isLeft(read)) return { _tag: 'Down', error: read.left }
+    reportBadTasks(read.right.undecodableTasks)
     const reports = new Map<string, Report>()
     let failedDatasets = 0
     const configured = new Set(settings.datasets.map((d) => d.dataset))
@@ -189,3 +206,5 @@ export const make = (caps: Capabilities, parts: Parts) => {
 }
 
 export type Cycle = ReturnType<typeof make>
+
+const sourceOf = (source: string): string => source.split('@')[0] ?? source

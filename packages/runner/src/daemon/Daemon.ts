@@ -76,10 +76,13 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
   })
   const unconfirmed =
     options.unconfirmedGraceMs === 0 ? undefined : UnconfirmedCreates.make(options.unconfirmedGraceMs)
-  const reader = StateReader.make(caps, cache, failures, (d) => [
-    ...monitor.inFlight(d),
-    ...(unconfirmed?.inFlight(d) ?? []),
-  ])
+  const reader = StateReader.make(
+    caps,
+    cache,
+    failures,
+    (d) => [...monitor.inFlight(d), ...(unconfirmed?.inFlight(d) ?? [])],
+    monitor.ignored,
+  )
   const executor = Executor.make(caps, cache, failures, monitor, unconfirmed)
   const cycle = Cycle.make(caps, {
     reader,

@@ -7,6 +7,15 @@
  *   quirk: no common snapshot, destination without snapshots, a resume); so are `failed` and cancelled;
  * - failures feed the back-off (`SyncFailures`), a verified sync resets it.
  *
+ * And it says when one cannot be followed (see docs/design-daemon.md, "Migrations that stop moving"):
+ * - a `migration_get` that keeps failing is logged once, and after `getGiveUpMs` the task is no longer
+ *   polled (the listing still counts it in flight while it lists it);
+ * - a `running` task whose progress has not moved for `staleAfterMs` is *stale* (warned once, listed by
+ *   `stale()`); pv ticks every 10 s, so 10 min is 60 missed ticks. The API does not recover tasks across
+ *   its restarts: an orphaned task stays `running` for its 7-day TTL. After `abandonAfterMs` without
+ *   progress it is given up: it stops blocking syncs and retention to its destination (`ignored`), and
+ *   until then it keeps protecting what it may still be sending.
+ *
  * @since 0.1.0
  */
 import type { InFlightMigration } from '@zfs-autobackup/core'
@@ -37,7 +46,14 @@ export interface Transfer extends Migration {
   readonly progress: MigrationProgress | null
 }
 
-export type Outcome = 'synced' | 'nothing-sent' | 'failed' | 'cancelled' | 'vanished' | 'unverified'
+export type Outcome =
+  | 'synced'
+  | 'nothing-sent'
+  | 'failed'
+  | 'cancelled'
+  | 'vanished'
+  | 'unverified'
+  | 'given-up'
 
 export interface MigrationMonitor {
   /**
@@ -56,6 +72,10 @@ export interface MigrationMonitor {
   /** Followed migrations of a dataset with their last progress (for the status page). */
   readonly transfers: (dataset: string) => ReadonlyArray<Transfer>
   readonly size: () => number
+  /** Running migrations that have shown no progress for `staleAfterMs`, since their last movement. */
+  readonly stale: () => ReadonlyArray<{ readonly migration: Migration; readonly since: number }>
+  /** Given up for want of progress (`abandonAfterMs`): not in flight even while the API lists it. */
+  readonly ignored: (taskId: string) => boolean
   /** One `migration_get` per tracked task; settles those that ended. */
   readonly pollOnce: () => Promise<
     ReadonlyArray<{ readonly migration: Migration; readonly outcome: Outcome }>
@@ -71,6 +91,12 @@ export interface Options {
   /** ...but at least this often while it runs (a sign of life on slow transfers). */
   readonly heartbeatMs: number
   readonly zone: () => string
+  /** A task `migration_get` cannot read for this long is no longer polled. */
+  readonly getGiveUpMs: number
+  /** A running task whose progress has not moved for this long is stale. */
+  readonly staleAfterMs: number
+  /** ...and after this long it no longer blocks syncs or retention to its destination. */
+  readonly abandonAfterMs: number
 }
 
 interface Watch {
@@ -81,9 +107,23 @@ interface Watch {
   progress: MigrationProgress | null
   lastLogAt: number | undefined
   lastStep: number
+  /** When the task last moved (status or progress changed), by this daemon's clock. */
+  movedAt: number
+  /** The last progress seen, to tell a moving transfer from a frozen one. */
+  lastProgress: string | undefined
+  stale: boolean
+  /** Since when `migration_get` has failed without a break. */
+  getFailingSince: number | undefined
 }
 
-export const defaults = { pollMs: 10_000, progressEveryMs: 30_000, heartbeatMs: 300_000 } as const
+export const defaults = {
+  pollMs: 10_000,
+  progressEveryMs: 30_000,
+  heartbeatMs: 300_000,
+  getGiveUpMs: 30 * 60_000,
+  staleAfterMs: 10 * 60_000,
+  abandonAfterMs: 6 * 3_600_000,
+} as const
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -96,6 +136,10 @@ export const make = (
   options: Options,
 ): MigrationMonitor => {
   const watches = new Map<string, Watch>()
+  /** Given-up task ids: never tracked again, and not counted in flight (the listing may go on showing them). */
+  const givenUp = new Set<string>()
+  /** Given up for want of progress: not in flight even while the API lists it. */
+  const abandoned = new Set<string>()
   const label = (m: Migration) => `sync [${m.taskId}]`
   const fields = (m: Migration) => ({ dataset: m.dataset, destination: `${m.remoteHost}:${m.remoteDataset}` })
 
@@ -141,15 +185,61 @@ export const make = (
     return 'synced'
   }
 
-  const settle = async (w: Watch, task: MigrationTask): Promise<Outcome | undefined> => {
-    if (task.status === 'pending' || task.status === 'running') {
-      if (task.status === 'running' && w.status === 'pending')
-        caps.log.info(`${label(w.migration)} running`, fields(w.migration))
-      w.status = task.status
-      if (task.progress !== null) w.progress = task.progress
-      logProgress(w, task)
-      return undefined
+  /**
+   * Stops following a task. `abandon`: it stops counting in flight too, even while the API lists it;
+   * otherwise the listing still counts it while it shows it (only the polling ends).
+   */
+  const giveUp = (w: Watch, why: string, abandon: boolean): Outcome => {
+    watches.delete(w.migration.taskId)
+    givenUp.add(w.migration.taskId)
+    if (abandon) abandoned.add(w.migration.taskId)
+    cache.invalidateDataset(w.migration.dataset)
+    caps.metrics.countError('sync_given_up')
+    const to = `${w.migration.remoteHost}:${w.migration.remoteDataset}`
+    caps.log.error(
+      `${label(w.migration)} given up: ${why}; ${abandon ? `it no longer blocks syncs or retention to ${to}` : `no longer polled, though it counts in flight (blocking syncs and retention to ${to}) while migration_list shows it`}; its dataset's holds will be re-read`,
+      fields(w.migration),
+    )
+    return 'given-up'
+  }
+
+  /** Progress and staleness of a task still pending or running; an outcome when it is given up. */
+  const watchMovement = (w: Watch, task: MigrationTask): Outcome | undefined => {
+    const now = caps.clock.now()
+    const seen =
+      task.progress === null ? undefined : `${task.progress.timestamp}|${task.progress.bytesTransferred}`
+    if (task.status !== w.status || seen !== w.lastProgress) {
+      w.movedAt = now
+      w.lastProgress = seen
+      if (w.stale) caps.log.info(`${label(w.migration)} is progressing again`, fields(w.migration))
+      w.stale = false
     }
+    if (task.status === 'running' && w.status === 'pending')
+      caps.log.info(`${label(w.migration)} running`, fields(w.migration))
+    w.status = task.status === 'running' ? 'running' : 'pending'
+    if (task.progress !== null) w.progress = task.progress
+    logProgress(w, task)
+    if (w.status !== 'running') return undefined
+    const still = now - w.movedAt
+    if (still >= options.abandonAfterMs)
+      return giveUp(
+        w,
+        `no progress for ${Progress.duration(still / 1000)} (the API may have restarted: it keeps an orphaned task \`running\` for 7 days)`,
+        true,
+      )
+    if (still >= options.staleAfterMs && !w.stale) {
+      w.stale = true
+      caps.metrics.countError('sync_stale')
+      caps.log.warn(
+        `${label(w.migration)} shows no progress for ${Progress.duration(still / 1000)} (the API reports some every 10 s while it sends): stale, perhaps orphaned by an API restart; it still blocks syncs and retention to this destination until ${Progress.duration(options.abandonAfterMs / 1000)} without progress`,
+        fields(w.migration),
+      )
+    }
+    return undefined
+  }
+
+  const settle = async (w: Watch, task: MigrationTask): Promise<Outcome | undefined> => {
+    if (task.status === 'pending' || task.status === 'running') return watchMovement(w, task)
     cache.invalidateDataset(w.migration.dataset)
     if (task.status === 'cancelled' || task.result?.cancelled === true)
       return fail(w, 'cancelled', 'was cancelled')
@@ -175,8 +265,31 @@ export const make = (
     const ended: Array<{ readonly migration: Migration; readonly outcome: Outcome }> = []
     for (const [id, w] of [...watches]) {
       const got = await caps.api.migrationGet(id)()
+      if (E.isLeft(got) && !Rpc.isTaskNotFound(got.left)) {
+        // API trouble: an outage the daemon logs; anything else is said once here. Asked again later,
+        // but not for ever: a task that cannot be read cannot be settled.
+        const now = caps.clock.now()
+        if (w.getFailingSince === undefined) {
+          w.getFailingSince = now
+          if (got.left._tag !== 'Transport')
+            caps.log.warn(
+              `${label(w.migration)}: migration_get failed (${Rpc.describe(got.left)}); still counted in flight, asked again every ${options.pollMs / 1000} s`,
+              fields(w.migration),
+            )
+        }
+        if (now - w.getFailingSince >= options.getGiveUpMs)
+          ended.push({
+            migration: w.migration,
+            outcome: giveUp(
+              w,
+              `migration_get has failed for ${Progress.duration((now - w.getFailingSince) / 1000)} (last: ${Rpc.describe(got.left)})`,
+              false,
+            ),
+          })
+        continue
+      }
+      w.getFailingSince = undefined
       if (E.isLeft(got)) {
-        if (!Rpc.isTaskNotFound(got.left)) continue // API trouble: the daemon logs outages; ask again later
         watches.delete(id)
         cache.invalidateDataset(w.migration.dataset)
         caps.log.warn(
@@ -198,7 +311,7 @@ export const make = (
 
   return {
     track: (m, before, how, baseAtStart) => {
-      if (watches.has(m.taskId)) return
+      if (watches.has(m.taskId) || givenUp.has(m.taskId)) return
       watches.set(m.taskId, {
         migration: m,
         before: new Set(before),
@@ -207,6 +320,10 @@ export const make = (
         progress: null,
         lastLogAt: undefined,
         lastStep: -1,
+        movedAt: caps.clock.now(),
+        lastProgress: undefined,
+        stale: false,
+        getFailingSince: undefined,
       })
       caps.metrics.setMigrationsInFlight(watches.size)
       if (how === 'adopted')
@@ -228,6 +345,9 @@ export const make = (
         .filter((w) => w.migration.dataset === dataset)
         .map((w) => ({ ...w.migration, status: w.status, progress: w.progress })),
     size: () => watches.size,
+    stale: () =>
+      [...watches.values()].filter((w) => w.stale).map((w) => ({ migration: w.migration, since: w.movedAt })),
+    ignored: (id) => abandoned.has(id),
     pollOnce,
     run: async (signal) => {
       while (!signal.aborted) {

@@ -1,6 +1,7 @@
 /**
  * Gathers what the core needs for every configured dataset, in as few HTTP round trips as the API allows:
- * one batched `snapshot_list` for all datasets, one `migration_list`, and `snapshot_holds_list` only for
+ * one batched `snapshot_list` for all datasets, one batch of `migration_list` for the pending and the
+ * running tasks (not the 7-day history), and `snapshot_holds_list` only for
  * the snapshots the `HoldsCache` says must be read (a steady cycle reads none).
  *
  * Never guesses: a holds read that failed, or a migration listing that failed, makes that dataset's holds
@@ -9,7 +10,7 @@
  * @since 0.1.0
  */
 import type { DatasetObservation, HoldsObservation, InFlightMigration } from '@zfs-autobackup/core'
-import type { MigrationTask, RpcError } from '@zfs-autobackup/zfs-rpc'
+import type { InFlightListing, MigrationTask, RpcError } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Capabilities } from './Capabilities.js'
 import type { HoldsCache } from './HoldsCache.js'
@@ -32,6 +33,8 @@ export interface CycleState {
   readonly byDataset: ReadonlyMap<string, E.Either<RpcError, DatasetState>>
   /** Holds reads issued this cycle (snapshots), for logs and the RPC budget. */
   readonly holdsRead: number
+  /** Listed tasks that did not decode (the cycle reports them). */
+  readonly undecodableTasks: InFlightListing['undecodable']
 }
 
 export interface StateReader {
@@ -46,7 +49,11 @@ export type Tracked = (dataset: string) => ReadonlyArray<InFlightMigration>
 // constructors
 // -------------------------------------------------------------------------------------
 
-/** Large enough to list every task the API keeps (7 days): `migration_list` truncates before sorting. */
+/**
+ * For the operator tools' look at the task history (back-off, outcomes): large enough to list every task
+ * the API keeps (7 days), since `migration_list` truncates before sorting. The daemon's cycle lists only
+ * what is in flight.
+ */
 export const MIGRATION_LIST_LIMIT = 100_000
 const HOLDS_CONCURRENCY = 4
 
@@ -55,6 +62,8 @@ export const make = (
   cache: HoldsCache,
   failures: SyncFailures,
   tracked: Tracked,
+  /** Listed tasks the daemon has given up on (stale past every bound): not in flight. */
+  ignored: (taskId: string) => boolean = () => false,
 ): StateReader => {
   /** Task ids in flight per dataset at the previous read: one that vanished has ended (maybe not ours). */
   let previous = new Map<string, ReadonlySet<string>>()
@@ -62,8 +71,10 @@ export const make = (
   const read = async (datasets: ReadonlyArray<string>): Promise<E.Either<RpcError, CycleState>> => {
     const lists = await caps.api.snapshotLists(datasets)()
     if (E.isLeft(lists)) return lists
-    const tasks = await caps.api.migrationList({ limit: MIGRATION_LIST_LIMIT })()
-    const listed = E.isRight(tasks) ? tasks.right.filter(isInFlight) : []
+    const tasks = await caps.api.migrationsInFlight()()
+    const listed = E.isRight(tasks) ? tasks.right.tasks.filter((t) => isInFlight(t) && !ignored(t.id)) : []
+    /** Why in-flight migrations are unknown, for every dataset (`all`) or only some (by source). */
+    const unknown = inFlightUnknown(tasks)
 
     const bySource = groupBySource(listed)
     const current = new Map<string, ReadonlySet<string>>()
@@ -72,7 +83,7 @@ export const make = (
       for (const id of previous.get(d) ?? []) if (!ids.has(id)) cache.invalidateDataset(d)
       current.set(d, ids)
     }
-    if (E.isRight(tasks)) previous = current
+    if (unknown.all === undefined) previous = current
 
     const now = caps.clock.now()
     const holds = new Map<string, HoldsObservation>()
@@ -127,23 +138,26 @@ export const make = (
       const mine = bySource.get(d) ?? []
       const inFlight = union(mine.map(toInFlight), tracked(d))
       const h = holds.get(d) ?? { _tag: 'Unknown', why: 'holds not read' }
+      const why = unknown.all ?? unknown.bySource.get(d)
       byDataset.set(
         d,
         E.right({
           observed: {
             snapshots: l.right,
-            holds: E.isLeft(tasks)
-              ? { _tag: 'Unknown', why: `migration listing failed: ${Rpc.describe(tasks.left)}` }
-              : h,
+            holds: why === undefined ? h : { _tag: 'Unknown', why },
             inFlight,
             failures: failures.of(d),
           },
-          inFlightKnown: E.isRight(tasks),
+          inFlightKnown: why === undefined,
           listedTasks: mine,
         }),
       )
     })
-    return E.right({ byDataset, holdsRead })
+    return E.right({
+      byDataset,
+      holdsRead,
+      undecodableTasks: E.isRight(tasks) ? tasks.right.undecodable : [],
+    })
   }
   return { read }
 }
@@ -151,6 +165,35 @@ export const make = (
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
+
+/**
+ * Migrations in flight are unknown for every dataset when the listing failed or may be cut short, and for
+ * one dataset when a task of it did not decode. A task that did not decode so far that even its source
+ * cannot be read could be anyone's: every dataset then waits (reported each cycle until it decodes).
+ */
+const inFlightUnknown = (
+  tasks: E.Either<RpcError, InFlightListing>,
+): { readonly all: string | undefined; readonly bySource: ReadonlyMap<string, string> } => {
+  if (E.isLeft(tasks))
+    return { all: `migration listing failed: ${Rpc.describe(tasks.left)}`, bySource: new Map() }
+  if (tasks.right.truncated)
+    return {
+      all: 'migration listing may be incomplete (the API returned a full page): migrations in flight unknown',
+      bySource: new Map(),
+    }
+  const bySource = new Map<string, string>()
+  for (const u of tasks.right.undecodable) {
+    const why = `migration listing: task ${u.id ?? '(no id)'} did not decode (${Rpc.describe(u.error)}): migrations in flight unknown`
+    if (u.source === undefined) return { all: why, bySource: new Map() }
+    bySource.set(sourceDataset(u.source), why)
+  }
+  return { all: undefined, bySource }
+}
+
+const sourceDataset = (source: string): string => {
+  const at = source.indexOf('@')
+  return at < 0 ? source : source.slice(0, at)
+}
 
 const isInFlight = (t: MigrationTask): boolean => t.status === 'pending' || t.status === 'running'
 
@@ -163,8 +206,7 @@ const groupBySource = (
 ): ReadonlyMap<string, ReadonlyArray<MigrationTask>> => {
   const out = new Map<string, MigrationTask[]>()
   for (const t of tasks) {
-    const at = t.params.source.indexOf('@')
-    const dataset = at < 0 ? t.params.source : t.params.source.slice(0, at)
+    const dataset = sourceDataset(t.params.source)
     const list = out.get(dataset)
     if (list === undefined) out.set(dataset, [t])
     else list.push(t)

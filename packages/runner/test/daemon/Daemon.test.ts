@@ -1,4 +1,5 @@
 import type { DatasetPolicy, Plan, PlanInput, Policy } from '@zfs-autobackup/core'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import * as Daemon from '../../src/daemon/Daemon.js'
 import { harness } from './Harness.js'
@@ -97,6 +98,29 @@ describe('Daemon', () => {
     expect(firstCreate).toBeGreaterThan(0)
     // All three snapshots' holds are read in the recovering cycle, before it creates or destroys anything.
     expect(after.slice(0, firstCreate).filter((c) => c === 'snapshot_holds_list')).toHaveLength(3)
+  })
+
+  it('an undecodable task in the listing is reported once, not every cycle, while it stays', async () => {
+    const t = setup([ds('tank/a'), ds('tank/b')])
+    const bad = {
+      id: 'odd',
+      source: 'tank/a@s1',
+      error: {
+        _tag: 'Decode' as const,
+        method: 'migration_list',
+        path: 'result.tasks[0].status',
+        message: 'bad',
+      },
+    }
+    Object.assign(t.api, {
+      migrationsInFlight: () => () =>
+        Promise.resolve(E.right({ tasks: [], undecodable: [bad], truncated: false })),
+    })
+    for (let i = 0; i < 3; i++) await t.daemon.cycleOnce(new AbortController().signal)
+    const said = t.log.text('warn').filter((l) => l.includes('task odd could not be read'))
+    expect(said).toEqual([
+      'migration_list: task odd could not be read (migration_list: unexpected reply at result.tasks[0].status: bad); tank/a counts it as a migration in flight of unknown range (no sync starts, nothing is destroyed) until it can',
+    ])
   })
 
   it('retries an unreachable API with a capped back-off (5 s doubling up to 5 min)', async () => {

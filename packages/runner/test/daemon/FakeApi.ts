@@ -179,6 +179,17 @@ export const make = (initial: Readonly<Record<string, ReadonlyArray<string>>> = 
         return t === undefined ? E.left(remote('migration_get', -32105, 'Task not found')) : E.right(t)
       }),
     migrationList: () => run('migration_list', () => E.right([...tasks.values()])),
+    migrationsInFlight: () =>
+      run(
+        'migration_list',
+        () =>
+          E.right({
+            tasks: [...tasks.values()].filter((t) => t.status === 'pending' || t.status === 'running'),
+            undecodable: [],
+            truncated: false,
+          }),
+        2,
+      ),
     migrationCancel: () => run('migration_cancel', () => E.right(undefined)),
     stats: () => {
       const byMethod: Record<string, number> = {}

@@ -4,7 +4,7 @@ import * as HoldsCache from '../../src/daemon/HoldsCache.js'
 import * as MigrationMonitor from '../../src/daemon/MigrationMonitor.js'
 import * as SyncFailures from '../../src/daemon/SyncFailures.js'
 import { pushTask } from './FakeApi.js'
-import { harness } from './Harness.js'
+import { harness, T0 } from './Harness.js'
 
 const m = { taskId: 'task-1', dataset: 'tank/a', remoteHost: 'nas', remoteDataset: 'backup/a' }
 const OLD = 'sync_2026-11-26-12-00-00_nas'
@@ -115,6 +115,59 @@ describe('MigrationMonitor', () => {
     t.api.tasks.delete('task-1')
     expect((await t.monitor.pollOnce())[0]?.outcome).toBe('vanished')
     expect(t.monitor.isTracked('task-1')).toBe(false)
+  })
+
+  it('a migration_get that keeps failing is logged once, then given up after the bound (never re-adopted)', async () => {
+    const t = setup()
+    t.api.failing.set('migration_get', {
+      error: { _tag: 'Decode', method: 'migration_get', path: 'result.status', message: 'expected a status' },
+      sticky: true,
+    })
+    const poll = async (minutes: number) => {
+      for (let i = 0; i < minutes * 6; i++) {
+        await t.clock.advance(10_000)
+        await t.monitor.pollOnce()
+      }
+    }
+    await poll(29)
+    expect(t.monitor.isTracked('task-1')).toBe(true)
+    expect(t.log.text('warn').filter((l) => l.includes('migration_get failed'))).toHaveLength(1)
+    await poll(2)
+    expect(t.monitor.isTracked('task-1')).toBe(false)
+    expect(t.log.text('error').join('\n')).toMatch(
+      /sync \[task-1\] given up: migration_get has failed for 30m/,
+    )
+    t.monitor.track(m, [], 'adopted')
+    expect(t.monitor.isTracked('task-1')).toBe(false)
+  })
+
+  it('a running migration with no progress is stale after 10 min (warned once), given up after 6 h', async () => {
+    const t = setup()
+    t.api.setTask('task-1', { status: 'running', progress: progress(40) })
+    const poll = async (minutes: number) => {
+      for (let i = 0; i < minutes * 6; i++) {
+        await t.clock.advance(10_000)
+        await t.monitor.pollOnce()
+      }
+    }
+    await poll(9)
+    expect(t.monitor.stale()).toEqual([])
+    await poll(2)
+    expect(t.monitor.stale()).toMatchObject([{ migration: m, since: T0 + 10_000 }])
+    expect(t.log.text('warn').filter((l) => l.includes('no progress for'))).toHaveLength(1)
+    expect(t.monitor.inFlight('tank/a')).toHaveLength(1) // still protects what it may be sending
+    // It moves again: no longer stale, said once.
+    t.api.setTask('task-1', { progress: progress(41) })
+    await poll(1)
+    expect(t.monitor.stale()).toEqual([])
+    expect(t.log.text('info').filter((l) => l.includes('progressing again'))).toHaveLength(1)
+    await poll(6 * 60 + 2)
+    expect(t.monitor.isTracked('task-1')).toBe(false)
+    expect(t.monitor.inFlight('tank/a')).toEqual([])
+    expect(t.monitor.ignored('task-1')).toBe(true)
+    expect(t.log.text('error').join('\n')).toMatch(
+      /sync \[task-1\] given up: no progress for 6h 0m .*no longer blocks syncs or retention to nas:backup\/a/,
+    )
   })
 
   it('polls on its own timer, every 10 s of clock time, until aborted', async () => {

@@ -1,3 +1,4 @@
+import type { InFlightListing } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import * as HoldsCache from '../../src/daemon/HoldsCache.js'
@@ -34,8 +35,8 @@ describe('StateReader', () => {
     const s = await t.read(['tank/a', 'tank/b'])
     expect(t.api.stats()).toEqual({
       httpRequests: 4,
-      rpcCalls: 2 + 1 + 3,
-      callsByMethod: { snapshot_list: 2, migration_list: 1, snapshot_holds_list: 3 },
+      rpcCalls: 2 + 2 + 3,
+      callsByMethod: { snapshot_list: 2, migration_list: 2, snapshot_holds_list: 3 },
     })
     expect(t.obs(s, 'tank/a').observed.holds).toEqual({
       _tag: 'Known',
@@ -51,7 +52,7 @@ describe('StateReader', () => {
     await t.read(['tank/a', 'tank/b'])
     const after = t.api.stats()
     expect(after.httpRequests - before.httpRequests).toBe(2)
-    expect(after.rpcCalls - before.rpcCalls).toBe(3)
+    expect(after.rpcCalls - before.rpcCalls).toBe(4)
   })
 
   it('a migration of tank/a is in flight for tank/a only (not tank/ab), keyed by remote and destination', async () => {
@@ -66,19 +67,62 @@ describe('StateReader', () => {
     expect(t.obs(s, 'tank/a').listedTasks.map((x) => x.id)).toEqual(['t1'])
   })
 
-  it('asks migration_list for a large limit (it truncates before sorting)', async () => {
+  it('asks only for the migrations in flight, never the whole task history', async () => {
     const t = setup({ 'tank/a': [] })
-    let asked: number | undefined
-    const list = t.api.migrationList
+    let history = 0
     Object.assign(t.api, {
-      migrationList: (o?: { readonly limit?: number }) => {
-        asked = o?.limit
-        return list(o)
+      migrationList: () => {
+        history += 1
+        return () => Promise.resolve(E.right([]))
       },
     })
-    const reader = StateReader.make(t.caps, t.cache, t.failures, () => [])
-    await reader.read(['tank/a'])
-    expect(asked).toBeGreaterThanOrEqual(100_000)
+    await t.read(['tank/a'])
+    expect(history).toBe(0)
+    expect(t.api.calls.filter((c) => c === 'migration_list')).toHaveLength(2) // pending + running
+  })
+
+  const listing = (t: ReturnType<typeof setup>, l: InFlightListing) =>
+    Object.assign(t.api, { migrationsInFlight: () => () => Promise.resolve(E.right(l)) })
+
+  it('a listing that may be truncated makes in-flight unknown everywhere, never "none"', async () => {
+    const t = setup({ 'tank/a': ['s1'], 'tank/b': ['s1'] })
+    listing(t, { tasks: [], undecodable: [], truncated: true })
+    const s = await t.read(['tank/a', 'tank/b'])
+    for (const d of ['tank/a', 'tank/b']) {
+      expect(t.obs(s, d).inFlightKnown).toBe(false)
+      expect(t.obs(s, d).observed.holds).toMatchObject({
+        _tag: 'Unknown',
+        why: expect.stringMatching(/incomplete/),
+      })
+    }
+  })
+
+  it('one undecodable task blocks only its own dataset, and is reported; one with no readable source blocks all', async () => {
+    const t = setup({ 'tank/a': ['s1'], 'tank/b': ['s1'] })
+    const bad = {
+      id: 'odd',
+      source: 'tank/a@s1',
+      error: {
+        _tag: 'Decode' as const,
+        method: 'migration_list',
+        path: 'result.tasks[0].status',
+        message: 'x',
+      },
+    }
+    listing(t, { tasks: [task('t2', 'tank/b@s1', 'running')], undecodable: [bad], truncated: false })
+    const s = await t.read(['tank/a', 'tank/b'])
+    expect(t.obs(s, 'tank/a').inFlightKnown).toBe(false)
+    expect(t.obs(s, 'tank/a').observed.holds).toMatchObject({
+      _tag: 'Unknown',
+      why: expect.stringMatching(/task odd did not decode/),
+    })
+    expect(t.obs(s, 'tank/b').inFlightKnown).toBe(true)
+    expect(t.obs(s, 'tank/b').observed.inFlight.map((m) => m.taskId)).toEqual(['t2'])
+    expect(s.undecodableTasks).toEqual([bad])
+    const { source: _, ...anonymous } = bad
+    listing(t, { tasks: [], undecodable: [anonymous], truncated: false })
+    const s2 = await t.read(['tank/a', 'tank/b'])
+    expect(t.obs(s2, 'tank/b').inFlightKnown).toBe(false)
   })
 
   it('a failed holds listing makes that dataset Unknown and leaves the others Known', async () => {

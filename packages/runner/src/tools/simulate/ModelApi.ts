@@ -196,6 +196,12 @@ export const make = (sim: Simulator): ZfsApi => {
       )
       return ok(all.slice(0, opts?.limit ?? 100))
     },
+    migrationsInFlight: () => {
+      count('migration_list', 2)
+      refresh()
+      const tasks = open.map(toDomain).filter((t) => t.status === 'pending' || t.status === 'running')
+      return ok({ tasks, undecodable: [], truncated: false })
+    },
     migrationCancel: (taskId) => {
       count('migration_cancel')
       const t = sim.migrations.get(taskId)
