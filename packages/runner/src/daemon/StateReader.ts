@@ -67,10 +67,12 @@ export const make = (
 ): StateReader => {
   /** Task ids in flight per dataset at the previous read: one that vanished has ended (maybe not ours). */
   let previous = new Map<string, ReadonlySet<string>>()
+  const emptied = EmptiedListings()
 
   const read = async (datasets: ReadonlyArray<string>): Promise<E.Either<RpcError, CycleState>> => {
-    const lists = await caps.api.snapshotLists(datasets)()
-    if (E.isLeft(lists)) return lists
+    const got = await caps.api.snapshotLists(datasets)()
+    if (E.isLeft(got)) return got
+    const lists = { right: datasets.map((d, i) => emptied.check(d, got.right[i])) }
     const tasks = await caps.api.migrationsInFlight()()
     const listed = E.isRight(tasks) ? tasks.right.tasks.filter((t) => isInFlight(t) && !ignored(t.id)) : []
     /** Why in-flight migrations are unknown, for every dataset (`all`) or only some (by source). */
@@ -250,6 +252,47 @@ const union = (
   })
   const ids = new Set(listed.map((m) => m.taskId))
   return [...merged, ...tracked.filter((m) => !ids.has(m.taskId))]
+}
+
+/** Empty listings in a row before a dataset that had snapshots is believed to have none (~10 min). */
+export const EMPTY_READS_BELIEVED = 10
+
+/**
+ * The API turns a failed `zfs list` into `[]`. An empty listing of a dataset that had snapshots at its
+ * previous read is therefore a failed read (no "first snapshot", no sync from scratch), until it has
+ * come back empty `EMPTY_READS_BELIEVED` times in a row: then they were really destroyed, and it is
+ * believed (a create would fail anyway while zfs fails, and a failed create voids the rest of the plan).
+ */
+const EmptiedListings = () => {
+  const had = new Map<string, number>()
+  const streak = new Map<string, number>()
+  return {
+    check: (
+      d: string,
+      l: E.Either<RpcError, ReadonlyArray<string>> | undefined,
+    ): E.Either<RpcError, ReadonlyArray<string>> | undefined => {
+      if (l === undefined || E.isLeft(l)) return l
+      const before = had.get(d) ?? 0
+      if (l.right.length > 0 || before === 0) {
+        had.set(d, l.right.length)
+        streak.delete(d)
+        return l
+      }
+      const n = (streak.get(d) ?? 0) + 1
+      if (n >= EMPTY_READS_BELIEVED) {
+        had.set(d, 0)
+        streak.delete(d)
+        return l
+      }
+      streak.set(d, n)
+      return E.left({
+        _tag: 'Decode',
+        method: 'snapshot_list',
+        path: d,
+        message: `no snapshots listed, though ${before} were at the previous read (the API answers [] when zfs fails); taken as a failed read until ${EMPTY_READS_BELIEVED} reads in a row agree`,
+      })
+    },
+  }
 }
 
 const missing = (dataset: string): RpcError => ({

@@ -125,6 +125,35 @@ describe('StateReader', () => {
     expect(t.obs(s2, 'tank/b').inFlightKnown).toBe(false)
   })
 
+  it('an empty listing of a dataset that had snapshots is a failed read, until 10 reads in a row agree', async () => {
+    const t = setup({ 'tank/a': ['s1', 's2'], 'tank/b': [] })
+    await t.read(['tank/a', 'tank/b'])
+    t.api.snapshots.set('tank/a', []) // what the API answers when zfs list fails
+    for (let i = 1; i < StateReader.EMPTY_READS_BELIEVED; i++) {
+      const s = await t.read(['tank/a', 'tank/b'])
+      expect(s.byDataset.get('tank/a')).toMatchObject(
+        E.left({
+          method: 'snapshot_list',
+          message: expect.stringMatching(/no snapshots listed, though 2 were/),
+        }),
+      )
+      expect(t.obs(s, 'tank/b').observed.snapshots).toEqual([]) // never had any: simply none
+    }
+    const believed = await t.read(['tank/a'])
+    expect(t.obs(believed, 'tank/a').observed.snapshots).toEqual([])
+  })
+
+  it('a listing that comes back after an empty one resets the count', async () => {
+    const t = setup({ 'tank/a': ['s1'] })
+    await t.read(['tank/a'])
+    t.api.snapshots.set('tank/a', [])
+    expect(E.isLeft((await t.read(['tank/a'])).byDataset.get('tank/a')!)).toBe(true)
+    t.api.snapshots.set('tank/a', ['s1'])
+    expect(t.obs(await t.read(['tank/a']), 'tank/a').observed.snapshots).toEqual(['s1'])
+    t.api.snapshots.set('tank/a', [])
+    expect(E.isLeft((await t.read(['tank/a'])).byDataset.get('tank/a')!)).toBe(true)
+  })
+
   it('a failed holds listing makes that dataset Unknown and leaves the others Known', async () => {
     const t = setup({ 'tank/a': ['s1'], 'tank/b': ['s2'] })
     t.api.failing.set('snapshot_holds_list', {
