@@ -21,6 +21,7 @@ import * as HoldsCache from './HoldsCache.js'
 import type { Reload } from './LiveSettings.js'
 import * as LiveSettings from './LiveSettings.js'
 import * as MigrationMonitor from './MigrationMonitor.js'
+import * as Refusals from './Refusals.js'
 import * as Rpc from './RpcText.js'
 import * as StateReader from './StateReader.js'
 import * as SyncFailures from './SyncFailures.js'
@@ -41,6 +42,21 @@ export interface Options {
   readonly monitor?: Partial<Omit<MigrationMonitor.Options, 'zone'>>
   /** How long a `migration_create` with no answer counts as in flight if never listed; 0: off (tests). */
   readonly unconfirmedGraceMs?: number
+  /** From the daemon this one replaces in-process (SIGHUP with new API/HTTP/logging settings). */
+  readonly carried?: Carried
+}
+
+/**
+ * What the daemon knows that the API cannot tell it again, handed to its successor at an in-process
+ * restart: the migrations it follows (with the base each started from, §8 as amended), creates with no
+ * answer yet, the sync back-off and the refused destroys. The holds cache is not carried: the API
+ * behind the new settings may be another host, so every hold is read again.
+ */
+export interface Carried {
+  readonly migrations: MigrationMonitor.Handover
+  readonly unconfirmed: UnconfirmedCreates.UnconfirmedCreates | undefined
+  readonly failures: SyncFailures.SyncFailures
+  readonly refusals: Refusals.Refusals
 }
 
 export type Exit =
@@ -68,14 +84,19 @@ const tickOf = (s: Cycle.Settings): number => Math.min(60_000, s.policy.backupIn
 export const make = (caps: Capabilities, initial: Cycle.Settings, options: Options = {}) => {
   const cache = HoldsCache.make(options.holdRescanMs)
   const live = LiveSettings.make(caps, initial, cache)
-  const failures = SyncFailures.make()
-  const monitor = MigrationMonitor.make(caps, cache, failures, {
-    ...MigrationMonitor.defaults,
-    ...options.monitor,
-    zone: () => live.current().zone,
-  })
+  const carried = options.carried
+  const failures = carried?.failures ?? SyncFailures.make()
+  const monitor = MigrationMonitor.make(
+    caps,
+    cache,
+    failures,
+    { ...MigrationMonitor.defaults, ...options.monitor, zone: () => live.current().zone },
+    carried?.migrations,
+  )
   const unconfirmed =
-    options.unconfirmedGraceMs === 0 ? undefined : UnconfirmedCreates.make(options.unconfirmedGraceMs)
+    options.unconfirmedGraceMs === 0
+      ? undefined
+      : (carried?.unconfirmed ?? UnconfirmedCreates.make(options.unconfirmedGraceMs))
   const reader = StateReader.make(
     caps,
     cache,
@@ -83,7 +104,14 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     (d) => [...monitor.inFlight(d), ...(unconfirmed?.inFlight(d) ?? [])],
     monitor.ignored,
   )
-  const executor = Executor.make(caps, cache, failures, monitor, unconfirmed)
+  const executor = Executor.make(
+    caps,
+    cache,
+    failures,
+    monitor,
+    unconfirmed,
+    carried?.refusals ?? Refusals.make(),
+  )
   const cycle = Cycle.make(caps, {
     reader,
     executor,
@@ -204,6 +232,13 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     /** The last cycle's view of each dataset (status page). */
     seen: () => cycle.seen(),
     internals: { cache, failures, monitor, refusals: executor.refusals },
+    /** For the successor after an in-process restart (call once `run` has returned). */
+    carry: (): Carried => ({
+      migrations: monitor.handOver(),
+      unconfirmed,
+      failures,
+      refusals: executor.refusals,
+    }),
   }
 }
 

@@ -80,6 +80,8 @@ export interface MigrationMonitor {
   readonly pollOnce: () => Promise<
     ReadonlyArray<{ readonly migration: Migration; readonly outcome: Outcome }>
   >
+  /** Everything it follows and has given up, for the next monitor after an in-process restart. */
+  readonly handOver: () => Handover
   /** Polls every `pollMs` of clock time until the signal aborts. */
   readonly run: (signal: AbortSignal) => Promise<void>
 }
@@ -99,7 +101,14 @@ export interface Options {
   readonly abandonAfterMs: number
 }
 
-interface Watch {
+/** What a new monitor takes over from the old one at an in-process restart (SIGHUP). */
+export interface Handover {
+  readonly watches: ReadonlyArray<Watch>
+  readonly givenUp: ReadonlyArray<string>
+  readonly abandoned: ReadonlyArray<string>
+}
+
+export interface Watch {
   readonly migration: Migration
   readonly before: ReadonlySet<string>
   readonly baseAtStart: string | null | undefined
@@ -134,12 +143,14 @@ export const make = (
   cache: HoldsCache,
   failures: SyncFailures,
   options: Options,
+  /** From the monitor this one replaces (in-process restart): its tasks keep their start bases. */
+  from?: Handover,
 ): MigrationMonitor => {
-  const watches = new Map<string, Watch>()
+  const watches = new Map<string, Watch>((from?.watches ?? []).map((w) => [w.migration.taskId, { ...w }]))
   /** Given-up task ids: never tracked again, and not counted in flight (the listing may go on showing them). */
-  const givenUp = new Set<string>()
+  const givenUp = new Set<string>(from?.givenUp)
   /** Given up for want of progress: not in flight even while the API lists it. */
-  const abandoned = new Set<string>()
+  const abandoned = new Set<string>(from?.abandoned)
   const label = (m: Migration) => `sync [${m.taskId}]`
   const fields = (m: Migration) => ({ dataset: m.dataset, destination: `${m.remoteHost}:${m.remoteDataset}` })
 
@@ -349,6 +360,11 @@ export const make = (
       [...watches.values()].filter((w) => w.stale).map((w) => ({ migration: w.migration, since: w.movedAt })),
     ignored: (id) => abandoned.has(id),
     pollOnce,
+    handOver: () => ({
+      watches: [...watches.values()].map((w) => ({ ...w })),
+      givenUp: [...givenUp],
+      abandoned: [...abandoned],
+    }),
     run: async (signal) => {
       while (!signal.aborted) {
         try {

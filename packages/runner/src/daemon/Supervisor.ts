@@ -68,6 +68,7 @@ const settingsOf = (c: Config) => ({ policy: c.policy, datasets: c.datasets, zon
 export const supervise = async (initial: Config, deps: Deps): Promise<number> => {
   const metrics = Metrics.make()
   let config = initial
+  let carried: Daemon.Carried | undefined
   for (;;) {
     const log = Logger.make({
       level: config.log.level,
@@ -90,6 +91,7 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
     const planner = makePlanner()
     const daemon = Daemon.make({ api, clock: deps.clock, log, planner, metrics }, settingsOf(config), {
       holdRescanMs: config.holdRescanIntervalSeconds * 1000,
+      ...(carried === undefined ? {} : { carried }),
       ...(deps.configPath === undefined
         ? {}
         : {
@@ -145,7 +147,10 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
     const exit = await daemon.run(deps.signal)
     await server?.close()
     if (exit._tag === 'Stopped') return 0
-    log.info('API, HTTP or logging settings changed: restarting the daemon in-process with them')
+    log.info(
+      'API, HTTP or logging settings changed: restarting the daemon in-process with them (migrations followed, unanswered creates and back-off carry over)',
+    )
+    carried = daemon.carry()
     config = current
   }
 }

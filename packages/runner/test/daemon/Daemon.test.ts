@@ -123,6 +123,29 @@ describe('Daemon', () => {
     ])
   })
 
+  it('an in-process successor (carried) still counts the creates that got no answer in flight', async () => {
+    const t = setup([ds('tank/a')])
+    t.daemon
+      .carry()
+      .unconfirmed?.record({ dataset: 'tank/a', remoteHost: 'nas', remoteDataset: 'backup/a' }, t.clock.now())
+    const seen: PlanInput[] = []
+    const next = Daemon.make(
+      {
+        ...t.caps,
+        planner: (i: PlanInput) => {
+          seen.push(i)
+          return planner(i)
+        },
+      },
+      { policy, datasets: [ds('tank/a')], zone: 'UTC' },
+      { carried: t.daemon.carry() },
+    )
+    await next.cycleOnce(new AbortController().signal)
+    expect(seen[0]?.observed.inFlight).toMatchObject([
+      { remoteHost: 'nas', remoteDataset: 'backup/a', taskId: expect.stringMatching(/^unconfirmed-create@/) },
+    ])
+  })
+
   it('retries an unreachable API with a capped back-off (5 s doubling up to 5 min)', async () => {
     const t = setup([ds('tank/a')])
     t.api.down = true

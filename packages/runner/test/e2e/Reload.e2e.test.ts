@@ -68,4 +68,27 @@ describe('config hot reload against the simulator', () => {
     expect(w.sim.inspect.snapshots('tank/a')).toHaveLength(3)
     expect(await w.stop()).toBe(0)
   }, 30_000)
+
+  it('the in-process restart keeps the migration it follows, with its start base, and the back-off', async () => {
+    const yaml = config({ datasets: [{ name: 'tank/a', dest: 'nas' }] })
+    const w = await startWorld({
+      yaml,
+      start: START,
+      simulator: { datasets: ['tank/a'], remotes: ['nas'], migration: { bytesPerSnapshot: 1024 ** 3 } },
+    })
+    await w.run(2 * MIN)
+    const before = w.daemon().internals.monitor.inFlight('tank/a')
+    expect(before).toHaveLength(1)
+    expect(before[0]).toHaveProperty('baseAtStart')
+    const target = { dataset: 'tank/a', remoteHost: 'nas', remoteDataset: 'backup/other' }
+    w.daemon().internals.failures.recordFailure(target, w.clock.now())
+    w.writeConfig(yaml.replace('timeout: 30', 'timeout: 45'))
+    w.hangup()
+    await w.run(MIN)
+    expect(w.grep('restarting the daemon in-process')).toHaveLength(1)
+    expect(w.daemon().internals.monitor.inFlight('tank/a')).toEqual(before)
+    expect(w.daemon().internals.failures.get(target)?.consecutive).toBe(1)
+    expect(w.grep(/adopted: already in flight/)).toHaveLength(0)
+    expect(await w.stop()).toBe(0)
+  }, 30_000)
 })
