@@ -135,6 +135,8 @@ export const make = (caps: Capabilities, parts: Parts) => {
     const read = await parts.reader.read(settings.datasets.map((d) => d.dataset))
     if (E.isLeft(read)) return { _tag: 'Down', error: read.left }
     reportBadTasks(read.right.undecodableTasks)
+    caps.metrics.setGauge('zfs_autobackup_backup_interval_seconds', settings.policy.backupIntervalSeconds)
+    caps.metrics.setGauge('zfs_autobackup_sync_interval_seconds', settings.policy.remoteSync.intervalSeconds)
     const reports = new Map<string, Report>()
     let failedDatasets = 0
     const configured = new Set(settings.datasets.map((d) => d.dataset))
@@ -195,6 +197,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
         })
       }
     }
+    caps.metrics.setGauge('zfs_autobackup_destroys_refused', parts.executor.refusals.all().length)
     return { _tag: 'Done', reports, failedDatasets, holdsRead: read.right.holdsRead, stopped: signal.aborted }
   }
 

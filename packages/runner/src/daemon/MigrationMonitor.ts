@@ -317,6 +317,10 @@ export const make = (
       }
     }
     caps.metrics.setMigrationsInFlight(watches.size)
+    caps.metrics.setGauge(
+      'zfs_autobackup_migrations_stale',
+      [...watches.values()].filter((w) => w.stale).length,
+    )
     return ended
   }
 

@@ -16,7 +16,20 @@ export interface SyncTarget {
   readonly remoteDataset: string
 }
 
+/** Unlabelled gauges set as they are observed, with their help text. */
+export const GAUGES = {
+  zfs_autobackup_migrations_stale:
+    'Running migrations without progress for 10 min or more (perhaps orphaned by an API restart).',
+  zfs_autobackup_destroys_refused:
+    'Snapshots zfs refused to destroy (dependent clones, busy, held); retried quietly each cycle.',
+  zfs_autobackup_backup_interval_seconds: 'server.backup_interval, for alert thresholds.',
+  zfs_autobackup_sync_interval_seconds: 'server.remote_sync.interval, for alert thresholds.',
+} as const
+
+export type Gauge = keyof typeof GAUGES
+
 export interface Metrics {
+  readonly setGauge: (name: Gauge, value: number) => void
   /** Newest snapshot of ours, from its name (UTC), epoch ms. */
   readonly setLastSnapshot: (dataset: string, at: number) => void
   /** Newest sync point of a destination, from its sync hold tag, epoch ms. */
@@ -61,9 +74,11 @@ export const make = (): Metrics => {
   let lastCycleMs = 0
   let apiUp = 1
   let inFlight = 0
+  const gauges = new Map<Gauge, number>()
   const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1)
 
   return {
+    setGauge: (name, value) => void gauges.set(name, value),
     setLastSnapshot: (dataset, at) => void lastSnapshot.set(dataset, at),
     setLastSync: (t, at) => {
       // Normalised: callers pass richer records (a migration, a destination with `enabled`).
@@ -157,6 +172,10 @@ export const make = (): Metrics => {
       family('zfs_autobackup_migrations_in_flight', 'gauge', 'Migrations being monitored.', [
         `zfs_autobackup_migrations_in_flight ${inFlight}`,
       ])
+      for (const [name, help] of Object.entries(GAUGES) as Array<[Gauge, string]>) {
+        const v = gauges.get(name)
+        if (v !== undefined) family(name, 'gauge', help, [`${name} ${v}`])
+      }
       return out.join('\n') + '\n'
     },
   }
