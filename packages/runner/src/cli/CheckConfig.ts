@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Config, enabledDestinations } from '../config/Config.js'
 import * as CE from '../config/ConfigError.js'
-import { loadConfig } from '../config/ConfigSource.js'
+import { loadConfig, zoneFrom } from '../config/ConfigSource.js'
 import { type Command, configArgument, ExitCode, parse, usageError } from './Command.js'
 import type { Io } from './Io.js'
 
@@ -44,7 +44,7 @@ Exit status: 0 valid (warnings allowed), 1 invalid or unreadable, 2 usage error.
     if (positionals.length > 1) return usageError(command, 'expected at most one FILE', io)
     const file = configArgument(positionals[0], io)
     const path = isAbsolute(file) ? file : resolve(io.cwd, file)
-    const result = await loadConfig(path)()
+    const result = await loadConfig(path, zoneFrom(io.env))()
     if (E.isLeft(result)) {
       for (const e of result.left) io.stderr(`${file}: ${CE.format(e)}\n`)
       io.stderr(`${file}: ${plural(result.left.length, 'error')}, config rejected\n`)

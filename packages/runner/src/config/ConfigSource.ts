@@ -20,6 +20,12 @@ export interface LoadOptions {
   readonly defaultZone?: string
 }
 
+/** Load options from the environment: `TZ`, when set and not empty, is the default zone. */
+export const zoneFrom = (env: Readonly<Record<string, string | undefined>>): LoadOptions => {
+  const tz = env['TZ']
+  return tz === undefined || tz === '' ? {} : { defaultZone: tz }
+}
+
 /** The zone this process runs in (TZ or /etc/localtime), as Intl resolves it. */
 export const hostZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone
 
@@ -35,7 +41,10 @@ export const loadConfig =
           { _tag: 'Unreadable', message: `${path} is ${info.size} bytes (at most ${MAX_BYTES})` },
         ])
       const text = await readFile(path, 'utf8')
-      return decodeConfig(text, { defaultZone: options.defaultZone ?? hostZone() })
+      return decodeConfig(text, {
+        defaultZone: options.defaultZone ?? hostZone(),
+        defaultZoneGuessed: options.defaultZone === undefined,
+      })
     } catch (e) {
       const err = e as NodeJS.ErrnoException
       const why =

@@ -36,6 +36,29 @@ import { firstSyntaxError } from './YamlSyntax.js'
 export interface DecodeOptions {
   /** Used when `server.timezone` is absent: the zone of the host the daemon runs on. */
   readonly defaultZone: string
+  /**
+   * `defaultZone` is what the process resolved by itself (no `TZ`): in a container that is UTC unless a
+   * zone is passed in, so an absent `server.timezone` resolving to UTC is worth a warning.
+   */
+  readonly defaultZoneGuessed?: boolean
+}
+
+/** Names of UTC itself (a host zone such as Europe/London or Africa/Abidjan was chosen, not fallen into). */
+const UTC_NAMES = /^(Etc\/)?(UTC|UCT|GMT|GMT[+-]0|Universal|Zulu|Greenwich)$/
+
+/** The warning for a zone nobody chose: absent from the file, no `TZ`, and the process fell back to UTC. */
+const zoneWarning = (js: unknown, options: DecodeOptions): ReadonlyArray<ConfigWarning> => {
+  const server = typeof js === 'object' && js !== null ? (js as Record<string, unknown>)['server'] : undefined
+  const given = typeof server === 'object' && server !== null && 'timezone' in server
+  return !given && options.defaultZoneGuessed === true && UTC_NAMES.test(options.defaultZone)
+    ? [
+        {
+          path: 'server.timezone',
+          line: undefined,
+          message: `not set and no TZ, so the host's zone is used, and it resolves to ${options.defaultZone}: snapshot windows, calendar boundaries and sync-hold times are read in UTC. If this host is not on UTC, set server.timezone (or TZ; in Docker, pass TZ as docker-compose.yml shows)`,
+        },
+      ]
+    : []
 }
 
 /** Aliases can expand exponentially ("billion laughs"); a real config needs none or a few. */
@@ -163,5 +186,5 @@ export const decodeConfig = (text: string, options: DecodeOptions): E.Either<Con
   const warnings: ReadonlyArray<ConfigWarning> = Checks.warnings(decoded.right).map((f) =>
     at(f.path, f.message),
   )
-  return E.right(fromRaw(decoded.right, warnings))
+  return E.right(fromRaw(decoded.right, [...warnings, ...zoneWarning(js, options)]))
 }

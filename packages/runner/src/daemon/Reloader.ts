@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Config } from '../config/Config.js'
 import * as CE from '../config/ConfigError.js'
-import { loadConfig } from '../config/ConfigSource.js'
+import { loadConfig, zoneFrom } from '../config/ConfigSource.js'
 import { applyLive, diffConfig, isEmpty } from '../config/Diff.js'
 import type { Reload } from './LiveSettings.js'
 
@@ -27,7 +27,7 @@ export const make = (
   path: string,
   current: () => Config,
   commit: (c: Config) => void,
-  defaultZone?: string,
+  env: Readonly<Record<string, string | undefined>> = {},
 ) => {
   /** The file as last read: the 60 s re-read skips parsing while it has not changed (SIGHUP always reads). */
   let seen: string | undefined
@@ -35,7 +35,7 @@ export const make = (
     const before = await fingerprint(path)
     if (!full && before !== undefined && before === seen) return { _tag: 'Unchanged' }
     seen = before
-    const loaded = await loadConfig(path, defaultZone === undefined ? {} : { defaultZone })()
+    const loaded = await loadConfig(path, zoneFrom(env))()
     if (E.isLeft(loaded)) {
       const errors = loaded.left
       const shown = errors.slice(0, 5).map(CE.format).join('; ')

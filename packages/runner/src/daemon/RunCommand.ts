@@ -13,7 +13,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { type Command, configArgument, ExitCode, parse, usageError } from '../cli/Command.js'
 import type { Io } from '../cli/Io.js'
 import * as CE from '../config/ConfigError.js'
-import { loadConfig } from '../config/ConfigSource.js'
+import { loadConfig, zoneFrom } from '../config/ConfigSource.js'
 import { runDemo } from '../demo/Demo.js'
 import { supervise } from './Supervisor.js'
 
@@ -116,8 +116,7 @@ export const make = (signals: Signals = processSignals): Command => {
           const reason = values['demo'] === true ? '--demo was given' : `no config file (looked for ${file})`
           return await runDemo({ reason, write, signal: shutdown.signal, onHangup })
         }
-        const tz = io.env['TZ']
-        const loaded = await loadConfig(path, tz === undefined ? {} : { defaultZone: tz })()
+        const loaded = await loadConfig(path, zoneFrom(io.env))()
         if (E.isLeft(loaded)) {
           for (const e of loaded.left) io.stderr(`${file}: ${CE.format(e)}\n`)
           io.stderr(

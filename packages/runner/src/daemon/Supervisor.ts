@@ -101,7 +101,7 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
               (c) => {
                 current = c
               },
-              deps.env['TZ'],
+              deps.env,
             ),
           }),
     })

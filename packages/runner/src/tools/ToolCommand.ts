@@ -12,7 +12,7 @@ import { configArgument, type Options, type ParsedArgs, parse } from '../cli/Com
 import type { Io } from '../cli/Io.js'
 import type { Config } from '../config/Config.js'
 import * as CE from '../config/ConfigError.js'
-import { loadConfig } from '../config/ConfigSource.js'
+import { loadConfig, zoneFrom } from '../config/ConfigSource.js'
 
 /** Exit codes of the operator tools (Nagios-like: 1 warning, 3 unknown). Documented in docs/operator-tools.md. */
 export const ToolExit = {
@@ -51,7 +51,7 @@ export const parseToolArgs = (
 
 /** Loads the config; prints every problem and returns the exit code on failure. */
 export const load = async (path: string, io: Io): Promise<E.Either<number, Config>> => {
-  const r = await loadConfig(path, io.env['TZ'] !== undefined ? { defaultZone: io.env['TZ'] } : {})()
+  const r = await loadConfig(path, zoneFrom(io.env))()
   if (E.isRight(r)) return r
   for (const e of r.left) io.stderr(`${path}: ${CE.format(e)}\n`)
   return E.left(ToolExit.usageOrConfig)

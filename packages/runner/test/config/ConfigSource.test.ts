@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Config, PasswordSource } from '../../src/config/Config.js'
 import * as CE from '../../src/config/ConfigError.js'
-import { credentialsOf, hostZone, loadConfig, pageTokenOf } from '../../src/config/ConfigSource.js'
+import { credentialsOf, hostZone, loadConfig, pageTokenOf, zoneFrom } from '../../src/config/ConfigSource.js'
 import * as DemoConfig from '../../src/demo/DemoConfig.js'
 import { configOf, examplePath } from './fixtures.js'
 
@@ -117,5 +117,10 @@ describe('pageTokenOf', () => {
     expect(await pageTokenOf(withToken({ _tag: 'Env', name: 'T' }), {})).toEqual(
       E.left('server.metrics.token_env: $T is empty or unset'),
     )
+describe('zoneFrom', () => {
+  it('takes TZ as the default zone, an empty TZ (compose passing an unset variable) as none', () => {
+    expect(zoneFrom({ TZ: 'Europe/Vienna' })).toEqual({ defaultZone: 'Europe/Vienna' })
+    expect(zoneFrom({ TZ: '' })).toEqual({})
+    expect(zoneFrom({})).toEqual({})
   })
 })

@@ -122,6 +122,21 @@ describe('defaults (contract §6 and docs/configuration.md)', () => {
     expect(c.warnings).toEqual([])
   })
 
+  it('warns when nobody chose the zone: no server.timezone, no TZ, and the host resolves to UTC', () => {
+    const warned = (text: string, defaultZone: string, defaultZoneGuessed: boolean) => {
+      const r = decodeConfig(text, { defaultZone, defaultZoneGuessed })
+      if (E.isLeft(r)) throw new Error('invalid')
+      return r.right.warnings.filter((w) => w.path === 'server.timezone').map((w) => w.message)
+    }
+    expect(warned(ds, 'UTC', true)).toEqual([
+      expect.stringMatching(/resolves to UTC: .*set server.timezone \(or TZ/),
+    ])
+    expect(warned(ds, 'Etc/UTC', true)).toHaveLength(1)
+    expect(warned(ds, 'UTC', false)).toEqual([]) // TZ=UTC was set: chosen
+    expect(warned(ds, 'Europe/London', true)).toEqual([]) // the host's own zone
+    expect(warned(`server:\n  timezone: UTC\n${ds}`, 'UTC', true)).toEqual([])
+  })
+
   it('takes the password from an environment variable name, never inline', () => {
     const c = configOf(
       `zfs_api:\n  url: https://nas:8545\n  auth:\n    username: b\n    password_env: ZFS_PW\n${ds}`,

@@ -146,6 +146,11 @@ describe('docker-compose.yml', () => {
     expect(svc.volumes).toContain('/etc/localtime:/etc/localtime:ro')
     for (const v of svc.volumes) expect(v.endsWith(':ro')).toBe(true)
   })
+
+  it('passes the host TZ into the container (Node there resolves UTC otherwise)', () => {
+    const env = (svc as unknown as { environment: Record<string, string> }).environment
+    expect(env['TZ']).toBe('$' + '{TZ:-}')
+  })
 })
 
 describe('.dockerignore', () => {
@@ -157,6 +162,10 @@ describe('.dockerignore', () => {
 
 describe('deploy/zfs-autobackup.service', () => {
   const unit = read('deploy/zfs-autobackup.service')
+
+  it('lets an optional environment file set TZ (the host zone otherwise)', () => {
+    expect(unit).toMatch(/^EnvironmentFile=-\/etc\/default\/zfs-autobackup$/m)
+  })
   const values = (key: string) =>
     unit
       .split('\n')
