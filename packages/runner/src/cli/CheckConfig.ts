@@ -36,7 +36,8 @@ Options:
   -q, --quiet   print nothing on success (errors are still printed)
   -h, --help    show this help
 
-Exit status: 0 valid (warnings allowed), 1 invalid or unreadable, 2 usage error.`,
+Exit status: 0 valid (warnings allowed), 2 invalid or unreadable (as every command exits on a bad
+config), or a usage error.`,
   run: async (args: ReadonlyArray<string>, io: Io): Promise<number> => {
     const parsed = parse(args, { quiet: { type: 'boolean', short: 'q' } })
     if (E.isLeft(parsed)) return usageError(command, parsed.left, io)
@@ -48,7 +49,7 @@ Exit status: 0 valid (warnings allowed), 1 invalid or unreadable, 2 usage error.
     if (E.isLeft(result)) {
       for (const e of result.left) io.stderr(`${file}: ${CE.format(e)}\n`)
       io.stderr(`${file}: ${plural(result.left.length, 'error')}, config rejected\n`)
-      return ExitCode.failure
+      return ExitCode.config
     }
     const config = result.right
     for (const w of config.warnings) io.stderr(`${file}: warning: ${CE.formatWarning(w)}\n`)

@@ -27,6 +27,8 @@ export const ExitCode = {
   failure: 1,
   /** Wrong arguments: unknown command or option, missing argument. */
   usage: 2,
+  /** The config is missing, unreadable or invalid: the same code from every command. */
+  config: 2,
 } as const
 
 // -------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ Options:
   -h, --help     show this help (or: zfs-autobackup <command> --help)
   -V, --version  print the version
 
-Exit status: 0 success, 1 failure, 2 usage error (see docs/cli.md).`
+Exit status: 0 success, 1 failure (a warning for plan/status/simulate), 2 usage or config error
+(every command), 3 ZFS API unreachable (plan/status/simulate); see docs/cli.md.`
 }
 
 const wantsHelp = (args: ReadonlyArray<string>): boolean => {

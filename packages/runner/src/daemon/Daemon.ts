@@ -44,6 +44,8 @@ export interface Options {
   readonly unconfirmedGraceMs?: number
   /** From the daemon this one replaces in-process (SIGHUP with new API/HTTP/logging settings). */
   readonly carried?: Carried
+  /** Called after every completed cycle: marks the daemon alive (the lock file's time). */
+  readonly heartbeat?: () => Promise<void>
 }
 
 /**
@@ -167,6 +169,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
       if (!r.stopped) {
         lastCycleAt = now
         caps.metrics.cycleDone(now - t0, now)
+        await options.heartbeat?.()
       }
       return r
     } finally {

@@ -15,6 +15,7 @@ import type { Io } from '../cli/Io.js'
 import * as CE from '../config/ConfigError.js'
 import { loadConfig, zoneFrom } from '../config/ConfigSource.js'
 import { runDemo } from '../demo/Demo.js'
+import * as Lock from './Lock.js'
 import { supervise } from './Supervisor.js'
 
 // -------------------------------------------------------------------------------------
@@ -66,7 +67,8 @@ Options:
 Signals: SIGTERM/SIGINT finish the current API call and exit 0 (a second one exits at once);
 SIGHUP reloads the config file, server settings included.
 
-Exit status: 0 stopped by a signal, 1 config missing or invalid, 2 usage error.`
+Exit status: 0 stopped by a signal, 1 another daemon already runs against this API, 2 config missing
+or invalid (as every command exits on a bad config), or a usage error.`
 
 const exists = async (path: string): Promise<boolean> =>
   stat(path).then(
@@ -78,7 +80,7 @@ const exists = async (path: string): Promise<boolean> =>
 // constructors
 // -------------------------------------------------------------------------------------
 
-export const make = (signals: Signals = processSignals): Command => {
+export const make = (signals: Signals = processSignals, lockDeps?: Lock.LockDeps): Command => {
   const command: Command = {
     name: 'run',
     summary: 'run the backup daemon (or a demo on the simulated API when no config exists)',
@@ -122,9 +124,15 @@ export const make = (signals: Signals = processSignals): Command => {
           io.stderr(
             `${file}: config rejected; nothing started (check it with: zfs-autobackup check-config ${file})\n`,
           )
+          return ExitCode.config
+        }
+        const lock = await Lock.acquire(await Lock.lockDir(io.env), loaded.right.zfsApi.url, lockDeps)
+        if (E.isLeft(lock)) {
+          io.stderr(`zfs-autobackup run: ${lock.left}\n`)
           return ExitCode.failure
         }
         return await supervise(loaded.right, {
+          lock: lock.right,
           clock: systemClock,
           write,
           env: io.env,

@@ -25,6 +25,8 @@ import * as PageHtml from '../page/PageHtml.js'
 import { pageData } from '../page/PageModel.js'
 import { SCRIPT } from '../page/PageScript.js'
 import * as Daemon from './Daemon.js'
+import * as EndedWhileStopped from './EndedWhileStopped.js'
+import type * as Lock from './Lock.js'
 import * as Reloader from './Reloader.js'
 
 // -------------------------------------------------------------------------------------
@@ -56,6 +58,8 @@ export interface Deps {
   readonly onListening?: (url: string | undefined) => void
   /** Called with each daemon incarnation (tests). */
   readonly onDaemon?: (daemon: Daemon.Daemon) => void
+  /** The one-daemon-per-API lock `run` took (or why it could not); none for the demo and tests. */
+  readonly lock?: Lock.Lock | { readonly unavailable: string }
 }
 
 // -------------------------------------------------------------------------------------
@@ -69,6 +73,7 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
   const metrics = Metrics.make()
   let config = initial
   let carried: Daemon.Carried | undefined
+  const lock = deps.lock !== undefined && 'path' in deps.lock ? deps.lock : undefined
   for (;;) {
     const log = Logger.make({
       level: config.log.level,
@@ -92,6 +97,7 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
     const daemon = Daemon.make({ api, clock: deps.clock, log, planner, metrics }, settingsOf(config), {
       holdRescanMs: config.holdRescanIntervalSeconds * 1000,
       ...(carried === undefined ? {} : { carried }),
+      ...(lock === undefined ? {} : { heartbeat: lock.refresh }),
       ...(deps.configPath === undefined
         ? {}
         : {
@@ -144,7 +150,15 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
     log.info(
       `ZFS API at ${config.zfsApi.url} (timeout ${config.zfsApi.timeoutSeconds} s), zone ${config.timezone}`,
     )
+    if (carried === undefined) {
+      if (deps.lock !== undefined && 'unavailable' in deps.lock)
+        log.warn(`no lock against a second daemon on this API: ${deps.lock.unavailable}`)
+      // Not awaited: an API that is down at start must not delay the daemon (the report then says so).
+      if (deps.lock !== undefined)
+        void EndedWhileStopped.report({ api, log }, config.datasets, lock?.previousAliveAt)
+    }
     const exit = await daemon.run(deps.signal)
+    await lock?.refresh()
     await server?.close()
     if (exit._tag === 'Stopped') return 0
     log.info(

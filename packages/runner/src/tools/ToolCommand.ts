@@ -49,12 +49,22 @@ export const parseToolArgs = (
   return E.map((path: string) => ({ values, path }))(configPath(values['config'], positionals, io))
 }
 
-/** Loads the config; prints every problem and returns the exit code on failure. */
-export const load = async (path: string, io: Io): Promise<E.Either<number, Config>> => {
+/** A config that did not load: the exit code, and the first problem for a one-line verdict. */
+export interface LoadFailure {
+  readonly code: number
+  readonly why: string
+}
+
+/** Loads the config; prints every problem on stderr and returns the exit code and the first on failure. */
+export const load = async (path: string, io: Io): Promise<E.Either<LoadFailure, Config>> => {
   const r = await loadConfig(path, zoneFrom(io.env))()
   if (E.isRight(r)) return r
   for (const e of r.left) io.stderr(`${path}: ${CE.format(e)}\n`)
-  return E.left(ToolExit.usageOrConfig)
+  const more = r.left.length > 1 ? ` (+${r.left.length - 1} more on stderr)` : ''
+  return E.left({
+    code: ToolExit.usageOrConfig,
+    why: `${path}: ${r.left.map(CE.format)[0] ?? 'invalid'}${more}`,
+  })
 }
 
 /** An instant in ISO 8601 with an offset or `Z` (`2026-03-29T01:50:00+01:00`); a bare local time is refused. */

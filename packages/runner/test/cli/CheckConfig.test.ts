@@ -50,13 +50,13 @@ describe('check-config', () => {
     )
   })
 
-  it('prints every error on stderr and exits 1', async () => {
+  it('prints every error on stderr and exits 2', async () => {
     const name = await file(
       'bad.yaml',
       'server:\n  backup_interval: 30\ndatasets:\n  - local_dataset: "tank/a b"\n    destinations:\n      - enabled: true\n',
     )
     const r = await run(['check-config', name])
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
     expect(r.out).toBe('')
     expect(r.err.split('\n')).toEqual([
       'bad.yaml: line 2: server.backup_interval: must be at least 60 seconds, got 30',
@@ -70,22 +70,22 @@ describe('check-config', () => {
   it.each([
     ['a YAML syntax error', 'syntax.yaml', 'datasets: [tank\n', /line \d+: YAML syntax error/],
     ['an empty file', 'empty.yaml', '', /the file is empty/],
-  ])('reports %s and exits 1', async (_what, name, text, pattern) => {
+  ])('reports %s and exits 2', async (_what, name, text, pattern) => {
     const r = await run(['check-config', await file(name, text)])
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
     expect(r.err).toMatch(pattern)
   })
 
-  it('reports a missing file and exits 1', async () => {
+  it('reports a missing file and exits 2', async () => {
     const r = await run(['check-config', 'missing.yaml'])
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
     expect(r.err).toContain('no such file')
   })
 
   it('finds the file through $ZFS_AUTOBACKUP_CONFIG, then ./backup_config.yaml', async () => {
     expect((await run(['check-config'], { ZFS_AUTOBACKUP_CONFIG: examplePath })).code).toBe(0)
     const r = await run(['check-config'])
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
     expect(r.err).toContain('backup_config.yaml: cannot read')
     await writeFile(join(dir, 'backup_config.yaml'), exampleText)
     expect((await run(['check-config'])).out).toMatch(/^backup_config\.yaml: OK/)
@@ -93,7 +93,7 @@ describe('check-config', () => {
 
   it('is silent on success with --quiet, and still prints errors', async () => {
     expect(await run(['check-config', '-q', examplePath])).toEqual({ code: 0, out: '', err: '' })
-    expect((await run(['check-config', '--quiet', await file('e.yaml', '')])).code).toBe(1)
+    expect((await run(['check-config', '--quiet', await file('e.yaml', '')])).code).toBe(2)
   })
 
   it('resolves a relative FILE against the working directory', async () => {

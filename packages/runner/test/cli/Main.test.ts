@@ -55,7 +55,7 @@ describe('command help', () => {
 
   it('does not treat --help after -- as a help request', async () => {
     const r = await run(['check-config', '--', '--help'])
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
     expect(r.err).toContain('--help: no such file')
   })
 })

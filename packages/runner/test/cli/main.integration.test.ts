@@ -42,9 +42,9 @@ describe('the built zfs-autobackup binary', () => {
     })
   })
 
-  it('rejects a broken config with exit 1, and a usage error with exit 2', async () => {
+  it('rejects a broken config with exit 2 (as every command does), and a usage error with exit 2', async () => {
     const bad = await node(['check-config', 'package.json'])
-    expect(bad.code).toBe(1)
+    expect(bad.code).toBe(2)
     expect(bad.err).toContain('config rejected')
     const usage = await node(['frobnicate'])
     expect(usage.code).toBe(2)

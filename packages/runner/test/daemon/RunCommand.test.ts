@@ -61,11 +61,33 @@ describe('run command', () => {
     await exit
   }, 30_000)
 
-  it('an invalid config is rejected with every error and exit 1, never a demo', async () => {
+  it('a second daemon against the same API refuses to start, saying who runs; the first goes on', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'zab-run-'))
+    writeFileSync(
+      join(cwd, 'backup_config.yaml'),
+      'server:\n  timezone: UTC\n  metrics: { enabled: false }\nzfs_api:\n  url: "http://127.0.0.1:9"\n  timeout: 1\ndatasets:\n  - local_dataset: tank/a\n',
+    )
+    const env = { ZFS_AUTOBACKUP_LOCK_DIR: cwd }
+    const s = fakeSignals()
+    const io = memoryIo({ cwd, env })
+    // Both run in this process: each gets its own pid, and pid 111 counts as a running daemon.
+    const isRunning = async (pid: number) => pid === 111
+    const first = make(s.signals, { pid: 111, isRunning }).run([], io)
+    await until(() => io.out().includes('daemon started'))
+    const io2 = memoryIo({ cwd, env })
+    expect(await make(fakeSignals().signals, { pid: 222, isRunning }).run([], io2)).toBe(1)
+    expect(io2.err()).toMatch(
+      /another zfs-autobackup \(pid 111\) is already running against the ZFS API at http:\/\/127.0.0.1:9 \(lock /,
+    )
+    s.fire('SIGTERM')
+    expect(await first).toBe(0)
+  }, 30_000)
+
+  it('an invalid config is rejected with every error and exit 2 (as from every command), never a demo', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'zab-run-'))
     writeFileSync(join(cwd, 'backup_config.yaml'), 'server:\n  backup_interval: 5\n  bogus: 1\n')
     const io = memoryIo({ cwd })
-    expect(await make(fakeSignals().signals).run([], io)).toBe(1)
+    expect(await make(fakeSignals().signals).run([], io)).toBe(2)
     expect(io.err()).toContain('server.backup_interval')
     expect(io.err()).toContain('server.bogus')
     expect(io.err()).toContain('config rejected; nothing started')
@@ -74,7 +96,7 @@ describe('run command', () => {
 
   it('$ZFS_AUTOBACKUP_CONFIG naming a missing file is an error; two files are a usage error', async () => {
     const io = memoryIo({ cwd: '/', env: { ZFS_AUTOBACKUP_CONFIG: '/nonexistent.yaml' } })
-    expect(await make(fakeSignals().signals).run([], io)).toBe(1)
+    expect(await make(fakeSignals().signals).run([], io)).toBe(2)
     expect(io.err()).toContain('no such file')
     const usage = memoryIo({ cwd: '/' })
     expect(await make(fakeSignals().signals).run(['a.yaml', 'b.yaml'], usage)).toBe(2)

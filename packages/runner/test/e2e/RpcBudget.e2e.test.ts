@@ -80,37 +80,37 @@ describe('RPC budget per cycle (N datasets × M snapshots)', () => {
   ])('N=%i, M=%i', async (n, m) => {
     const { cycle } = setup(n, m)
 
-    // start-up: one listing batch, one migration list, a full holds scan (one batch per dataset), N creates
+    // start-up: one listing batch, one migration list batch (pending + running: two calls), a full holds scan (one batch per dataset), N creates
     expect(await cycle(START)).toEqual({
       http: 2 + n * batches(m) + n,
-      calls: n + 1 + n * m + n,
-      byMethod: { snapshot_list: n, migration_list: 1, snapshot_holds_list: n * m, snapshot_create: n },
+      calls: n + 2 + n * m + n,
+      byMethod: { snapshot_list: n, migration_list: 2, snapshot_holds_list: n * m, snapshot_create: n },
     })
     // steady, nothing due: two round trips whatever M is
     expect(await cycle(START + MIN)).toEqual({
       http: 2,
-      calls: n + 1,
-      byMethod: { snapshot_list: n, migration_list: 1 },
+      calls: n + 2,
+      byMethod: { snapshot_list: n, migration_list: 2 },
     })
     // steady, a snapshot due everywhere: + one create per dataset (ours are known to carry no holds)
     expect(await cycle(START + 10 * MIN)).toEqual({
       http: 2 + n,
-      calls: n + 1 + n,
-      byMethod: { snapshot_list: n, migration_list: 1, snapshot_create: n },
+      calls: n + 2 + n,
+      byMethod: { snapshot_list: n, migration_list: 2, snapshot_create: n },
     })
     // steady with retention at work (frequent: 2): + one create and one destroy per dataset
     expect(await cycle(START + 20 * MIN)).toEqual({
       http: 2 + 2 * n,
-      calls: n + 1 + 2 * n,
-      byMethod: { snapshot_list: n, migration_list: 1, snapshot_create: n, snapshot_destroy: n },
+      calls: n + 2 + 2 * n,
+      byMethod: { snapshot_list: n, migration_list: 2, snapshot_create: n, snapshot_destroy: n },
     })
     // the hourly full rescan: the holds of every snapshot again (M foreign + the 2 kept + the new one)
     expect(await cycle(START + 61 * MIN)).toEqual({
       http: 2 + n * batches(m + 2) + 2 * n,
-      calls: n + 1 + n * (m + 2) + 2 * n,
+      calls: n + 2 + n * (m + 2) + 2 * n,
       byMethod: {
         snapshot_list: n,
-        migration_list: 1,
+        migration_list: 2,
         snapshot_holds_list: n * (m + 2),
         snapshot_create: n,
         snapshot_destroy: n,

@@ -74,7 +74,7 @@ describe('the daemon binary and signals', () => {
 
   it('a named config that does not exist is an error, not a demo', async () => {
     const r = start(['run', '--config', '/nonexistent/backup_config.yaml'])
-    expect(await r.exit).toBe(1)
+    expect(await r.exit).toBe(2)
     expect(r.out()).not.toContain('DEMO')
     expect(r.err()).toContain('no such file')
   })

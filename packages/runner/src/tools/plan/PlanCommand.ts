@@ -41,7 +41,7 @@ export const make = (deps: ToolDeps): Command => {
       const at = typeof values['at'] === 'string' ? instant('at', values['at']) : E.right(deps.now())
       if (E.isLeft(at)) return usageError(command, at.left, io)
       const config = await load(path, io)
-      if (E.isLeft(config)) return config.left
+      if (E.isLeft(config)) return config.left.code
       const c = config.right
 
       const seen = await observe(

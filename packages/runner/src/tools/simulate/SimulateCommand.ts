@@ -92,7 +92,7 @@ export const command: Command = {
     if (E.isLeft(p)) return fail(p.left)
 
     const config = await load(path, io)
-    if (E.isLeft(config)) return config.left
+    if (E.isLeft(config)) return config.left.code
     const c = config.right
     const chosen =
       typeof v['dataset'] === 'string' ? c.datasets.filter((d) => d.dataset === v['dataset']) : c.datasets

@@ -14,6 +14,7 @@ import {
   type SyncFailures,
 } from '@zfs-autobackup/core'
 import type { MigrationProgress, MigrationTask } from '@zfs-autobackup/zfs-rpc'
+import * as MigrationMonitor from '../../daemon/MigrationMonitor.js'
 import { lastSyncOf } from '../../daemon/Names.js'
 import { type DatasetState, destinationOf } from '../../daemon/StateReader.js'
 
@@ -52,6 +53,8 @@ export interface DestinationStatus {
     readonly taskId: string
     readonly status: string
     readonly progress: MigrationProgress | null
+    /** Running without progress since this time (API clock), past the daemon's stale bound. */
+    readonly staleSince: number | undefined
   }>
   readonly backOff:
     | { readonly failures: number; readonly lastFailureAt: number; readonly until: number }
@@ -97,6 +100,16 @@ const types = (snapshots: ReadonlyArray<string>, policy: Policy): ReadonlyArray<
     return { type, count, retention: policy.retention[type], newest }
   })
 
+/**
+ * A running task whose last pv tick (or start, before the first) is older than the daemon's stale bound:
+ * pv reports every 10 s while it sends; an API restart leaves a task `running` with no progress for 7 days.
+ */
+const staleSince = (t: MigrationTask, now: number): number | undefined => {
+  if (t.status !== 'running') return undefined
+  const last = Date.parse(t.progress?.timestamp ?? t.startedAt ?? '')
+  return Number.isFinite(last) && now - last >= MigrationMonitor.defaults.staleAfterMs ? last : undefined
+}
+
 export const datasetStatus = (i: StatusInput): DatasetStatus => {
   const { observed } = i.state
   const holds = observed.holds._tag === 'Known' ? observed.holds.bySnapshot : undefined
@@ -112,7 +125,12 @@ export const datasetStatus = (i: StatusInput): DatasetStatus => {
     })
     const inFlight = mine
       .filter((t) => t.status === 'pending' || t.status === 'running')
-      .map((t) => ({ taskId: t.id, status: t.status, progress: t.progress }))
+      .map((t) => ({
+        taskId: t.id,
+        status: t.status,
+        progress: t.progress,
+        staleSince: staleSince(t, i.now),
+      }))
     const f: SyncFailures | undefined = observed.failures.find(
       (x) => x.remoteHost === d.remoteHost && x.remoteDataset === d.remoteDataset,
     )
@@ -166,4 +184,7 @@ export const datasetStatus = (i: StatusInput): DatasetStatus => {
 
 /** A destination needs attention (the exit code 1 of `status`). */
 export const needsAttention = (d: DestinationStatus): boolean =>
-  d.health === 'lagging' || d.health === 'never-synced' || d.health === 'unknown'
+  d.health === 'lagging' ||
+  d.health === 'never-synced' ||
+  d.health === 'unknown' ||
+  d.inFlight.some((m) => m.staleSince !== undefined)

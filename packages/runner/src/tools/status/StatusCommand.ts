@@ -28,8 +28,9 @@ Options:
       --json             machine-readable output
   -h, --help             show this help
 
-Exit status (Nagios-style): 0 ok; 1 a destination lags beyond the threshold, never synced, or a dataset
-could not be read; 2 usage or config error; 3 API unreachable.`
+Exit status (Nagios-style): 0 ok; 1 a destination lags beyond the threshold, never synced, has a stale
+migration, or a read failed; 2 usage or config error; 3 API unreachable. The first line on stdout always
+says which (OK, WARNING, CRITICAL or UNKNOWN, and what failed); with --json, one JSON object.`
 
 export const make = (deps: ToolDeps): Command => {
   const command: Command = {
@@ -46,8 +47,20 @@ export const make = (deps: ToolDeps): Command => {
           ? E.right<string, number | 'auto'>('auto')
           : E.map((ms: number) => ms / 1000)(duration('max-lag', lagText))
       if (E.isLeft(maxLag)) return usageError(command, maxLag.left, io)
+      const asJson = values['json'] === true
       const config = await load(path, io)
-      if (E.isLeft(config)) return config.left
+      if (E.isLeft(config)) {
+        io.stdout(
+          StatusReport.failed(
+            deps.now(),
+            asJson,
+            config.left.code,
+            `config rejected: ${config.left.why}`,
+            undefined,
+          ),
+        )
+        return config.left.code
+      }
       const c = config.right
 
       const now = deps.now()
@@ -56,7 +69,23 @@ export const make = (deps: ToolDeps): Command => {
         c.datasets.map((d) => d.dataset),
         now,
       )
-      if (E.isLeft(seen)) return unreachable(c, seen.left, io)
+      if (E.isLeft(seen)) {
+        const code = unreachable(c, seen.left, io)
+        io.stdout(
+          StatusReport.failed(
+            now,
+            asJson,
+            code,
+            `ZFS API at ${c.zfsApi.url} did not answer: ${describeRpc(seen.left)}`,
+            c.timezone,
+          ),
+        )
+        return code
+      }
+      const failedReads =
+        seen.right.tasksError === undefined
+          ? []
+          : [`migration history could not be read (${describeRpc(seen.right.tasksError)}): back-off unknown`]
       const results = c.datasets.map((d): StatusReport.DatasetResult => {
         const state = seen.right.byDataset.get(d.dataset)
         if (state === undefined || E.isLeft(state))
@@ -74,14 +103,14 @@ export const make = (deps: ToolDeps): Command => {
           }),
         }
       })
-      const attention = results.some(
-        (r) => r._tag === 'Unreadable' || r.status.destinations.some(needsAttention),
-      )
+      const attention =
+        failedReads.length > 0 ||
+        results.some((r) => r._tag === 'Unreadable' || r.status.destinations.some(needsAttention))
       const code = attention ? ToolExit.warning : ToolExit.ok
       io.stdout(
-        values['json'] === true
-          ? StatusReport.json(now, c.timezone, results, code)
-          : StatusReport.text(now, c.timezone, results),
+        asJson
+          ? StatusReport.json(now, c.timezone, results, code, failedReads)
+          : StatusReport.text(now, c.timezone, results, failedReads),
       )
       return code
     },

@@ -8,6 +8,29 @@ import * as Progress from '../../daemon/ProgressText.js'
 import * as Table from '../Table.js'
 import { type DatasetStatus, type DestinationStatus, needsAttention } from './Status.js'
 
+/** What `status` says when it could not look at all: the config did not load, or the API did not answer. */
+export const failed = (
+  now: number,
+  json: boolean,
+  exitCode: number,
+  what: string,
+  zone: string | undefined,
+): string =>
+  json
+    ? JSON.stringify(
+        {
+          at: new Date(now).toISOString(),
+          ...(zone === undefined ? {} : { zone }),
+          verdict: `${exitCode === 3 ? 'UNKNOWN' : 'CRITICAL'} - ${what}`,
+          exitCode,
+          error: what,
+          datasets: [],
+        },
+        null,
+        2,
+      ) + '\n'
+    : `${exitCode === 3 ? 'UNKNOWN' : 'CRITICAL'} - ${what}\n`
+
 export type DatasetResult =
   | { readonly _tag: 'Read'; readonly status: DatasetStatus }
   | { readonly _tag: 'Unreadable'; readonly dataset: string; readonly why: string }
@@ -15,27 +38,43 @@ export type DatasetResult =
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z')
 const ago = (now: number, at: number): string => `${Progress.duration((now - at) / 1000)} ago`
 
-const problem = (dataset: string, d: DestinationStatus): string => {
-  const target = `${dataset} → ${d.remoteHost}:${d.remoteDataset}`
+const problems = (s: DatasetStatus, d: DestinationStatus): ReadonlyArray<string> => {
+  const target = `${s.dataset} → ${d.remoteHost}:${d.remoteDataset}`
+  const stale = d.inFlight.flatMap((m) =>
+    m.staleSince === undefined
+      ? []
+      : [`${target}: migration ${m.taskId} stale (no progress since ${iso(m.staleSince)})`],
+  )
   switch (d.health) {
     case 'lagging':
-      return `${target}: last sync ${Progress.duration(d.lagSeconds ?? 0)} ago (threshold ${Progress.duration(d.thresholdSeconds)})`
+      return [
+        `${target}: last sync ${Progress.duration(d.lagSeconds ?? 0)} ago (threshold ${Progress.duration(d.thresholdSeconds)})`,
+        ...stale,
+      ]
     case 'never-synced':
-      return `${target}: never synced`
+      return [`${target}: never synced`, ...stale]
+    case 'unknown':
+      return [`${target}: last sync unknown (${s.holdsUnknown ?? 'holds could not be read'})`, ...stale]
     default:
-      return `${target}: last sync unknown (holds could not be read)`
+      return stale
   }
 }
 
-/** The verdict line; also used as the summary of the JSON output. */
-export const verdict = (results: ReadonlyArray<DatasetResult>): string => {
+/**
+ * The verdict line; also used as the summary of the JSON output. `failedReads` are reads that failed
+ * outside any one dataset (e.g. the task history), each said as what failed.
+ */
+export const verdict = (
+  results: ReadonlyArray<DatasetResult>,
+  failedReads: ReadonlyArray<string> = [],
+): string => {
   const unreadable = results.filter((r) => r._tag === 'Unreadable')
-  const problems = results.flatMap((r) =>
+  const found = results.flatMap((r) =>
     r._tag === 'Read'
-      ? r.status.destinations.filter(needsAttention).map((d) => problem(r.status.dataset, d))
+      ? r.status.destinations.filter(needsAttention).flatMap((d) => problems(r.status, d))
       : [],
   )
-  const all = [...unreadable.map((r) => `${r.dataset}: cannot read (${r.why})`), ...problems]
+  const all = [...failedReads, ...unreadable.map((r) => `${r.dataset}: cannot read (${r.why})`), ...found]
   if (all.length > 0) return `WARNING - ${all.join('; ')}`
   const checked = results
     .flatMap((r) => (r._tag === 'Read' ? r.status.destinations : []))
@@ -46,7 +85,7 @@ export const verdict = (results: ReadonlyArray<DatasetResult>): string => {
 const destinationNote = (now: number, d: DestinationStatus): string => {
   const notes = d.inFlight.map(
     (m) =>
-      `migration ${m.taskId} ${m.status}${m.progress === null ? '' : `: ${Progress.render(m.progress)}`}`,
+      `migration ${m.taskId} ${m.status}${m.staleSince === undefined ? '' : ` STALE since ${iso(m.staleSince)}`}${m.progress === null ? '' : `: ${Progress.render(m.progress)}`}`,
   )
   if (d.backOff !== undefined) {
     const n = `${d.backOff.failures} failure${d.backOff.failures === 1 ? '' : 's'}`
@@ -59,8 +98,13 @@ const destinationNote = (now: number, d: DestinationStatus): string => {
   return notes.join('; ')
 }
 
-export const text = (now: number, zone: string, results: ReadonlyArray<DatasetResult>): string => {
-  const lines = [verdict(results), `Status at ${iso(now)} (zone ${zone})`]
+export const text = (
+  now: number,
+  zone: string,
+  results: ReadonlyArray<DatasetResult>,
+  failedReads: ReadonlyArray<string> = [],
+): string => {
+  const lines = [verdict(results, failedReads), `Status at ${iso(now)} (zone ${zone})`]
   for (const r of results) {
     lines.push('')
     if (r._tag === 'Unreadable') {
@@ -103,13 +147,15 @@ export const json = (
   zone: string,
   results: ReadonlyArray<DatasetResult>,
   exitCode: number,
+  failedReads: ReadonlyArray<string> = [],
 ): string =>
   JSON.stringify(
     {
       at: new Date(now).toISOString(),
       zone,
-      verdict: verdict(results),
+      verdict: verdict(results, failedReads),
       exitCode,
+      failedReads,
       datasets: results.map((r) => (r._tag === 'Read' ? r.status : { dataset: r.dataset, error: r.why })),
     },
     null,

@@ -87,5 +87,15 @@ describe('status on the Europe/Vienna spring-forward morning', () => {
     const io2 = memoryIo()
     expect(await down.run(['--config', writeConfig(configYaml())], io2)).toBe(3)
     expect(io2.err()).toContain('did not answer')
+    // A Nagios check (or the cron mail) reads stdout: it always says what failed.
+    expect(io2.out()).toMatch(/^UNKNOWN - ZFS API at \S+ did not answer: /)
+    const io3 = memoryIo()
+    expect(await down.run(['--config', writeConfig(configYaml()), '--json'], io3)).toBe(3)
+    expect(JSON.parse(io3.out())).toMatchObject({
+      verdict: expect.stringMatching(/^UNKNOWN - ZFS API at/),
+      exitCode: 3,
+      error: expect.stringMatching(/did not answer/),
+    })
+    expect(io.out()).toMatch(/^CRITICAL - config rejected: \S+: /)
   })
 })
