@@ -117,6 +117,9 @@ describe('pageTokenOf', () => {
     expect(await pageTokenOf(withToken({ _tag: 'Env', name: 'T' }), {})).toEqual(
       E.left('server.metrics.token_env: $T is empty or unset'),
     )
+  })
+})
+
 describe('zoneFrom', () => {
   it('takes TZ as the default zone, an empty TZ (compose passing an unset variable) as none', () => {
     expect(zoneFrom({ TZ: 'Europe/Vienna' })).toEqual({ defaultZone: 'Europe/Vienna' })
