@@ -58,6 +58,8 @@ export interface Deps {
   readonly onListening?: (url: string | undefined) => void
   /** Called with each daemon incarnation (tests). */
   readonly onDaemon?: (daemon: Daemon.Daemon) => void
+  /** Overrides of the migration monitor's bounds (the demo's compressed clock). */
+  readonly monitor?: Daemon.Options['monitor']
   /** The one-daemon-per-API lock `run` took (or why it could not); none for the demo and tests. */
   readonly lock?: Lock.Lock | { readonly unavailable: string }
 }
@@ -98,6 +100,7 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
       holdRescanMs: config.holdRescanIntervalSeconds * 1000,
       ...(carried === undefined ? {} : { carried }),
       ...(lock === undefined ? {} : { heartbeat: lock.refresh }),
+      ...(deps.monitor === undefined ? {} : { monitor: deps.monitor }),
       ...(deps.configPath === undefined
         ? {}
         : {

@@ -73,6 +73,9 @@ export const runDemo = async (options: DemoOptions): Promise<number> => {
     env: {},
     signal: options.signal,
     onHangup: options.onHangup,
+    // At 600× a busy machine's pause of a real second is 10 simulated minutes without a pv tick: the
+    // stale-migration bounds would read that as a frozen transfer. They are for real time only.
+    monitor: { staleAfterMs: Number.POSITIVE_INFINITY, abandonAfterMs: Number.POSITIVE_INFINITY },
     // The banner waits for the status server, so it can show the page's address (SIGHUP restarts: once).
     onListening: (url) => {
       if (!shown) for (const line of banner(options.reason, factor, url)) options.write(line)
