@@ -9,10 +9,13 @@ import type {
   Action,
   CreateReason,
   Decision,
+  HoldReason,
   KeepReason,
   NoSnapshotReason,
   NoSyncReason,
   Plan,
+  ReleaseReason,
+  StaleEvidenceReason,
 } from './Plan.js'
 
 // -------------------------------------------------------------------------------------
@@ -80,6 +83,37 @@ export const keepReason = (r: KeepReason): string => {
       return 'newest snapshot of the dataset'
     case 'HoldsUnknown':
       return `holds unknown (${r.why}), destroying nothing`
+    case 'ReplicationBase':
+      return `replication base of ${r.remoteHost}:${r.remoteDataset}`
+  }
+}
+
+export const holdReason = (r: HoldReason): string => {
+  switch (r._tag) {
+    case 'SeedFromSyncHold':
+      return `no base yet: starts where the host's sync hold ${r.syncTag} is`
+    case 'Sent':
+      return 'sent there (arrival not verified: the previous base stays held too)'
+    case 'Arrived':
+      return `arrived there, guid ${r.guid} on both ends`
+  }
+}
+
+export const releaseReason = (r: ReleaseReason): string => {
+  switch (r._tag) {
+    case 'SupersededSyncHold':
+      return `superseded by ${r.newer} on ${r.newerOn}`
+    case 'BaseMoved':
+      return `base of ${r.remoteHost}:${r.remoteDataset} moved on to ${r.to}`
+  }
+}
+
+export const staleEvidenceReason = (r: StaleEvidenceReason): string => {
+  switch (r._tag) {
+    case 'NotListed':
+      return 'that snapshot is no longer listed'
+    case 'BehindBase':
+      return `it lies before the base ${r.base} (a base only moves forward)`
   }
 }
 
@@ -115,8 +149,10 @@ export const actionReason = (a: Action): string => {
       return createReason(a.reason)
     case 'DestroySnapshot':
       return `beyond newest ${a.reason.count} ${a.reason.type} (rank ${a.reason.rank})`
+    case 'HoldSnapshot':
+      return holdReason(a.reason)
     case 'ReleaseHold':
-      return `superseded by ${a.reason.newer} on ${a.reason.newerOn}`
+      return releaseReason(a.reason)
     case 'StartSync':
       return a.reason._tag === 'NeverSynced'
         ? 'never synced'
@@ -133,6 +169,8 @@ export const decisionReason = (d: Decision): string => {
       return d.reasons.map(keepReason).join('; ')
     case 'NoSync':
       return noSyncReason(d.reason)
+    case 'StaleEvidence':
+      return staleEvidenceReason(d.reason)
   }
 }
 
@@ -142,6 +180,8 @@ export const action = (a: Action): string => {
       return `create ${a.dataset}@${a.snapshot}${a.recursive ? ' (recursive)' : ''}: ${actionReason(a)}`
     case 'DestroySnapshot':
       return `destroy ${a.snapshot}: ${actionReason(a)}`
+    case 'HoldSnapshot':
+      return `hold ${a.snapshot} as base of ${a.remoteHost}:${a.remoteDataset} (${a.tag}): ${actionReason(a)}`
     case 'ReleaseHold':
       return `release ${a.tag} on ${a.snapshot}: ${actionReason(a)}`
     case 'StartSync':
@@ -157,6 +197,8 @@ export const decision = (d: Decision): string => {
       return `kept ${d.snapshot}: ${decisionReason(d)}`
     case 'NoSync':
       return `sync to ${d.remoteHost}:${d.remoteDataset} skipped: ${decisionReason(d)}`
+    case 'StaleEvidence':
+      return `base of ${d.remoteHost}:${d.remoteDataset} not moved to ${d.snapshot}: ${decisionReason(d)}`
   }
 }
 

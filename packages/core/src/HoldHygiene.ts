@@ -3,14 +3,18 @@
  * ones, so old snapshots stop being pinned. Tags that do not parse as sync tags are never released.
  *
  * Guarantee: every release names a tag that parses as `sync_<time>_<host>`, was observed on that snapshot,
- * and is not the newest tag of its host. Holds `Unknown` → no release (the caller does not call this).
+ * and is not the newest tag of its host. Holds `Unknown` → no release (the caller does not call this). The
+ * daemon's own base tags (`BaseTag`, decisions.md §15) never parse as sync tags, so they are never
+ * released here: only `Replication` moves them.
  *
  * @since 0.1.0
  */
-import type { Action } from './Plan.js'
+import type { Action, ReleaseReason } from './Plan.js'
 import type { HostSyncState } from './SyncHold.js'
 
-export type Release = Extract<Action, { _tag: 'ReleaseHold' }>
+export type Release = Extract<Action, { _tag: 'ReleaseHold' }> & {
+  readonly reason: Extract<ReleaseReason, { _tag: 'SupersededSyncHold' }>
+}
 
 /** Releases of every superseded sync tag, host by host, in list order within a host. */
 export const releases = (

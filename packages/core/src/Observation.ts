@@ -39,6 +39,31 @@ export type HoldsObservation =
   | { readonly _tag: 'Known'; readonly bySnapshot: ReadonlyMap<string, ReadonlyArray<string>> }
   | { readonly _tag: 'Unknown'; readonly why: string }
 
+/**
+ * What the runner learned about one destination after a migration ended (decisions.md §15). The core moves
+ * that destination's base hold only on this evidence, only forward, and never because a new `sync_*` hold
+ * appeared by itself (the API places one even when the receive failed).
+ * - `Sent`: no destination API: the migration ended `completed` and the API's new sync hold of the host
+ *   sits on `snapshot`, so that is what was sent; whether it arrived is unknown. The base hold then stays
+ *   on the last two snapshots sent, so one failed receive heals at the next sync.
+ * - `Arrived`: the destination API listed `snapshot` as the destination's newest common snapshot and its
+ *   `guid` is equal on both ends. The base hold moves to it alone.
+ */
+export type ArrivalEvidence =
+  | {
+      readonly _tag: 'Sent'
+      readonly remoteHost: string
+      readonly remoteDataset: string
+      readonly snapshot: string
+    }
+  | {
+      readonly _tag: 'Arrived'
+      readonly remoteHost: string
+      readonly remoteDataset: string
+      readonly snapshot: string
+      readonly guid: string
+    }
+
 export interface DatasetObservation {
   /** Snapshot short names exactly as `snapshot_list` returned them: creation order, oldest first. */
   readonly snapshots: ReadonlyArray<string>
@@ -46,4 +71,6 @@ export interface DatasetObservation {
   readonly holds: HoldsObservation
   readonly inFlight: ReadonlyArray<InFlightMigration>
   readonly failures: ReadonlyArray<SyncFailures>
+  /** At most one per destination, the newest the runner has not yet seen applied (absent: none). */
+  readonly evidence?: ReadonlyArray<ArrivalEvidence>
 }

@@ -43,6 +43,11 @@ export type KeepReason =
   | { readonly _tag: 'InFlight'; readonly taskIds: ReadonlyArray<string> }
   | { readonly _tag: 'NewestOfDataset' }
   | { readonly _tag: 'HoldsUnknown'; readonly why: string }
+  /**
+   * The replication base of a destination (decisions.md §15): observed with its base hold, or about to get
+   * it in this plan. Named explicitly although a hold protects it already (added in 0.2.0).
+   */
+  | { readonly _tag: 'ReplicationBase'; readonly remoteHost: string; readonly remoteDataset: string }
 
 /** Why a snapshot is destroyed. */
 export type DestroyReason = {
@@ -71,11 +76,38 @@ export type NoSyncReason =
   | { readonly _tag: 'HoldsUnknown'; readonly why: string }
 
 /** Why a hold is released. */
-export type ReleaseReason = {
-  readonly _tag: 'SupersededSyncHold'
-  readonly newer: string
-  readonly newerOn: string
-}
+export type ReleaseReason =
+  | {
+      readonly _tag: 'SupersededSyncHold'
+      readonly newer: string
+      readonly newerOn: string
+    }
+  /**
+   * The destination's base hold moved on to `to` (decisions.md §15, added in 0.2.0). The runner releases it
+   * only after this plan's hold of the same tag succeeded, so the destination never has no base.
+   */
+  | {
+      readonly _tag: 'BaseMoved'
+      readonly remoteHost: string
+      readonly remoteDataset: string
+      readonly to: string
+    }
+
+/** Why the daemon places its base hold on a snapshot (decisions.md §15, added in 0.2.0). */
+export type HoldReason =
+  /** The destination had no base hold yet: it starts where the host's `sync_*` hold is (an upgrade). */
+  | { readonly _tag: 'SeedFromSyncHold'; readonly syncTag: string }
+  /** No destination API: the migration sent this snapshot; the previous base stays too (last two sent). */
+  | { readonly _tag: 'Sent' }
+  /** The destination API listed it as the destination's newest common snapshot, same guid both ends. */
+  | { readonly _tag: 'Arrived'; readonly guid: string }
+
+/** Why arrival evidence from the runner did not move a base (added in 0.2.0). */
+export type StaleEvidenceReason =
+  /** The snapshot is no longer listed on the source. */
+  | { readonly _tag: 'NotListed' }
+  /** The snapshot lies before the destination's base: a base only moves forward. */
+  | { readonly _tag: 'BehindBase'; readonly base: string }
 
 // -------------------------------------------------------------------------------------
 // model
@@ -106,6 +138,15 @@ export type Action =
       readonly reason: SyncReason
     }
   | {
+      readonly _tag: 'HoldSnapshot'
+      readonly dataset: string
+      readonly snapshot: string
+      readonly tag: string
+      readonly remoteHost: string
+      readonly remoteDataset: string
+      readonly reason: HoldReason
+    }
+  | {
       readonly _tag: 'ReleaseHold'
       readonly dataset: string
       readonly snapshot: string
@@ -123,10 +164,19 @@ export type Decision =
       readonly remoteDataset: string
       readonly reason: NoSyncReason
     }
+  | {
+      readonly _tag: 'StaleEvidence'
+      readonly remoteHost: string
+      readonly remoteDataset: string
+      readonly snapshot: string
+      readonly reason: StaleEvidenceReason
+    }
 
 /**
- * The plan for one dataset. The runner carries out `actions` in this order: create, release, destroy,
- * sync (decisions.md §5: releases before destroys; the sync names the snapshot created first).
+ * The plan for one dataset. The runner carries out `actions` in this order: create, hold, release,
+ * destroy, sync (decisions.md §5: releases before destroys; the sync names the snapshot created first;
+ * §15: a destination's new base hold is placed before its old one is released, and a release of a base
+ * tag is skipped when this plan's hold of that tag failed).
  */
 export interface Plan {
   readonly dataset: string

@@ -1,7 +1,8 @@
 /**
  * The one entry point of the core: plan the next cycle for one dataset. Composes the rules, each in its own
- * module: `SnapshotDue` (what to create), `SyncHold` (what the sync tags say), `Retention` with `Protection`
- * (what to destroy), `HoldHygiene` (what to release) and `SyncDecision` (where to send).
+ * module: `SnapshotDue` (what to create), `SyncHold` (what the sync tags say), `Replication` (each
+ * destination's base hold and last sync), `Retention` with `Protection` (what to destroy), `HoldHygiene`
+ * (what to release) and `SyncDecision` (where to send).
  *
  * Cost: O(snapshots + hold tags + destinations) plus O(1) luxon calls per (now, zone).
  *
@@ -13,6 +14,7 @@ import type { DatasetObservation } from './Observation.js'
 import type { Action, Decision, Plan } from './Plan.js'
 import type { DatasetPolicy, Policy } from './Policy.js'
 import * as Protection from './Protection.js'
+import * as Replication from './Replication.js'
 import * as Retention from './Retention.js'
 import * as SnapshotDue from './SnapshotDue.js'
 import * as SnapshotName from './SnapshotName.js'
@@ -31,11 +33,14 @@ export interface PlanInput {
 }
 
 const noHosts: ReadonlyMap<string, SyncHold.HostSyncState> = new Map()
+/** Futures further than this are no evidence of the last sync (decisions.md §3, §7 as amended). */
+const futureMs = (policy: Policy): number => policy.backupIntervalSeconds * 1000
 
 /**
- * Plans one dataset: at most one snapshot to create, the releases of superseded sync holds, the destroys
- * retention allows, and one sync decision per destination; every other choice appears as a decision with
- * its reason. Actions are in the order the runner carries them out: create, release, destroy, sync.
+ * Plans one dataset: at most one snapshot to create, the base holds to place and release, the releases of
+ * superseded sync holds, the destroys retention allows, and one sync decision per destination; every
+ * other choice appears as a decision with its reason. Actions are in the order the runner carries them
+ * out: create, hold, release, destroy, sync.
  */
 export const planDataset = (input: PlanInput): Plan => planWith(input, LocalCalendar.makeCalendarMemo())
 
@@ -77,6 +82,17 @@ const planWith = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Plan => {
   const held = Retention.heldByIndex(snapshots, holds)
   const hosts =
     held._tag === 'Known' ? SyncHold.byHost(held.byIndex, snapshots, calendar.zoneImpl, memo) : noHosts
+  const replication = Replication.plan({
+    dataset,
+    now,
+    futureMs: futureMs(policy),
+    snapshots,
+    heldByIndex: held._tag === 'Known' ? held.byIndex : new Map(),
+    hosts,
+    destinations: input.dataset.destinations,
+    evidence: held._tag === 'Known' ? (observed.evidence ?? []) : [],
+  })
+  const byTag = held._tag === 'Known' ? Replication.baseIndicesByTag(held.byIndex) : new Map()
   const retention = Retention.apply({
     dataset,
     snapshots,
@@ -88,8 +104,10 @@ const planWith = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Plan => {
       hosts,
       snapshots,
       Protection.sharedHosts(input.dataset.destinations, observed.inFlight),
+      (m) => Replication.lowestBaseIndex(byTag, m),
     ),
     created: created?.type,
+    bases: replication.protectedBases,
   })
   const releases = holds._tag === 'Known' ? HoldHygiene.releases(dataset, hosts) : []
 
@@ -100,7 +118,7 @@ const planWith = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Plan => {
     calendar,
     source: created?.name ?? snapshots[snapshots.length - 1],
     holds,
-    hosts,
+    replication: replication.states,
     inFlight: observed.inFlight,
     failures: observed.failures,
   }
@@ -121,12 +139,40 @@ const planWith = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Plan => {
     decisions.push({ _tag: 'NoSnapshot', reason: due.reason })
   }
   // Loops, not spread: a dataset may have more snapshots than the engine allows as call arguments.
+  // Holds only when holds are Known (`Replication.plan` saw no holds and no evidence otherwise; a seed
+  // needs a sync tag, so it plans nothing there either).
+  for (const h of replication.holds) actions.push(h)
   for (const r of releases) actions.push(r)
+  if (holds._tag === 'Known') for (const r of replication.releases) actions.push(r)
   for (const d of retention.destroy) actions.push(d)
   for (const s of syncs) {
     if (s._tag === 'StartSync') actions.push(s)
     else decisions.push(s)
   }
+  for (const s of replication.decisions) decisions.push(s)
   for (const k of retention.keep) decisions.push(k)
   return { dataset, actions, decisions }
+}
+
+/**
+ * Each configured destination's replication state as the plan for `input` sees it (its base after this
+ * plan's moves, its last sync), for status, metrics and the monitor; `undefined` when the holds are
+ * unknown or the zone is invalid (then nothing can be said).
+ */
+export const replicationOf = (input: PlanInput): ReadonlyArray<Replication.DestinationState> | undefined => {
+  const calendar = LocalCalendar.at(input.now, input.zone)
+  const { snapshots, holds } = input.observed
+  if (calendar._tag === 'Left' || holds._tag === 'Unknown') return undefined
+  const held = Retention.heldByIndex(snapshots, holds)
+  if (held._tag === 'Unknown') return undefined
+  return Replication.plan({
+    dataset: input.dataset.dataset,
+    now: input.now,
+    futureMs: futureMs(input.policy),
+    snapshots,
+    heldByIndex: held.byIndex,
+    hosts: SyncHold.byHost(held.byIndex, snapshots, calendar.right.zoneImpl),
+    destinations: input.dataset.destinations,
+    evidence: input.observed.evidence ?? [],
+  }).states
 }

@@ -8,6 +8,9 @@
 import type { InFlightMigration } from './Observation.js'
 import type { HostSyncState } from './SyncHold.js'
 
+/** The lowest list position carrying a migration's destination's own base hold, if it has one. */
+export type OwnBase = (m: InFlightMigration) => number | undefined
+
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
@@ -43,17 +46,20 @@ export const sharedHosts = (
 
 /**
  * The protected range of each in-flight migration of the dataset (§8 as amended): it may send `-I` from
- * the base its host had when it started, which the base may since have left behind (another migration of
- * the host finished), so it protects from the older of that base and the current one to the newest.
+ * the base its destination had when it started, which the base may since have left behind, so it protects
+ * from the older of that base and the current one to the newest. The current base is the oldest snapshot
+ * carrying the destination's own base hold (§15); without one, the host's `sync_*` base, which says
+ * nothing about one destination when the host is shared by several remote datasets (`sharedHosts`).
  * Everything is protected when that start is unknown (`baseAtStart` absent: not started by this runner),
- * was no base (`null`), is no longer listed, when the host has no base now, or when the host is shared by
- * several remote datasets (`sharedHosts`). Cost: O(snapshots + in-flight).
+ * was no base (`null`), is no longer listed, when there is no current base, or when the host is shared and
+ * the destination has no base hold of its own. Cost: O(snapshots + in-flight).
  */
 export const inFlightRanges = (
   inFlight: ReadonlyArray<InFlightMigration>,
   hosts: ReadonlyMap<string, HostSyncState>,
   snapshots: ReadonlyArray<string>,
   shared: ReadonlySet<string>,
+  ownBase: OwnBase = () => undefined,
 ): ReadonlyArray<InFlightRange> => {
   let indexOf: Map<string, number> | undefined
   const startIndex = (name: string): number | undefined => {
@@ -61,10 +67,13 @@ export const inFlightRanges = (
     return indexOf.get(name)
   }
   return inFlight.map((m) => {
-    const base = hosts.get(m.remoteHost)?.baseIndex
+    const own = ownBase(m)
+    const base = own ?? hosts.get(m.remoteHost)?.baseIndex
     const start = typeof m.baseAtStart === 'string' ? startIndex(m.baseAtStart) : undefined
     const fromIndex =
-      base === undefined || start === undefined || shared.has(m.remoteHost) ? 0 : Math.min(base, start)
+      base === undefined || start === undefined || (own === undefined && shared.has(m.remoteHost))
+        ? 0
+        : Math.min(base, start)
     return { taskId: m.taskId, fromIndex }
   })
 }

@@ -4,7 +4,7 @@
  * this plan creates counts as rank 1 of its type (§4). Holds `Unknown` → nothing is destroyed.
  *
  * Guarantee: every destroyed name is an element of `snapshots`, matches our exact pattern, has no hold, is
- * outside every in-flight range and is not the newest of the dataset. Cost: O(snapshots + in-flight × kept).
+ * outside every in-flight range, is no destination's replication base and is not the newest of the dataset. Cost: O(snapshots + in-flight × kept).
  *
  * @since 0.1.0
  */
@@ -48,6 +48,15 @@ export interface RetentionInput {
   readonly inFlight: ReadonlyArray<Protection.InFlightRange>
   /** Type of the snapshot this plan creates, if any: it takes rank 1 of that type and is the newest. */
   readonly created: SnapshotType | undefined
+  /**
+   * Replication bases by list position (`Replication.plan`'s `protectedBases`): observed with a base hold
+   * or given one in this plan. Never destroyed (a hold protects them already; the one placed in this plan
+   * is not observed yet). Absent: none.
+   */
+  readonly bases?: ReadonlyMap<
+    number,
+    ReadonlyArray<{ readonly remoteHost: string; readonly remoteDataset: string }>
+  >
 }
 
 export interface RetentionResult {
@@ -104,7 +113,15 @@ export const apply = (input: RetentionInput): RetentionResult => {
     const tags = held?.get(i) ?? noTags
     const inFlight = i >= lowestInFlight
     const isNewest = i === newestIndex
-    if (r > count && tags.length === 0 && !inFlight && !isNewest && held !== undefined) {
+    const baseOf = input.bases?.get(i)
+    if (
+      r > count &&
+      tags.length === 0 &&
+      !inFlight &&
+      !isNewest &&
+      baseOf === undefined &&
+      held !== undefined
+    ) {
       destroy.push({
         _tag: 'DestroySnapshot',
         dataset,
@@ -116,6 +133,7 @@ export const apply = (input: RetentionInput): RetentionResult => {
     const reasons: KeepReason[] = []
     if (r <= count) reasons.push({ _tag: 'AmongNewest', type, rank: r, count })
     if (tags.length > 0) reasons.push({ _tag: 'Held', tags })
+    for (const d of baseOf ?? []) reasons.push({ _tag: 'ReplicationBase', ...d })
     if (inFlight) reasons.push({ _tag: 'InFlight', taskIds: Protection.tasksCovering(input.inFlight, i) })
     if (isNewest) reasons.push({ _tag: 'NewestOfDataset' })
     if (holds._tag === 'Unknown' && reasons.length === 0)

@@ -1,16 +1,17 @@
 /**
- * Whether to start a sync to one destination now (seed "Remote Replication", decisions.md §7, §9, §10, §12).
- * Checks, first failing wins: remote sync enabled, destination enabled, sync window open, a snapshot exists,
- * holds known, no migration in flight for the same (host, remote dataset), not in failure back-off, interval
- * elapsed since the host's last sync (or never synced).
+ * Whether to start a sync to one destination now (seed "Remote Replication", decisions.md §7, §9, §10, §12,
+ * §15). Checks, first failing wins: remote sync enabled, destination enabled, sync window open, a snapshot
+ * exists, holds known, no migration of this dataset in flight to the same host (§9 as amended: the API's
+ * one sync tag per host makes two concurrent migrations to one host indistinguishable), not in failure
+ * back-off, interval elapsed since the destination's last sync (`Replication`), or never synced.
  *
  * @since 0.1.0
  */
 import type { HoldsObservation, InFlightMigration, SyncFailures } from './Observation.js'
 import type { Action, Decision } from './Plan.js'
 import type { Destination, Policy } from './Policy.js'
+import type { DestinationState } from './Replication.js'
 import * as Schedule from './Schedule.js'
-import type { HostSyncState } from './SyncHold.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -28,7 +29,8 @@ export interface SyncContext {
   /** The newest snapshot after this plan's creation (§12), ours or foreign. */
   readonly source: string | undefined
   readonly holds: HoldsObservation
-  readonly hosts: ReadonlyMap<string, HostSyncState>
+  /** Replication state per configured destination (`Replication.plan`). */
+  readonly replication: ReadonlyArray<DestinationState>
   readonly inFlight: ReadonlyArray<InFlightMigration>
   readonly failures: ReadonlyArray<SyncFailures>
 }
@@ -67,14 +69,14 @@ export const decide = (ctx: SyncContext, d: Destination): StartSync | NoSync => 
   }
   if (ctx.source === undefined) return noSync({ _tag: 'NoSnapshot' })
   if (ctx.holds._tag === 'Unknown') return noSync({ _tag: 'HoldsUnknown', why: ctx.holds.why })
-  const running = ctx.inFlight.find(same(d))
+  const running = ctx.inFlight.find(same(d)) ?? ctx.inFlight.find((m) => m.remoteHost === d.remoteHost)
   if (running !== undefined) return noSync({ _tag: 'InFlight', taskId: running.taskId })
   const failed = ctx.failures.find(same(d))
   if (failed !== undefined && failed.consecutive > 0) {
     const until = failed.lastFailureAt + backOffMs(policy.backupIntervalSeconds, failed.consecutive)
     if (now < until) return noSync({ _tag: 'BackingOff', failures: failed.consecutive, until })
   }
-  const last = ctx.hosts.get(d.remoteHost)?.newest
+  const last = ctx.replication.find(same(d))?.lastSync
   const start = (reason: StartSync['reason']): StartSync => ({
     _tag: 'StartSync',
     dataset: ctx.dataset,
@@ -85,10 +87,10 @@ export const decide = (ctx: SyncContext, d: Destination): StartSync | NoSync => 
   })
   if (last === undefined) return start({ _tag: 'NeverSynced' })
   const dueAt = last.at + policy.remoteSync.intervalSeconds * 1000
-  if (now < dueAt) return noSync({ _tag: 'NotDue', lastSync: last.tag, dueAt })
+  if (now < dueAt) return noSync({ _tag: 'NotDue', lastSync: last.label, dueAt })
   return start({
     _tag: 'IntervalElapsed',
-    lastSync: last.tag,
+    lastSync: last.label,
     elapsedSeconds: Math.floor((now - last.at) / 1000),
   })
 }

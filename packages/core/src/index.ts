@@ -4,11 +4,13 @@
  *
  * @since 0.1.0
  */
+export * as BaseTag from './BaseTag.js'
 export * as Explain from './Explain.js'
 export type * from './Observation.js'
 export type * from './Plan.js'
 export * from './Planner.js'
 export type * from './Policy.js'
+export * as Replication from './Replication.js'
 export * as Schedule from './Schedule.js'
 export * as SnapshotName from './SnapshotName.js'
 export * as SnapshotType from './SnapshotType.js'

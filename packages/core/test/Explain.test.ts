@@ -47,15 +47,16 @@ describe('Explain', () => {
     )
     expect(Explain.plan(plan)).toEqual([
       'create tank/data@frequent_backup_2026-11-27-09-21: 11m since frequent_backup_2026-11-27-09-10',
+      "hold hourly_backup_2026-11-27-09-00 as base of 10.0.0.5:backup/data (autobackup-base@10.0.0.5@backup/data): no base yet: starts where the host's sync hold sync_2026-11-27-10-01-55_10.0.0.5 is",
       'release sync_2026-11-26-10-21-00_10.0.0.5 on frequent_backup_2026-11-27-08-20: superseded by sync_2026-11-27-10-01-55_10.0.0.5 on hourly_backup_2026-11-27-09-00',
       'destroy frequent_backup_2026-11-27-08-30: beyond newest 2 frequent (rank 3)',
-      'sync to 10.0.0.5:backup/data skipped: not due until 2026-11-28T09:01Z (last sync_2026-11-27-10-01-55_10.0.0.5)',
+      'sync to 10.0.0.5:backup/data skipped: not due until 2026-11-28T09:00Z (last hourly_backup_2026-11-27-09-00)',
       'sync to nas:tank/data skipped: backing off after 2 failures until 2026-11-27T09:35Z',
       'sync to old:tank/data skipped: destination disabled',
       'kept my_frequent_manual: not ours',
       'kept hourly_backup_2026-11-27-08-00: among newest 12 hourly (rank 2)',
       'kept frequent_backup_2026-11-27-08-20: held by sync_2026-11-26-10-21-00_10.0.0.5, keep',
-      'kept hourly_backup_2026-11-27-09-00: among newest 12 hourly (rank 1); held by sync_2026-11-27-10-01-55_10.0.0.5',
+      'kept hourly_backup_2026-11-27-09-00: among newest 12 hourly (rank 1); held by sync_2026-11-27-10-01-55_10.0.0.5; replication base of 10.0.0.5:backup/data',
       'kept frequent_backup_2026-11-27-09-10: among newest 2 frequent (rank 2)',
     ])
     // The reason texts (the daemon's log tails, the plan report's column) are the tails of these lines.

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
+import * as BaseTag from '../src/BaseTag.js'
 import { type Action, type Plan, type PlanInput, planDataset } from '../src/index.js'
 import type { SnapshotType } from '../src/SnapshotType.js'
 import * as ST from '../src/SnapshotType.js'
@@ -43,15 +44,26 @@ const isProtected = (i: PlanInput, p: Plan) => {
         .filter((d) => d.remoteHost === host)
         .map((d) => d.remoteDataset),
     ).size > 1
+  // §15: the destination's own base hold (readable form: these names are short), oldest first.
+  const ownBaseOf = (m: { remoteHost: string; remoteDataset: string }) =>
+    snaps.findIndex((s) => tagsOf(i, s).includes(`autobackup-base@${m.remoteHost}@${m.remoteDataset}`))
   const fromOf = (m: PlanInput['observed']['inFlight'][number]) => {
     const start = typeof m.baseAtStart === 'string' ? snaps.indexOf(m.baseAtStart) : -1
-    const base = baseOf(m.remoteHost)
-    return start < 0 || base < 0 || shared(m.remoteHost) ? 0 : Math.min(start, base)
+    const own = ownBaseOf(m)
+    const base = own >= 0 ? own : baseOf(m.remoteHost)
+    return start < 0 || base < 0 || (own < 0 && shared(m.remoteHost)) ? 0 : Math.min(start, base)
   }
   const from = Math.min(...i.observed.inFlight.map(fromOf))
+  // A snapshot given a base hold by this plan is protected although the hold is not observed yet.
+  const placed = new Set(p.actions.flatMap((a) => (a._tag === 'HoldSnapshot' ? [a.snapshot] : [])))
   return (s: string) => {
     const k = snaps.indexOf(s)
-    return tagsOf(i, s).length > 0 || k >= from || (created(p) === undefined && k === snaps.length - 1)
+    return (
+      tagsOf(i, s).length > 0 ||
+      placed.has(s) ||
+      k >= from ||
+      (created(p) === undefined && k === snaps.length - 1)
+    )
   }
 }
 
@@ -195,6 +207,20 @@ describe('planDataset properties', () => {
         for (const a of p.actions) {
           if (a._tag !== 'ReleaseHold') continue
           expect(tagsOf(i, a.snapshot)).toContain(a.tag)
+          if (a.reason._tag === 'BaseMoved') {
+            // Only a base tag of its destination, which stays (or is placed) on the snapshot it moved to.
+            expect(a.tag).toBe(BaseTag.of(a.reason))
+            expect(syncHost(a.tag)).toBeUndefined()
+            const to = a.reason.to
+            const kept =
+              tagsOf(i, to).includes(a.tag) ||
+              p.actions.some((h) => h._tag === 'HoldSnapshot' && h.snapshot === to && h.tag === a.tag)
+            expect(kept).toBe(true)
+            expect(p.actions).not.toContainEqual(
+              expect.objectContaining({ _tag: 'ReleaseHold', tag: a.tag, snapshot: to }),
+            )
+            continue
+          }
           expect(syncHost(a.tag)).toBeDefined()
           // The same tag text may sit on two snapshots (two syncs in one minute, legacy minute tags): only
           // the kept (tag, snapshot) pair must differ (audit counterexample, FC_SEED=31 at 20,000 runs).
@@ -228,7 +254,16 @@ describe('planDataset properties', () => {
         const s1 = applyPlan(i.observed, p1)
         const p2 = planDataset({ ...i, observed: s1 })
         const released = new Set(p1.actions.flatMap((a) => (a._tag === 'ReleaseHold' ? [a.snapshot] : [])))
-        for (const s of destroys(p2)) {
+        // A base hold placed for a destination with a migration in flight gives that migration's protected
+        // range its anchor (§8 as amended, §15): p2 may then destroy below it, as a later cycle would.
+        const anchored = p1.actions.some(
+          (a) =>
+            a._tag === 'HoldSnapshot' &&
+            i.observed.inFlight.some(
+              (m) => m.remoteHost === a.remoteHost && m.remoteDataset === a.remoteDataset,
+            ),
+        )
+        for (const s of anchored ? [] : destroys(p2)) {
           expect(released.has(s)).toBe(true)
           expect(tagsOf({ ...i, observed: s1 }, s)).toEqual([])
         }

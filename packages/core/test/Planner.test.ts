@@ -198,7 +198,7 @@ describe('planDataset: first run and foreign snapshots', () => {
 })
 
 describe('planDataset: composition', () => {
-  it('orders actions create, release, destroy, sync, and syncs the snapshot it creates', () => {
+  it('orders actions create, hold, release, destroy, sync, and syncs the snapshot it creates', () => {
     const snaps = [
       'frequent_backup_2026-11-26-09-00',
       'frequent_backup_2026-11-26-09-10',
@@ -224,12 +224,14 @@ describe('planDataset: composition', () => {
     )
     expect(p.actions.map((a) => a._tag)).toEqual([
       'CreateSnapshot',
+      'HoldSnapshot',
       'ReleaseHold',
       'DestroySnapshot',
       'StartSync',
     ])
     expect(p.actions.map((a) => a.snapshot)).toEqual([
       'daily_backup_2026-11-27-09-30',
+      'frequent_backup_2026-11-26-09-10', // the base hold starts where the host's sync hold is (§15)
       'frequent_backup_2026-11-26-09-00',
       'frequent_backup_2026-11-26-09-20',
       'daily_backup_2026-11-27-09-30',

@@ -19,10 +19,20 @@ const baseIndex = (i: PlanInput, host: string): number | undefined => {
   return undefined
 }
 
-/** The lowest index a migration protects: min(its start base, the current base), or 0 when either is unknown. */
+/** The oldest snapshot carrying the destination's own base hold (§15, readable form), or -1. */
+const ownBaseIndex = (i: PlanInput, m: { remoteHost: string; remoteDataset: string }): number =>
+  i.observed.snapshots.findIndex((s) =>
+    tagsOf(i, s).includes(`autobackup-base@${m.remoteHost}@${m.remoteDataset}`),
+  )
+
+/**
+ * The lowest index a migration protects: min(its start base, the current base), or 0 when either is
+ * unknown. The current base is the destination's own base hold, else the host's sync base.
+ */
 const protectedFrom = (i: PlanInput, m: PlanInput['observed']['inFlight'][number]): number => {
   const start = typeof m.baseAtStart === 'string' ? i.observed.snapshots.indexOf(m.baseAtStart) : -1
-  const base = baseIndex(i, m.remoteHost)
+  const own = ownBaseIndex(i, m)
+  const base = own >= 0 ? own : baseIndex(i, m.remoteHost)
   return start < 0 || base === undefined ? 0 : Math.min(start, base)
 }
 
@@ -66,7 +76,7 @@ describe('in-flight protection (decisions §8 as amended)', () => {
     expect(wouldDestroy).toBeGreaterThan(0)
   })
 
-  it('destroys nothing while a migration to a host shared by two remote datasets is in flight', () => {
+  it('destroys nothing while a migration to a shared host, whose destination has no base hold of its own, is in flight', () => {
     const shared = (i: PlanInput, host: string) =>
       new Set(
         [...i.dataset.destinations, ...i.observed.inFlight]
@@ -75,7 +85,9 @@ describe('in-flight protection (decisions §8 as amended)', () => {
       ).size > 1
     fc.assert(
       fc.property(
-        busyInputArb.filter((i) => i.observed.inFlight.some((m) => shared(i, m.remoteHost))),
+        busyInputArb.filter((i) =>
+          i.observed.inFlight.some((m) => shared(i, m.remoteHost) && ownBaseIndex(i, m) < 0),
+        ),
         (i) => {
           expect(destroyedIndexes(i)).toEqual([])
         },

@@ -1,11 +1,9 @@
 import fc from 'fast-check'
-import { IANAZone } from 'luxon'
 import { describe, expect, it } from 'vitest'
 import type { Destination } from '../src/Policy.js'
 import * as SyncDecision from '../src/SyncDecision.js'
-import * as SyncHold from '../src/SyncHold.js'
 import { minuteArb, syncTagArb } from '../src/testing/index.js'
-import { byIndex, policy } from './fixtures.js'
+import { policy, replicationOf } from './fixtures.js'
 import { runs } from './runs.js'
 
 // Few hosts and datasets, so in-flight migrations and failures often share one of the two with the
@@ -42,7 +40,7 @@ const caseArb = fc
   }))
 
 describe('SyncDecision properties', () => {
-  it('blocks only for the same (host, remote dataset): in flight, else back-off until exactly F + min(i × 2^(k−1), 6 h)', () => {
+  it('blocks for the same host in flight (§9 as amended), else for the same (host, remote dataset) back-off until exactly F + min(i × 2^(k−1), 6 h)', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const d: Destination = { ...c.dest, enabled: true }
@@ -57,13 +55,14 @@ describe('SyncDecision properties', () => {
             calendar: { weekdayIndex: 0, hour: 0, localTime: 'Mon' },
             source: 's1',
             holds: { _tag: 'Known', bySnapshot: new Map() },
-            hosts: new Map(),
+            replication: [],
             inFlight,
             failures: c.failures,
           },
           d,
         )
-        const running = inFlight.find(same)
+        // §9 as amended: any migration of the dataset to the same host blocks.
+        const running = inFlight.find(same) ?? inFlight.find((x) => x.remoteHost === d.remoteHost)
         const failure = c.failures.find(same)
         if (running !== undefined) expect(r.reason).toEqual({ _tag: 'InFlight', taskId: running.taskId })
         else if (
@@ -118,7 +117,9 @@ describe('SyncDecision properties', () => {
               calendar: { weekdayIndex: 0, hour: 0, localTime: 'Mon' },
               source: 's3',
               holds: { _tag: 'Known', bySnapshot },
-              hosts: SyncHold.byHost(byIndex(snapshots, bySnapshot), snapshots, IANAZone.create('UTC')),
+              replication: replicationOf(snapshots, bySnapshot, 'UTC', [
+                { remoteHost: host, remoteDataset: 'backup/data', enabled: true },
+              ]),
               inFlight: [],
               failures: [],
             },

@@ -1,9 +1,7 @@
-import { IANAZone } from 'luxon'
 import { describe, expect, it } from 'vitest'
 import type { Destination } from '../src/Policy.js'
 import * as SyncDecision from '../src/SyncDecision.js'
-import * as SyncHold from '../src/SyncHold.js'
-import { byIndex, policy, utc } from './fixtures.js'
+import { policy, replicationOf, utc } from './fixtures.js'
 
 const dest: Destination = { remoteHost: '10.0.0.5', remoteDataset: 'backup/data', enabled: true }
 const holds = new Map([['s1', ['sync_2026-11-26-11-00-00_10.0.0.5']]]) // local Vienna = 10:00Z
@@ -14,7 +12,10 @@ const ctx = (over: Partial<SyncDecision.SyncContext> = {}): SyncDecision.SyncCon
   calendar: { weekdayIndex: 4, hour: 11, localTime: 'Fri 2026-11-27 11:00 Europe/Vienna' },
   source: 's2',
   holds: { _tag: 'Known', bySnapshot: holds },
-  hosts: SyncHold.byHost(byIndex(['s1', 's2'], holds), ['s1', 's2'], IANAZone.create('Europe/Vienna')),
+  replication: replicationOf(['s1', 's2'], holds, 'Europe/Vienna', [
+    dest,
+    { ...dest, remoteHost: '10.0.0.6' },
+  ]),
   inFlight: [],
   failures: [],
   ...over,
@@ -70,11 +71,32 @@ describe('SyncDecision.decide', () => {
     expect(reasonOf(SyncDecision.decide(c, d))).toBe(expected)
   })
 
-  it('a migration in flight to another remote dataset of the same host does not block (§9)', () => {
+  it('a migration in flight to another remote dataset of the same host blocks too (§9 as amended)', () => {
     const c = ctx({
       inFlight: [{ taskId: 't', remoteHost: '10.0.0.5', remoteDataset: 'other', status: 'pending' }],
     })
-    expect(SyncDecision.decide(c, dest)._tag).toBe('StartSync')
+    expect(SyncDecision.decide(c, dest).reason).toEqual({ _tag: 'InFlight', taskId: 't' })
+    const elsewhere = ctx({
+      inFlight: [{ taskId: 't', remoteHost: '10.0.0.6', remoteDataset: 'backup/data', status: 'pending' }],
+    })
+    expect(SyncDecision.decide(elsewhere, dest)._tag).toBe('StartSync')
+  })
+
+  it('the last sync is the time in the name of the destination’s base, not the host’s newest sync tag', () => {
+    const snaps = ['hourly_backup_2026-11-26-09-00', 'hourly_backup_2026-11-27-09-00']
+    const bySnapshot = new Map([
+      [snaps[0]!, ['autobackup-base@10.0.0.5@backup/data']],
+      [snaps[1]!, ['sync_2026-11-27-10-30-00_10.0.0.5']], // another destination of that host synced
+    ])
+    const c = ctx({
+      source: snaps[1]!,
+      holds: { _tag: 'Known', bySnapshot },
+      replication: replicationOf(snaps, bySnapshot, 'Europe/Vienna', [dest]),
+    })
+    expect(SyncDecision.decide(c, dest)).toMatchObject({
+      _tag: 'StartSync',
+      reason: { _tag: 'IntervalElapsed', lastSync: snaps[0]!, elapsedSeconds: 90_000 },
+    })
   })
 
   it.each([

@@ -1,6 +1,9 @@
-import type { DatasetObservation, DatasetPolicy, PlanInput, Policy } from '../src/index.js'
+import { IANAZone } from 'luxon'
+import type { DatasetObservation, DatasetPolicy, Destination, PlanInput, Policy } from '../src/index.js'
+import * as Replication from '../src/Replication.js'
 import * as Retention from '../src/Retention.js'
 import * as Schedule from '../src/Schedule.js'
+import * as SyncHold from '../src/SyncHold.js'
 
 export const utc = (iso: string): number => {
   const ms = Date.parse(iso)
@@ -55,4 +58,25 @@ export const byIndex = (
 ): ReadonlyMap<number, ReadonlyArray<string>> => {
   const held = Retention.heldByIndex(snapshots, { _tag: 'Known', bySnapshot })
   return held._tag === 'Known' ? held.byIndex : new Map()
+}
+
+/** Replication state of `destinations` from the holds alone (no evidence), as `SyncDecision` takes it. */
+export const replicationOf = (
+  snapshots: ReadonlyArray<string>,
+  bySnapshot: ReadonlyMap<string, ReadonlyArray<string>>,
+  zone: string,
+  destinations: ReadonlyArray<Destination>,
+  now = 0,
+): ReadonlyArray<Replication.DestinationState> => {
+  const held = byIndex(snapshots, bySnapshot)
+  return Replication.plan({
+    dataset: 'tank/data',
+    now,
+    futureMs: Number.POSITIVE_INFINITY,
+    snapshots,
+    heldByIndex: held,
+    hosts: SyncHold.byHost(held, snapshots, IANAZone.create(zone)),
+    destinations,
+    evidence: [],
+  }).states
 }

@@ -8,13 +8,15 @@ import type { DatasetObservation, InFlightMigration } from '../Observation.js'
 import type { Plan } from '../Plan.js'
 
 /**
- * The state after `plan` succeeded: the created snapshot appended (newest), released tags removed,
+ * The state after `plan` succeeded: the created snapshot appended (newest), placed base holds added,
+ * released tags removed,
  * destroyed snapshots gone (with their hold entries), and each started sync in flight as a `pending`
  * migration with task id `planned:<host>:<remote dataset>`. Failures are carried over unchanged.
  */
 export const applyPlan = (observed: DatasetObservation, plan: Plan): DatasetObservation => {
   const destroyed = new Set<string>()
   const released = new Map<string, Set<string>>()
+  const placed = new Map<string, string[]>()
   const created: string[] = []
   const started: InFlightMigration[] = []
   for (const a of plan.actions) {
@@ -24,6 +26,9 @@ export const applyPlan = (observed: DatasetObservation, plan: Plan): DatasetObse
         break
       case 'DestroySnapshot':
         destroyed.add(a.snapshot)
+        break
+      case 'HoldSnapshot':
+        placed.set(a.snapshot, [...(placed.get(a.snapshot) ?? []), a.tag])
         break
       case 'ReleaseHold': {
         const tags = released.get(a.snapshot) ?? new Set<string>()
@@ -48,11 +53,20 @@ export const applyPlan = (observed: DatasetObservation, plan: Plan): DatasetObse
       : {
           _tag: 'Known',
           bySnapshot: new Map(
-            [...observed.holds.bySnapshot]
+            [...withPlaced(observed.holds.bySnapshot, placed)]
               .filter(([s]) => !destroyed.has(s))
               .map(([s, tags]) => [s, tags.filter((t) => !released.get(s)?.has(t))] as const)
               .filter(([, tags]) => tags.length > 0),
           ),
         }
   return { ...observed, snapshots, holds, inFlight: [...observed.inFlight, ...started] }
+}
+
+const withPlaced = (
+  bySnapshot: ReadonlyMap<string, ReadonlyArray<string>>,
+  placed: ReadonlyMap<string, ReadonlyArray<string>>,
+): ReadonlyMap<string, ReadonlyArray<string>> => {
+  const out = new Map(bySnapshot)
+  for (const [s, tags] of placed) out.set(s, [...new Set([...(out.get(s) ?? []), ...tags])])
+  return out
 }

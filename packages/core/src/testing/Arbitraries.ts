@@ -7,8 +7,15 @@
  * @since 0.1.0
  */
 import fc from 'fast-check'
+import * as BaseTag from '../BaseTag.js'
 import * as CivilTime from '../CivilTime.js'
-import type { DatasetObservation, HoldsObservation, InFlightMigration, SyncFailures } from '../Observation.js'
+import type {
+  ArrivalEvidence,
+  DatasetObservation,
+  HoldsObservation,
+  InFlightMigration,
+  SyncFailures,
+} from '../Observation.js'
 import type { PlanInput } from '../Planner.js'
 import type { DatasetPolicy, Destination, Policy, ScheduleWindow } from '../Policy.js'
 import * as SnapshotName from '../SnapshotName.js'
@@ -259,6 +266,74 @@ const failuresArb = (destinations: ReadonlyArray<Destination>): fc.Arbitrary<Rea
         ),
       )
 
+/**
+ * Base holds (decisions.md §15) of some destinations on up to three snapshots each, added to `holds`; now
+ * and then the base tag of a destination that is not configured (a removed one).
+ */
+export const withBaseHoldsArb = (
+  snapshots: ReadonlyArray<string>,
+  destinations: ReadonlyArray<Destination>,
+  holds: ReadonlyMap<string, ReadonlyArray<string>>,
+): fc.Arbitrary<ReadonlyMap<string, ReadonlyArray<string>>> =>
+  snapshots.length === 0
+    ? fc.constant(holds)
+    : fc
+        .array(
+          fc.tuple(
+            fc.oneof(
+              ...(destinations.length === 0 ? [] : [fc.constantFrom(...destinations)]),
+              fc.constant<Destination>({ remoteHost: 'gone', remoteDataset: 'old/data', enabled: true }),
+            ),
+            fc.uniqueArray(fc.constantFrom(...snapshots), { minLength: 1, maxLength: 3 }),
+          ),
+          { maxLength: destinations.length + 1 },
+        )
+        .map((entries) => {
+          const m = new Map(holds)
+          for (const [d, on] of entries) {
+            const tag = BaseTag.of(d)
+            for (const s of on) m.set(s, [...new Set([...(m.get(s) ?? []), tag])])
+          }
+          return m
+        })
+
+/** Arrival evidence for some destinations: a listed snapshot (any position) or one no longer listed. */
+export const evidenceArb = (
+  snapshots: ReadonlyArray<string>,
+  destinations: ReadonlyArray<Destination>,
+): fc.Arbitrary<ReadonlyArray<ArrivalEvidence>> =>
+  destinations.length === 0
+    ? fc.constant([])
+    : fc.subarray([...destinations]).chain((ds) =>
+        fc.tuple(
+          ...ds.map((d) =>
+            fc
+              .tuple(
+                fc.oneof(
+                  {
+                    weight: 4,
+                    arbitrary: snapshots.length === 0 ? fc.constant('gone') : fc.constantFrom(...snapshots),
+                  },
+                  { weight: 1, arbitrary: fc.constant('no-longer-listed') },
+                ),
+                fc.boolean(),
+              )
+              .map(
+                ([snapshot, arrived]): ArrivalEvidence =>
+                  arrived
+                    ? {
+                        _tag: 'Arrived',
+                        remoteHost: d.remoteHost,
+                        remoteDataset: d.remoteDataset,
+                        snapshot,
+                        guid: '42',
+                      }
+                    : { _tag: 'Sent', remoteHost: d.remoteHost, remoteDataset: d.remoteDataset, snapshot },
+              ),
+          ),
+        ),
+      )
+
 /** The observed state of one dataset; holds are `Unknown` about one time in ten. */
 export const observationArb = (
   destinations: ReadonlyArray<Destination> = [],
@@ -270,9 +345,9 @@ export const observationArb = (
       holds: fc.oneof(
         {
           weight: 9,
-          arbitrary: holdsArb(snapshots).map(
-            (bySnapshot): HoldsObservation => ({ _tag: 'Known', bySnapshot }),
-          ),
+          arbitrary: holdsArb(snapshots)
+            .chain((h) => withBaseHoldsArb(snapshots, destinations, h))
+            .map((bySnapshot): HoldsObservation => ({ _tag: 'Known', bySnapshot })),
         },
         {
           weight: 1,
@@ -281,6 +356,7 @@ export const observationArb = (
       ),
       inFlight: inFlightArb(destinations, snapshots),
       failures: failuresArb(destinations),
+      evidence: evidenceArb(snapshots, destinations),
     }),
   )
 

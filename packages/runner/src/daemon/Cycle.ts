@@ -11,9 +11,12 @@ import {
   Explain,
   type Plan,
   type Policy,
+  replicationOf,
+  SyncHold,
 } from '@zfs-autobackup/core'
 import type { RpcError } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
+import type { Arrivals } from './Arrivals.js'
 import type { Capabilities } from './Capabilities.js'
 import type { Executor, Report } from './Executor.js'
 import type { HoldsCache } from './HoldsCache.js'
@@ -65,6 +68,8 @@ export interface Parts {
   readonly cache: HoldsCache
   /** Creates whose outcome is unknown; settled against each working `migration_list`. */
   readonly unconfirmed?: UnconfirmedCreates
+  /** Arrival evidence not yet applied; forgotten once the listed holds show it applied. */
+  readonly arrivals?: Arrivals
 }
 
 // -------------------------------------------------------------------------------------
@@ -111,24 +116,23 @@ export const make = (caps: Capabilities, parts: Parts) => {
     for (const t of state.listedTasks) {
       if (parts.monitor.isTracked(t.id)) continue
       const dest = destinationOf(t)
-      const before = parts.cache.allTags(d).filter((tag) => Names.syncTagHost(tag) === dest.remoteHost)
+      const before = parts.cache.allTags(d).filter((tag) => SyncHold.parseTag(tag)?.host === dest.remoteHost)
       parts.monitor.track({ taskId: t.id, dataset: d, ...dest }, before, 'adopted')
     }
   }
 
-  const observeMetrics = (settings: Settings, ds: DatasetPolicy, state: DatasetState) => {
+  const observeMetrics = (settings: Settings, ds: DatasetPolicy, state: DatasetState, now: number) => {
     const last = Names.lastSnapshotTime(state.observed.snapshots)
     if (last !== undefined) caps.metrics.setLastSnapshot(ds.dataset, last)
-    if (state.observed.holds._tag === 'Unknown') return
-    for (const dest of ds.destinations) {
-      const point = Names.lastSyncOf(
-        state.observed.snapshots,
-        state.observed.holds.bySnapshot,
-        dest.remoteHost,
-        settings.zone,
-      )
-      if (point !== undefined) caps.metrics.setLastSync({ dataset: ds.dataset, ...dest }, point.at)
-    }
+    const states = replicationOf({
+      now,
+      zone: settings.zone,
+      policy: settings.policy,
+      dataset: ds,
+      observed: state.observed,
+    })
+    for (const r of states ?? [])
+      if (r.lastSync !== undefined) caps.metrics.setLastSync({ dataset: ds.dataset, ...r }, r.lastSync.at)
   }
 
   const run = async (settings: Settings, signal: AbortSignal): Promise<CycleResult> => {
@@ -161,7 +165,10 @@ export const make = (caps: Capabilities, parts: Parts) => {
       }
       adopt(ds.dataset, state.right)
       parts.executor.refusals.retain(ds.dataset, state.right.observed.snapshots)
-      observeMetrics(settings, ds, state.right)
+      const { observed } = state.right
+      if (observed.holds._tag === 'Known')
+        parts.arrivals?.settle(ds.dataset, observed.snapshots, observed.holds.bySnapshot)
+      observeMetrics(settings, ds, state.right, caps.clock.now())
       if (state.right.observed.holds._tag === 'Unknown')
         caps.log.warn(`${state.right.observed.holds.why}; nothing is destroyed or released this cycle`, {
           dataset: ds.dataset,

@@ -14,6 +14,8 @@
  *
  * @since 0.1.0
  */
+
+import * as Arrivals from './Arrivals.js'
 import type { Capabilities } from './Capabilities.js'
 import * as Cycle from './Cycle.js'
 import * as Executor from './Executor.js'
@@ -88,11 +90,12 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
   const live = LiveSettings.make(caps, initial, cache)
   const carried = options.carried
   const failures = carried?.failures ?? SyncFailures.make()
+  const arrivals = Arrivals.make()
   const monitor = MigrationMonitor.make(
     caps,
     cache,
     failures,
-    { ...MigrationMonitor.defaults, ...options.monitor, zone: () => live.current().zone },
+    { ...MigrationMonitor.defaults, ...options.monitor, zone: () => live.current().zone, arrivals },
     carried?.migrations,
   )
   const unconfirmed =
@@ -105,6 +108,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     failures,
     (d) => [...monitor.inFlight(d), ...(unconfirmed?.inFlight(d) ?? [])],
     monitor.ignored,
+    arrivals,
   )
   const executor = Executor.make(
     caps,
@@ -119,6 +123,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     executor,
     monitor,
     cache,
+    arrivals,
     ...(unconfirmed ? { unconfirmed } : {}),
   })
   const startedAt = caps.clock.now()
@@ -234,7 +239,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     },
     /** The last cycle's view of each dataset (status page). */
     seen: () => cycle.seen(),
-    internals: { cache, failures, monitor, refusals: executor.refusals },
+    internals: { cache, failures, monitor, refusals: executor.refusals, arrivals },
     /** For the successor after an in-process restart (call once `run` has returned). */
     carry: (): Carried => ({
       migrations: monitor.handOver(),

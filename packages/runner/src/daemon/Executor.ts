@@ -1,6 +1,6 @@
 /**
- * Carries out one dataset's plan through the API, in the order create → release → destroy → start sync
- * (decisions.md §5), logging each action with its reason and counting outcomes.
+ * Carries out one dataset's plan through the API, in the order create → hold → release → destroy → start
+ * sync (decisions.md §5, §15), logging each action with its reason and counting outcomes.
  *
  * - Every prefix of that order is a safe state, so a shutdown stops *between* actions (never starts one
  *   after SIGTERM) and the next start re-plans from what it observes. No action is ever half-applied: the
@@ -15,10 +15,20 @@
  * - A destroy zfs refused (dependent clones, busy, held) provably did nothing: syncs go on. It is
  *   reported once, not every cycle (`Refusals`); a busy one also tells us our cached holds were stale,
  *   so that snapshot is re-read next cycle.
+ * - A base hold that failed skips this plan's releases of the same tag: a destination's old base is
+ *   released only once its new one is held, so it is never without one. A hold that exists already is
+ *   what was planned.
  *
  * @since 0.1.0
  */
-import { type Action, type DatasetObservation, Explain, type Plan, SyncHold } from '@zfs-autobackup/core'
+import {
+  type Action,
+  type DatasetObservation,
+  Explain,
+  type Plan,
+  Replication,
+  SyncHold,
+} from '@zfs-autobackup/core'
 import { type RpcError, snapshotExists } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Capabilities } from './Capabilities.js'
@@ -38,7 +48,7 @@ export interface Context {
   /** False when `migration_list` failed this cycle: a new sync could duplicate a running one. */
   readonly inFlightKnown: boolean
   readonly stopRequested: () => boolean
-  /** What the plan was made on: a started migration records its host's base from it (§8 as amended). */
+  /** What the plan was made on: a started migration records its destination's base from it (§8 as amended). */
   readonly observed?: DatasetObservation
 }
 
@@ -55,9 +65,10 @@ type Outcome = 'ok' | 'failed' | 'refused' | 'skipped' | 'abort'
 
 const rank: Readonly<Record<Action['_tag'], number>> = {
   CreateSnapshot: 0,
-  ReleaseHold: 1,
-  DestroySnapshot: 2,
-  StartSync: 3,
+  HoldSnapshot: 1,
+  ReleaseHold: 2,
+  DestroySnapshot: 3,
+  StartSync: 4,
 }
 
 /** Stable sort into the execution order of decisions.md §5. */
@@ -85,9 +96,21 @@ export const make = (
     return 'failed'
   }
 
-  const run = async (a: Action, ctx: Context): Promise<Outcome> => {
+  const run = async (a: Action, ctx: Context, failedHolds: Set<string>): Promise<Outcome> => {
     const why = Explain.actionReason(a)
     switch (a._tag) {
+      case 'HoldSnapshot': {
+        const r = await caps.api.snapshotHold(a.dataset, a.snapshot, a.tag)()
+        if (E.isLeft(r) && !Rpc.isHoldExists(r.left)) {
+          failedHolds.add(a.tag)
+          return failed(a, r.left, `hold ${a.tag} on @${a.snapshot}`)
+        }
+        cache.tagPlaced(a.dataset, a.snapshot, a.tag)
+        caps.log.info(`base of ${a.remoteHost}:${a.remoteDataset} held on @${a.snapshot}: ${why}`, {
+          dataset: a.dataset,
+        })
+        return 'ok'
+      }
       case 'CreateSnapshot': {
         const r = await caps.api.snapshotCreate(a.dataset, a.snapshot, a.recursive)()
         if (E.isLeft(r) && snapshotExists(a.dataset, a.snapshot)(r.left)) {
@@ -105,6 +128,12 @@ export const make = (
         return 'ok'
       }
       case 'ReleaseHold': {
+        if (failedHolds.has(a.tag)) {
+          caps.log.warn(`kept ${a.tag} on @${a.snapshot}: its new base could not be held`, {
+            dataset: a.dataset,
+          })
+          return 'skipped'
+        }
         const r = await caps.api.snapshotRelease(a.dataset, a.snapshot, a.tag)()
         if (E.isLeft(r) && !Rpc.isAlreadyGone(r.left))
           return failed(a, r.left, `release ${a.tag} on @${a.snapshot}`)
@@ -141,7 +170,7 @@ export const make = (
           })
           return 'skipped'
         }
-        const tagsBefore = cache.allTags(a.dataset).filter((t) => Names.syncTagHost(t) === a.remoteHost)
+        const tagsBefore = cache.allTags(a.dataset).filter((t) => SyncHold.parseTag(t)?.host === a.remoteHost)
         const r = await caps.api.migrationCreate({
           source: `${a.dataset}@${a.snapshot}`,
           destination: a.remoteDataset,
@@ -165,7 +194,7 @@ export const make = (
           dataset: a.dataset,
           destination: target,
         })
-        monitor.track({ taskId: r.right.taskId, ...a }, tagsBefore, 'started', baseOf(ctx, a.remoteHost))
+        monitor.track({ taskId: r.right.taskId, ...a }, tagsBefore, 'started', baseOf(ctx, a))
         return 'ok'
       }
     }
@@ -184,6 +213,7 @@ export const make = (
     let failedN = 0
     let skipped = 0
     let destroyFailed = false
+    const failedHolds = new Set<string>()
     const actions = ordered(plan.actions)
     for (let i = 0; i < actions.length; i++) {
       const a = actions[i]!
@@ -194,7 +224,7 @@ export const make = (
         })
         return { done, failed: failedN, skipped, stopped: left }
       }
-      const outcome = a._tag === 'StartSync' && destroyFailed ? postponed(a) : await run(a, ctx)
+      const outcome = a._tag === 'StartSync' && destroyFailed ? postponed(a) : await run(a, ctx, failedHolds)
       if (a._tag === 'DestroySnapshot' && outcome === 'failed') destroyFailed = true
       caps.metrics.countAction(kindOf(a), outcome === 'abort' || outcome === 'refused' ? 'failed' : outcome)
       if (outcome === 'ok') done += 1
@@ -221,13 +251,25 @@ export type Executor = ReturnType<typeof make>
 // utils
 // -------------------------------------------------------------------------------------
 
-/** The host's base in the observation the plan was made on; `undefined` (protect all) when unknown. */
-const baseOf = (ctx: Context, host: string): string | null | undefined =>
+/** The destination's base in the observation the plan was made on; `undefined` (protect all) when unknown. */
+const baseOf = (
+  ctx: Context,
+  d: { readonly remoteHost: string; readonly remoteDataset: string },
+): string | null | undefined =>
   ctx.observed?.holds._tag === 'Known'
-    ? SyncHold.baseOf(ctx.observed.snapshots, ctx.observed.holds.bySnapshot, host)
+    ? Replication.baseAtStartOf(
+        ctx.observed.snapshots,
+        ctx.observed.holds.bySnapshot,
+        d,
+        (t) => SyncHold.parseTag(t)?.host,
+      )
     : undefined
 
 const kindOf = (a: Action): string =>
-  ({ CreateSnapshot: 'create', ReleaseHold: 'release', DestroySnapshot: 'destroy', StartSync: 'sync' })[
-    a._tag
-  ]
+  ({
+    CreateSnapshot: 'create',
+    HoldSnapshot: 'hold',
+    ReleaseHold: 'release',
+    DestroySnapshot: 'destroy',
+    StartSync: 'sync',
+  })[a._tag]

@@ -82,6 +82,8 @@ export interface HoldsCache {
   /** A snapshot we created: it has no holds yet. */
   readonly seedEmpty: (dataset: string, snapshot: string) => void
   readonly tagReleased: (dataset: string, snapshot: string, tag: string) => void
+  /** We placed `tag` on the snapshot (a base hold): keep the entry true without a re-read. */
+  readonly tagPlaced: (dataset: string, snapshot: string, tag: string) => void
   readonly forget: (dataset: string, snapshot: string) => void
   /** Destroy failed as busy: read this snapshot again. */
   readonly invalidateSnapshot: (dataset: string, snapshot: string) => void
@@ -158,6 +160,12 @@ export const make = (rescanMs: number = 3_600_000): HoldsCache => {
       const e = entry(dataset)
       const got = e.entries.get(snapshot)
       if (got !== undefined) e.entries.set(snapshot, { ...got, tags: got.tags.filter((t) => t !== tag) })
+    },
+    tagPlaced: (dataset, snapshot, tag) => {
+      const e = entry(dataset)
+      const got = e.entries.get(snapshot)
+      if (got !== undefined && !got.tags.includes(tag))
+        e.entries.set(snapshot, { ...got, tags: [...got.tags, tag] })
     },
     forget: (dataset, snapshot) => {
       entry(dataset).entries.delete(snapshot)

@@ -2,10 +2,14 @@
  * Follows started (or, after a restart, adopted) migrations with `migration_get` on a timer, logs their
  * progress at a readable rate (a line per new 10 % step, at most one per 30 s, at least one per 5 min:
  * about ten lines per transfer however long it runs), and settles their outcome:
- * - the dataset's holds are re-read (the API moved the sync hold), and the new sync point is logged;
+ * - the dataset's holds are re-read (the API moved the sync hold);
  * - `completed` with **no new sync hold** of that host is a failure (the API's "completed but nothing sent"
  *   quirk: no common snapshot, destination without snapshots, a resume); so are `failed` and cancelled;
- * - failures feed the back-off (`SyncFailures`), a verified sync resets it.
+ * - a new sync hold is **not** proof of arrival (the API places it even when the receive failed,
+ *   decisions.md §15): it only says which snapshot was sent. That becomes `Sent` evidence for the core,
+ *   which keeps the destination's base hold on the last two snapshots sent (`Arrivals`), and the outcome
+ *   is `sent-unverified`;
+ * - failures feed the back-off (`SyncFailures`), a sent migration resets it.
  *
  * And it says when one cannot be followed (see docs/design-daemon.md, "Migrations that stop moving"):
  * - a `migration_get` that keeps failing is logged once, and after `getGiveUpMs` the task is no longer
@@ -18,9 +22,10 @@
  *
  * @since 0.1.0
  */
-import type { InFlightMigration } from '@zfs-autobackup/core'
+import { type InFlightMigration, SyncHold } from '@zfs-autobackup/core'
 import type { MigrationProgress, MigrationTask } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
+import type { Arrivals } from './Arrivals.js'
 import type { Capabilities } from './Capabilities.js'
 import type { HoldsCache } from './HoldsCache.js'
 import * as Names from './Names.js'
@@ -46,8 +51,13 @@ export interface Transfer extends Migration {
   readonly progress: MigrationProgress | null
 }
 
+/**
+ * `synced`: arrival verified through the destination API; `sent-unverified`: sent, arrival unknown (no
+ * destination API); `unverified`: the holds could not be re-read, so not even what was sent is known.
+ */
 export type Outcome =
   | 'synced'
+  | 'sent-unverified'
   | 'nothing-sent'
   | 'failed'
   | 'cancelled'
@@ -58,7 +68,7 @@ export type Outcome =
 export interface MigrationMonitor {
   /**
    * Follow a migration; `syncTagsBefore` are the host's sync tags on the dataset when it started. A started
-   * one also gives the host's base then (`baseAtStart`, §8 as amended); an adopted one has none.
+   * one also gives the destination's base then (`baseAtStart`, §8 as amended); an adopted one has none.
    */
   readonly track: (
     m: Migration,
@@ -99,6 +109,8 @@ export interface Options {
   readonly staleAfterMs: number
   /** ...and after this long it no longer blocks syncs or retention to its destination. */
   readonly abandonAfterMs: number
+  /** Where `Sent` evidence and arrival checks go (absent: nowhere, the base stays put). */
+  readonly arrivals?: Arrivals
 }
 
 /** What a new monitor takes over from the old one at an in-process restart (SIGHUP). */
@@ -177,23 +189,30 @@ export const make = (
       return 'unverified'
     }
     cache.store(m.dataset, holds.right, generation)
-    const fresh = [...holds.right.values()]
-      .flat()
-      .filter((t) => Names.syncTagHost(t) === m.remoteHost && !w.before.has(t))
-    if (fresh.length === 0)
+    const isFresh = (t: string) => SyncHold.parseTag(t)?.host === m.remoteHost && !w.before.has(t)
+    // The snapshot the API sent is the one it put the new sync hold on (the newest if several).
+    const sent = [...snaps.right].reverse().find((s) => holds.right.get(s)?.some(isFresh))
+    if (sent === undefined)
       return fail(
         w,
         'nothing-sent',
         'completed but placed no new sync hold: nothing was sent (no common snapshot, or the destination has none?)',
       )
-    const point = Names.lastSyncOf(snaps.right, holds.right, m.remoteHost, options.zone())
+    const now = caps.clock.now()
+    options.arrivals?.record(m.dataset, {
+      _tag: 'Sent',
+      remoteHost: m.remoteHost,
+      remoteDataset: m.remoteDataset,
+      snapshot: sent,
+    })
+    options.arrivals?.setCheck(m, { _tag: 'SentUnverified', snapshot: sent, at: now })
     failures.recordSuccess(m)
-    if (point !== undefined) caps.metrics.setLastSync(m, point.at)
+    caps.metrics.setLastSync(m, Names.ourSnapshotTime(sent) ?? now)
     caps.log.info(
-      `${label(m)} done: new sync point ${m.dataset}@${point?.snapshot ?? '?'} (${point?.tag ?? fresh[0]})`,
+      `${label(m)} done: sent ${m.dataset}@${sent}; arrival not verified (no API for the destination), the base stays on the last two snapshots sent`,
       fields(m),
     )
-    return 'synced'
+    return 'sent-unverified'
   }
 
   /**

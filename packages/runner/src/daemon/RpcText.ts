@@ -23,6 +23,9 @@ export const kind = (e: RpcError): string => {
   }
 }
 
+/** `snapshot_hold` of a tag the snapshot carries already: the hold is there, as planned. */
+export const isHoldExists: (e: RpcError) => boolean = is('TagExists')
+
 /** `snapshot_destroy` refused because of a hold (or a clone): our cached holds were stale. */
 export const isBusy: (e: RpcError) => boolean = is('SnapshotBusy')
 

@@ -12,6 +12,7 @@
 import type { DatasetObservation, HoldsObservation, InFlightMigration } from '@zfs-autobackup/core'
 import type { InFlightListing, MigrationTask, RpcError } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
+import type { Arrivals } from './Arrivals.js'
 import type { Capabilities } from './Capabilities.js'
 import type { HoldsCache } from './HoldsCache.js'
 import * as Rpc from './RpcText.js'
@@ -64,6 +65,7 @@ export const make = (
   tracked: Tracked,
   /** Listed tasks the daemon has given up on (stale past every bound): not in flight. */
   ignored: (taskId: string) => boolean = () => false,
+  arrivals?: Pick<Arrivals, 'of'>,
 ): StateReader => {
   /** Task ids in flight per dataset at the previous read: one that vanished has ended (maybe not ours). */
   let previous = new Map<string, ReadonlySet<string>>()
@@ -149,6 +151,7 @@ export const make = (
             holds: why === undefined ? h : { _tag: 'Unknown', why },
             inFlight,
             failures: failures.of(d),
+            evidence: arrivals?.of(d) ?? [],
           },
           inFlightKnown: why === undefined,
           listedTasks: mine,

@@ -7,8 +7,9 @@
  *   creates, destroys and releases applied (the page says "if nothing changes meanwhile");
  * - the next due snapshot: the same planner probed at the candidate instants (interval elapsed, the next
  *   calendar boundaries, then hour by hour through a closed window, a week at most);
- * - a destination's base: the snapshot carrying its host's newest sync hold, its arrival not verified;
- *   back-off from `SyncFailures` with the core's `backOffMs`; no destination is ever found frozen.
+ * - a destination's base and last sync: the core's replication model (`replicationOf`, decisions.md §15);
+ *   its arrival is verified only when the backup host's API said so (`Arrivals`); back-off from
+ *   `SyncFailures` with the core's `backOffMs`; frozen when that API found no common snapshot.
  *
  * @since 0.1.0
  */
@@ -17,12 +18,12 @@ import {
   type DatasetPolicy,
   type Plan,
   type PlanInput,
+  replicationOf,
   SnapshotName,
   SyncDecision,
 } from '@zfs-autobackup/core'
 import { DateTime } from 'luxon'
 import type { Daemon } from '../daemon/Daemon.js'
-import { lastSyncOf } from '../daemon/Names.js'
 import * as Health from '../http/Health.js'
 import type { DatasetFacts, DestinationFacts, PageFacts } from './Facts.js'
 
@@ -33,7 +34,7 @@ import type { DatasetFacts, DestinationFacts, PageFacts } from './Facts.js'
 export type Planner = (input: PlanInput) => Plan
 
 const NOT_VERIFIED =
-  'arrival not verified: the base is the snapshot carrying the API’s sync hold, which the API places even when a receive failed'
+  'arrival not verified (no destination API): the base hold stays on the last two snapshots sent, because the API places its sync hold even when a receive failed'
 
 const HOUR = 3_600_000
 const PROBE_LIMIT_MS = 8 * 24 * HOUR
@@ -117,7 +118,7 @@ export const factsOf = (daemon: Daemon, now: number, planner: Planner): PageFact
   const settings = daemon.settings()
   const status = daemon.status()
   const seen = daemon.seen()
-  const { failures, monitor } = daemon.internals
+  const { failures, monitor, arrivals } = daemon.internals
   const nextCycleAt = Math.max(now, (status.lastCycleAt ?? now) + status.tickMs)
 
   const dataset = (ds: DatasetPolicy): DatasetFacts => {
@@ -135,22 +136,33 @@ export const factsOf = (daemon: Daemon, now: number, planner: Planner): PageFact
       observed === undefined
         ? undefined
         : { zone: settings.zone, policy: settings.policy, dataset: ds, observed }
-    const holds = observed?.holds._tag === 'Known' ? observed.holds.bySnapshot : undefined
+    const replication = input === undefined ? undefined : replicationOf({ ...input, now })
     const transfers = monitor.transfers(ds.dataset)
     const destination = (d: DatasetPolicy['destinations'][number]): DestinationFacts => {
+      const r = replication?.find(same(d))
       const base =
-        holds === undefined || observed === undefined
+        r?.base === undefined || r.lastSync === undefined
           ? undefined
-          : lastSyncOf(observed.snapshots, holds, d.remoteHost, settings.zone)
+          : { snapshot: r.base.snapshot, at: r.lastSync.at }
+      const check = arrivals.check({ dataset: ds.dataset, ...d })
       const f = failures.get({ dataset: ds.dataset, ...d })
       const t = transfers.find(same(d))
       return {
         remoteHost: d.remoteHost,
         remoteDataset: d.remoteDataset,
         enabled: d.enabled && settings.policy.remoteSync.enabled,
-        base: base === undefined ? undefined : { snapshot: base.snapshot, at: base.at },
-        arrival: { _tag: 'NotVerified', why: NOT_VERIFIED },
-        frozen: undefined,
+        base,
+        arrival:
+          check?._tag === 'Verified' && check.snapshot === base?.snapshot
+            ? { _tag: 'Verified' }
+            : {
+                _tag: 'NotVerified',
+                why: check?._tag === 'Diverged' ? `diverged at ${check.snapshot}` : NOT_VERIFIED,
+              },
+        frozen:
+          check?._tag === 'Frozen'
+            ? { why: 'the destination has no snapshot in common with the source', since: check.at }
+            : undefined,
         backOff:
           f === undefined
             ? undefined

@@ -11,11 +11,19 @@ import { harness } from './Harness.js'
 const D = 'tank/a'
 const wire = {
   CreateSnapshot: 'snapshot_create',
+  HoldSnapshot: 'snapshot_hold',
   ReleaseHold: 'snapshot_release',
   DestroySnapshot: 'snapshot_destroy',
   StartSync: 'migration_create',
 } as const
-const rank = { snapshot_create: 0, snapshot_release: 1, snapshot_destroy: 2, migration_create: 3 } as const
+const rank = {
+  snapshot_create: 0,
+  snapshot_hold: 1,
+  snapshot_release: 2,
+  snapshot_destroy: 3,
+  migration_create: 4,
+} as const
+const BASE = 'autobackup-base@nas@b'
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   fc.constant<Action>({
@@ -39,6 +47,22 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     tag: 'sync_2026-01-01-00-00-00_nas',
     reason: { _tag: 'SupersededSyncHold', newer: 'x', newerOn: 'y' },
   })),
+  fc.nat(9).map<Action>((i) => ({
+    _tag: 'HoldSnapshot',
+    dataset: D,
+    snapshot: `s${i}`,
+    tag: BASE,
+    remoteHost: 'nas',
+    remoteDataset: 'b',
+    reason: { _tag: 'Sent' },
+  })),
+  fc.nat(9).map<Action>((i) => ({
+    _tag: 'ReleaseHold',
+    dataset: D,
+    snapshot: `s${i}`,
+    tag: BASE,
+    reason: { _tag: 'BaseMoved', remoteHost: 'nas', remoteDataset: 'b', to: 's9' },
+  })),
   fc.constant<Action>({
     _tag: 'StartSync',
     dataset: D,
@@ -50,12 +74,18 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 )
 
 describe('Executor (properties)', () => {
-  it('calls the API in create → release → destroy → sync order, stops for good once asked, and never acts after a failed create', async () => {
+  it('calls the API in create → hold → release → destroy → sync order, stops for good once asked, never acts after a failed create, and never releases a base tag whose new hold failed', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(action, { maxLength: 12 }),
         fc.option(fc.nat(12), { nil: undefined }),
-        fc.subarray(['snapshot_create', 'snapshot_destroy', 'snapshot_release', 'migration_create'] as const),
+        fc.subarray([
+          'snapshot_create',
+          'snapshot_hold',
+          'snapshot_destroy',
+          'snapshot_release',
+          'migration_create',
+        ] as const),
         async (actions, stopAfter, failing) => {
           const h = harness({ [D]: Array.from({ length: 10 }, (_, i) => `s${i}`) })
           for (const m of failing)
@@ -89,6 +119,11 @@ describe('Executor (properties)', () => {
           if (created >= 0 && failing.includes('snapshot_create')) expect(calls.length).toBe(created + 1)
           // the report accounts for every action
           expect(report.done + report.failed + report.skipped + report.stopped).toBe(actions.length)
+          // a failed base hold keeps the old base: no release of that tag follows (§15)
+          if (failing.includes('snapshot_hold') && calls.includes('snapshot_hold')) {
+            const syncReleases = actions.filter((a) => a._tag === 'ReleaseHold' && a.tag !== BASE).length
+            expect(calls.filter((c) => c === 'snapshot_release').length).toBeLessThanOrEqual(syncReleases)
+          }
           // calls match the actions' kinds (no invented calls)
           for (const c of calls) expect(actions.some((a) => wire[a._tag] === c)).toBe(true)
         },

@@ -1,5 +1,6 @@
 import type { MigrationProgress } from '@zfs-autobackup/zfs-rpc'
 import { describe, expect, it } from 'vitest'
+import * as Arrivals from '../../src/daemon/Arrivals.js'
 import * as HoldsCache from '../../src/daemon/HoldsCache.js'
 import * as MigrationMonitor from '../../src/daemon/MigrationMonitor.js'
 import * as SyncFailures from '../../src/daemon/SyncFailures.js'
@@ -19,12 +20,14 @@ const setup = () => {
   )
   const cache = HoldsCache.make()
   const failures = SyncFailures.make()
+  const arrivals = Arrivals.make()
   const monitor = MigrationMonitor.make(h.caps, cache, failures, {
     ...MigrationMonitor.defaults,
     zone: () => 'UTC',
+    arrivals,
   })
   monitor.track(m, [OLD], 'started')
-  return { ...h, cache, failures, monitor }
+  return { ...h, cache, failures, monitor, arrivals }
 }
 
 const progress = (percentage: number): MigrationProgress => ({
@@ -38,20 +41,26 @@ const progress = (percentage: number): MigrationProgress => ({
 })
 
 describe('MigrationMonitor', () => {
-  it('completed with a new sync hold: logs the new sync point, resets the back-off, re-reads holds', async () => {
+  it('completed with a new sync hold: sent, not proof of arrival; Sent evidence for the core, back-off reset', async () => {
     const t = setup()
     t.failures.recordFailure(m, 0)
     t.api.setTask('task-1', { status: 'completed' })
     t.api.hold('tank/a', 's2', NEW)
     const ended = await t.monitor.pollOnce()
-    expect(ended).toEqual([{ migration: m, outcome: 'synced' }])
+    expect(ended).toEqual([{ migration: m, outcome: 'sent-unverified' }])
     expect(t.failures.get(m)).toBeUndefined()
-    expect(t.log.text('info').some((l) => l.includes('new sync point tank/a@s2') && l.includes(NEW))).toBe(
-      true,
-    )
+    // The snapshot carrying the new sync hold is what was sent; the core keeps the base on the last two.
+    expect(t.arrivals.of('tank/a')).toEqual([
+      { _tag: 'Sent', remoteHost: 'nas', remoteDataset: 'backup/a', snapshot: 's2' },
+    ])
+    expect(t.arrivals.check(m)).toMatchObject({ _tag: 'SentUnverified', snapshot: 's2' })
+    expect(
+      t.log.text('info').some((l) => l.includes('sent tank/a@s2') && l.includes('arrival not verified')),
+    ).toBe(true)
     expect(t.cache.holdsOf('tank/a', ['s1', 's2'])?.get('s2')).toEqual([NEW])
     expect(t.monitor.size()).toBe(0)
-    expect(t.metrics.render(Date.UTC(2026, 10, 27, 13, 0, 15), t.api.stats())).toContain(
+    // s2 has no time in its name: the lag counts from when the migration was seen ending.
+    expect(t.metrics.render(t.clock.now() + 10_000, t.api.stats())).toContain(
       'zfs_autobackup_sync_lag_seconds{dataset="tank/a",remote_host="nas",remote_dataset="backup/a"} 10',
     )
   })

@@ -14,6 +14,7 @@ import { makePlanner } from '@zfs-autobackup/core'
 import type { VirtualClock, ZfsApi } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js'
+import * as Arrivals from '../../daemon/Arrivals.js'
 import { type Capabilities, silentLog } from '../../daemon/Capabilities.js'
 import * as Executor from '../../daemon/Executor.js'
 import * as HoldsCache from '../../daemon/HoldsCache.js'
@@ -158,11 +159,13 @@ export const runLoop = async (api: ZfsApi, clock: VirtualClock, input: LoopInput
   const caps: Capabilities = { api: counted, clock, log: silentLog, planner, metrics: Metrics.make() }
   const cache = HoldsCache.make()
   const failures = SyncFailures.make()
+  const arrivals = Arrivals.make()
   const monitor = MigrationMonitor.make(caps, cache, failures, {
     ...MigrationMonitor.defaults,
     zone: () => input.zone,
+    arrivals,
   })
-  const reader = StateReader.make(caps, cache, failures, monitor.inFlight)
+  const reader = StateReader.make(caps, cache, failures, monitor.inFlight, monitor.ignored, arrivals)
   const executor = Executor.make(caps, cache, failures, monitor)
   const context = { inFlightKnown: true, stopRequested: () => false }
 
@@ -175,7 +178,7 @@ export const runLoop = async (api: ZfsApi, clock: VirtualClock, input: LoopInput
       for (const { migration, outcome } of await monitor.pollOnce()) {
         const i = byTask.get(migration.taskId)
         if (i === undefined) continue
-        const ok = outcome === 'synced'
+        const ok = outcome === 'synced' || outcome === 'sent-unverified'
         if (ok) counts.syncsCompleted++
         else if (outcome !== 'unverified') counts.syncsFailed++
         syncs[i] = { ...syncs[i]!, endedAt: now, outcome: ok ? 'completed' : 'failed' }
@@ -187,6 +190,9 @@ export const runLoop = async (api: ZfsApi, clock: VirtualClock, input: LoopInput
       counts.observeErrors++
       continue
     }
+    const { observed } = state.right
+    if (observed.holds._tag === 'Known')
+      arrivals.settle(input.dataset.dataset, observed.snapshots, observed.holds.bySnapshot)
     const plan = planner({
       now,
       zone: input.zone,

@@ -5,13 +5,12 @@
  *
  * @since 0.1.0
  */
-import { SnapshotName, type SnapshotType as ST } from '@zfs-autobackup/core'
+import { replicationOf, SnapshotName, type SnapshotType as ST } from '@zfs-autobackup/core'
 
 type SnapshotType = ST.SnapshotType
 
 import { makeClient, VirtualClock } from '@zfs-autobackup/zfs-rpc'
 import { type MigrationOptions, makeSimulator } from '@zfs-autobackup/zfs-rpc/testing'
-import { lastSyncOf } from '../../daemon/Names.js'
 import { type Counts, type LoopInput, runLoop, type SyncRecord } from './Loop.js'
 import * as ModelApi from './ModelApi.js'
 
@@ -133,12 +132,26 @@ export const simulatePolicy = async (input: SimulationInput): Promise<Simulation
     string[]
   >
   for (const s of snapshots) if (s.type !== undefined) byType[s.type].push(s.name)
+  const replication = replicationOf({
+    now: input.to,
+    zone: input.zone,
+    policy: input.policy,
+    dataset: input.dataset,
+    observed: { snapshots: names, holds: { _tag: 'Known', bySnapshot: holds }, inFlight: [], failures: [] },
+  })
+  const lastSyncOf = (d: { readonly remoteHost: string; readonly remoteDataset: string }) => {
+    const r = replication?.find((x) => x.remoteHost === d.remoteHost && x.remoteDataset === d.remoteDataset)
+    if (r?.base === undefined || r.lastSync === undefined) return undefined
+    // The hold that marks it: the destination's own base hold, or the host's sync hold before the first.
+    const tag = r.base.from === 'BaseHold' ? r.tag : (r.host?.newest.tag ?? r.lastSync.label)
+    return { snapshot: r.base.snapshot, tag, at: r.lastSync.at }
+  }
   const destinations = input.dataset.destinations.map(
     (d): DestinationAtEnd => ({
       remoteHost: d.remoteHost,
       remoteDataset: d.remoteDataset,
       enabled: d.enabled,
-      lastSync: lastSyncOf(names, holds, d.remoteHost, input.zone),
+      lastSync: lastSyncOf(d),
       remoteSnapshots: sim.inspect.snapshots(d.remoteDataset, d.remoteHost),
       syncs: out.syncs.filter((r) => r.remoteHost === d.remoteHost && r.remoteDataset === d.remoteDataset),
     }),

@@ -8,6 +8,7 @@
 import {
   type DatasetPolicy,
   type Policy,
+  replicationOf,
   SnapshotName,
   SnapshotType,
   SyncDecision,
@@ -15,7 +16,6 @@ import {
 } from '@zfs-autobackup/core'
 import type { MigrationProgress, MigrationTask } from '@zfs-autobackup/zfs-rpc'
 import * as MigrationMonitor from '../../daemon/MigrationMonitor.js'
-import { lastSyncOf } from '../../daemon/Names.js'
 import { type DatasetState, destinationOf } from '../../daemon/StateReader.js'
 
 // -------------------------------------------------------------------------------------
@@ -45,7 +45,10 @@ export interface DestinationStatus {
   readonly remoteHost: string
   readonly remoteDataset: string
   readonly health: Health
-  readonly lastSync: { readonly snapshot: string; readonly tag: string; readonly at: number } | undefined
+  /** The destination's last sync as the core reads it: its base snapshot (or the host's sync hold). */
+  readonly lastSync: { readonly snapshot: string; readonly label: string; readonly at: number } | undefined
+  /** The destination's base: held by its own base hold, or (before the first base hold) the sync hold's. */
+  readonly base: { readonly snapshot: string; readonly from: 'BaseHold' | 'SyncHold' } | undefined
   readonly lagSeconds: number | undefined
   readonly intervalSeconds: number
   readonly thresholdSeconds: number
@@ -113,6 +116,13 @@ const staleSince = (t: MigrationTask, now: number): number | undefined => {
 export const datasetStatus = (i: StatusInput): DatasetStatus => {
   const { observed } = i.state
   const holds = observed.holds._tag === 'Known' ? observed.holds.bySnapshot : undefined
+  const replication = replicationOf({
+    now: i.now,
+    zone: i.zone,
+    policy: i.policy,
+    dataset: i.dataset,
+    observed,
+  })
   const intervalSeconds = i.policy.remoteSync.intervalSeconds
   const thresholdSeconds = i.maxLag === 'auto' ? 2 * intervalSeconds : i.maxLag
   const destinations = i.dataset.destinations.map((d): DestinationStatus => {
@@ -142,8 +152,12 @@ export const datasetStatus = (i: StatusInput): DatasetStatus => {
             lastFailureAt: f.lastFailureAt,
             until: f.lastFailureAt + SyncDecision.backOffMs(i.policy.backupIntervalSeconds, f.consecutive),
           }
+    const r = replication?.find((x) => x.remoteHost === d.remoteHost && x.remoteDataset === d.remoteDataset)
     const lastSync =
-      holds === undefined ? undefined : lastSyncOf(observed.snapshots, holds, d.remoteHost, i.zone)
+      r?.lastSync === undefined || r.base === undefined
+        ? undefined
+        : { snapshot: r.base.snapshot, label: r.lastSync.label, at: r.lastSync.at }
+    const base = r?.base === undefined ? undefined : { snapshot: r.base.snapshot, from: r.base.from }
     const lagSeconds =
       lastSync === undefined ? undefined : Math.max(0, Math.floor((i.now - lastSync.at) / 1000))
     const health: Health =
@@ -163,6 +177,7 @@ export const datasetStatus = (i: StatusInput): DatasetStatus => {
       remoteDataset: d.remoteDataset,
       health,
       lastSync,
+      base,
       lagSeconds,
       intervalSeconds,
       thresholdSeconds,

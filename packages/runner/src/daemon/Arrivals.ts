@@ -1,0 +1,69 @@
+/**
+ * What the daemon learned about each destination when its migrations ended (decisions.md §15), kept until
+ * the core has moved the base hold on it:
+ * - `ArrivalEvidence` per destination (the newest only), handed to the core with each observation until
+ *   the listed holds show it applied (`Replication.settled`). It lives in memory: after a restart it is
+ *   gone and the base stays where it was, which is safe (the base only protects more).
+ * - the outcome of the last arrival check per destination, for logs, status and metrics.
+ *
+ * Keyed by (local dataset, remote host, remote dataset): two destinations on one host are separate.
+ *
+ * @since 0.2.0
+ */
+import { type ArrivalEvidence, Replication } from '@zfs-autobackup/core'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export interface Destination {
+  readonly dataset: string
+  readonly remoteHost: string
+  readonly remoteDataset: string
+}
+
+/** The last arrival check of a destination. */
+export type Check =
+  /** No destination API: the migration ended with a new sync hold on `snapshot`; arrival unknown. */
+  | { readonly _tag: 'SentUnverified'; readonly snapshot: string; readonly at: number }
+  /** The destination lists `snapshot` as its newest common snapshot, same guid on both ends. */
+  | { readonly _tag: 'Verified'; readonly snapshot: string; readonly at: number }
+  /** A snapshot of that name exists on both ends with different guids: never used as a base. */
+  | { readonly _tag: 'Diverged'; readonly snapshot: string; readonly at: number }
+  /** The destination has no snapshot in common with the source: incrementals cannot run. */
+  | { readonly _tag: 'Frozen'; readonly at: number }
+
+export interface Arrivals {
+  readonly record: (dataset: string, evidence: ArrivalEvidence) => void
+  /** Pending evidence of this dataset's destinations, for its observation. */
+  readonly of: (dataset: string) => ReadonlyArray<ArrivalEvidence>
+  /** Forgets evidence the observed holds show applied or that can never apply. */
+  readonly settle: (
+    dataset: string,
+    snapshots: ReadonlyArray<string>,
+    bySnapshot: ReadonlyMap<string, ReadonlyArray<string>>,
+  ) => void
+  readonly setCheck: (d: Destination, check: Check) => void
+  readonly check: (d: Destination) => Check | undefined
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+const keyOf = (d: Destination): string => JSON.stringify([d.dataset, d.remoteHost, d.remoteDataset])
+
+export const make = (): Arrivals => {
+  const evidence = new Map<string, { readonly dataset: string; readonly ev: ArrivalEvidence }>()
+  const checks = new Map<string, Check>()
+  return {
+    record: (dataset, ev) => void evidence.set(keyOf({ dataset, ...ev }), { dataset, ev }),
+    of: (dataset) => [...evidence.values()].filter((v) => v.dataset === dataset).map((v) => v.ev),
+    settle: (dataset, snapshots, bySnapshot) => {
+      for (const [k, v] of evidence)
+        if (v.dataset === dataset && Replication.settled(snapshots, bySnapshot, v.ev)) evidence.delete(k)
+    },
+    setCheck: (d, c) => void checks.set(keyOf(d), c),
+    check: (d) => checks.get(keyOf(d)),
+  }
+}
