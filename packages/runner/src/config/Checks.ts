@@ -101,21 +101,8 @@ export const warnings = (c: RawConfig): ReadonlyArray<Finding> => {
       message: `remote sync is off: ${destinations.length} enabled destination(s) will not be sent to`,
     })
   c.datasets.forEach((d, i) => {
-    const hosts = new Map<string, number>()
-    d.destinations.forEach((x, j) => {
-      const host = x.remote_host.toLowerCase()
-      const before = hosts.get(host)
-      const remote = x.remote_dataset ?? d.local_dataset
-      const other = d.destinations[before ?? -1]
-      if (before === undefined) hosts.set(host, j)
-      else if ((other?.remote_dataset ?? d.local_dataset) !== remote)
-        found.push({
-          path: ['datasets', i, 'destinations', j, 'remote_host'],
-          message:
-            `same host as destinations[${before}]: the API keys sync holds by host, so both destinations ` +
-            'share one sync point and one may be sent from the wrong base',
-        })
-    })
+    // Two destinations on one host are fine: each has its own base hold (decisions.md §15), and the
+    // planner never runs two migrations of a dataset to one host at once (§9 as amended).
     c.datasets.forEach((parent, k) => {
       if (k !== i && parent.recursive && d.local_dataset.startsWith(parent.local_dataset + '/'))
         found.push({
