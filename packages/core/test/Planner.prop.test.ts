@@ -254,14 +254,17 @@ describe('planDataset properties', () => {
         const s1 = applyPlan(i.observed, p1)
         const p2 = planDataset({ ...i, observed: s1 })
         const released = new Set(p1.actions.flatMap((a) => (a._tag === 'ReleaseHold' ? [a.snapshot] : [])))
-        // A base hold placed for a destination with a migration in flight gives that migration's protected
-        // range its anchor (§8 as amended, §15): p2 may then destroy below it, as a later cycle would.
+        // A base hold placed or released for a destination with a migration in flight moves that
+        // migration's current base (§8 as amended, §15): p2 may then destroy below it, as a later cycle
+        // would; its start base (`baseAtStart`) still protects what it may be sending.
+        const inFlight = (d: { remoteHost: string; remoteDataset: string }) =>
+          i.observed.inFlight.some(
+            (m) => m.remoteHost === d.remoteHost && m.remoteDataset === d.remoteDataset,
+          )
         const anchored = p1.actions.some(
           (a) =>
-            a._tag === 'HoldSnapshot' &&
-            i.observed.inFlight.some(
-              (m) => m.remoteHost === a.remoteHost && m.remoteDataset === a.remoteDataset,
-            ),
+            (a._tag === 'HoldSnapshot' && inFlight(a)) ||
+            (a._tag === 'ReleaseHold' && a.reason._tag === 'BaseMoved' && inFlight(a.reason)),
         )
         for (const s of anchored ? [] : destroys(p2)) {
           expect(released.has(s)).toBe(true)

@@ -122,6 +122,12 @@ export const makeClient = (options: ClientOptions): ZfsApi => {
         C.DatasetList,
         READ,
       ),
+    datasetGetProperties: (dataset, property) => () =>
+      ch.call(
+        { method: 'dataset_get_properties', params: { dataset, property } },
+        C.DatasetGetProperties,
+        READ,
+      ),
     snapshotList: (dataset) => () =>
       ch.call({ method: 'snapshot_list', params: { dataset } }, C.SnapshotList, READ),
     snapshotLists: (datasets) => () =>

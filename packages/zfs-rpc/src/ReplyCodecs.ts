@@ -34,6 +34,22 @@ export const SnapshotHoldsList = listIn('snapshot_holds_list', 'holds')
 export const DatasetList = listIn('dataset_list', 'datasets')
 export const PoolList = listIn('pool_list', 'pools')
 
+const isStringRecord = (u: unknown): u is Readonly<Record<string, string>> =>
+  isObject(u) && Object.values(u).every((v) => typeof v === 'string')
+
+/**
+ * `{ dataset, properties: { <name>: <value> } }` decoded to the properties. Values are zfs's human form
+ * (the API runs `zfs get` without `-p`); a `guid` is a plain integer string. An unknown dataset or
+ * snapshot gives `{}` (the API swallows zfs's failure).
+ */
+export const DatasetGetProperties = mapped(
+  'dataset_get_properties',
+  t.type({ properties: t.record(t.string, t.string) }),
+  isStringRecord,
+  (w) => w.properties as Readonly<Record<string, string>>,
+  (a) => ({ dataset: '', properties: { ...a } }),
+)
+
 // -------------------------------------------------------------------------------------
 // acknowledgements
 // -------------------------------------------------------------------------------------

@@ -103,6 +103,14 @@ export interface ZfsApi {
   readonly health: () => TaskEither<RpcError, Health>
   readonly poolList: () => TaskEither<RpcError, ReadonlyArray<string>>
   readonly datasetList: (dataset?: string) => TaskEither<RpcError, ReadonlyArray<string>>
+  /**
+   * `zfs get <property>` of a dataset or `ds@snap` (comma list allowed): values in zfs's human form; an
+   * unknown name gives `{}` (API quirk).
+   */
+  readonly datasetGetProperties: (
+    dataset: string,
+    property: string,
+  ) => TaskEither<RpcError, Readonly<Record<string, string>>>
   /** Short names, oldest first. Unknown dataset → `[]` (API quirk). */
   readonly snapshotList: (dataset: string) => TaskEither<RpcError, ReadonlyArray<string>>
   /**

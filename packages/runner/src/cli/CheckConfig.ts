@@ -6,7 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { type Config, enabledDestinations } from '../config/Config.js'
+import { type Config, destinationApiOf, enabledDestinations } from '../config/Config.js'
 import * as CE from '../config/ConfigError.js'
 import { loadConfig, zoneFrom } from '../config/ConfigSource.js'
 import { type Command, configArgument, ExitCode, parse, usageError } from './Command.js'
@@ -14,14 +14,25 @@ import type { Io } from './Io.js'
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
-/** e.g. `2 datasets, 3 destinations, remote sync enabled (warnings: 1)`. */
+/**
+ * e.g. `2 datasets, 3 destinations, remote sync enabled; arrival not verified for 3 (no destination
+ * API) (warnings: 1)`. Says plainly where arrival is not verified (decisions.md §15).
+ */
 export const summary = (c: Config): string => {
   const all = c.datasets.reduce((n, d) => n + d.destinations.length, 0)
   const disabled = all - enabledDestinations(c)
   const dests = plural(all, 'destination') + (disabled > 0 ? ` (${disabled} disabled)` : '')
   const sync = `remote sync ${c.policy.remoteSync.enabled ? 'enabled' : 'disabled'}`
+  const unverified = c.datasets.reduce(
+    (n, d) => n + d.destinations.filter((x) => x.enabled && destinationApiOf(c, x) === undefined).length,
+    0,
+  )
+  const arrival =
+    c.policy.remoteSync.enabled && unverified > 0
+      ? `; arrival not verified for ${unverified} (no destination API)`
+      : ''
   const warnings = c.warnings.length > 0 ? ` (warnings: ${c.warnings.length})` : ''
-  return `${plural(c.datasets.length, 'dataset')}, ${dests}, ${sync}${warnings}`
+  return `${plural(c.datasets.length, 'dataset')}, ${dests}, ${sync}${arrival}${warnings}`
 }
 
 export const command: Command = {

@@ -46,6 +46,13 @@ export interface LogSettings {
   readonly level: LogLevel
 }
 
+/** A destination's own API (the backup host's), by (remote host, remote dataset). */
+export interface DestinationApi {
+  readonly remoteHost: string
+  readonly remoteDataset: string
+  readonly api: ZfsApiSettings
+}
+
 export interface Config {
   readonly policy: Policy
   readonly datasets: ReadonlyArray<DatasetPolicy>
@@ -54,6 +61,8 @@ export interface Config {
   /** Full re-read of every snapshot's holds, in seconds (core-decisions.md §14). */
   readonly holdRescanIntervalSeconds: number
   readonly zfsApi: ZfsApiSettings
+  /** Destinations whose backup host's API is configured: arrival is verified there, not elsewhere. */
+  readonly destinationApis: ReadonlyArray<DestinationApi>
   readonly metrics: MetricsSettings
   readonly log: LogSettings
   /** Accepted oddities, for the operator's attention; not part of the configuration itself. */
@@ -64,9 +73,36 @@ export interface Config {
 // constructors
 // -------------------------------------------------------------------------------------
 
+type RawApi = {
+  readonly url: string
+  readonly timeout: number
+  readonly auth?:
+    | {
+        readonly username: string
+        readonly password_file: string | undefined
+        readonly password_env: string | undefined
+      }
+    | undefined
+}
+
+const apiSettings = (a: RawApi): ZfsApiSettings => ({
+  url: a.url,
+  timeoutSeconds: a.timeout,
+  ...(a.auth === undefined
+    ? {}
+    : {
+        auth: {
+          username: a.auth.username,
+          password:
+            a.auth.password_file !== undefined
+              ? { _tag: 'File', path: a.auth.password_file }
+              : { _tag: 'Env', name: a.auth.password_env ?? '' },
+        },
+      }),
+})
+
 export const fromRaw = (raw: RawConfig, warnings: ReadonlyArray<ConfigWarning>): Config => {
   const { server, zfs_api } = raw
-  const auth = zfs_api.auth
   return {
     policy: {
       backupIntervalSeconds: server.backup_interval,
@@ -89,21 +125,20 @@ export const fromRaw = (raw: RawConfig, warnings: ReadonlyArray<ConfigWarning>):
     })),
     timezone: server.timezone,
     holdRescanIntervalSeconds: server.hold_rescan_interval,
-    zfsApi: {
-      url: zfs_api.url,
-      timeoutSeconds: zfs_api.timeout,
-      ...(auth === undefined
-        ? {}
-        : {
-            auth: {
-              username: auth.username,
-              password:
-                auth.password_file !== undefined
-                  ? { _tag: 'File', path: auth.password_file }
-                  : { _tag: 'Env', name: auth.password_env ?? '' },
-            },
-          }),
-    },
+    zfsApi: apiSettings(zfs_api),
+    destinationApis: raw.datasets.flatMap((d) =>
+      d.destinations.flatMap((x) =>
+        x.api === undefined
+          ? []
+          : [
+              {
+                remoteHost: x.remote_host,
+                remoteDataset: x.remote_dataset ?? d.local_dataset,
+                api: apiSettings(x.api),
+              },
+            ],
+      ),
+    ),
     metrics: {
       enabled: server.metrics.enabled,
       host: server.metrics.host,
@@ -122,6 +157,13 @@ export const fromRaw = (raw: RawConfig, warnings: ReadonlyArray<ConfigWarning>):
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
+
+/** The backup host's API configured for a destination, if any. */
+export const destinationApiOf = (
+  c: Pick<Config, 'destinationApis'>,
+  d: { readonly remoteHost: string; readonly remoteDataset: string },
+): ZfsApiSettings | undefined =>
+  c.destinationApis.find((x) => x.remoteHost === d.remoteHost && x.remoteDataset === d.remoteDataset)?.api
 
 /** Destinations that are enabled, over all datasets. */
 export const enabledDestinations = (c: Config): number =>

@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises'
 import type { Credentials } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import type { Config, PasswordSource } from './Config.js'
+import type { Config, PasswordSource, ZfsApiSettings } from './Config.js'
 import type { ConfigErrors } from './ConfigError.js'
 import { decodeConfig } from './Decode.js'
 
@@ -117,8 +117,11 @@ export const pageTokenOf = async (c: Config, env: Env): Promise<E.Either<string,
  * The one credentials path: the client credentials for `zfs_api.auth`, shared by the daemon and the
  * operator tools, or undefined when the config has no `auth`.
  */
-export const credentialsOf = (c: Config, env: Env): Credentials | undefined => {
-  const auth = c.zfsApi.auth
+export const credentialsOf = (c: Config, env: Env): Credentials | undefined => credentialsFor(c.zfsApi, env)
+
+/** The same for any API's settings (a destination's backup host API too). */
+export const credentialsFor = (settings: ZfsApiSettings, env: Env): Credentials | undefined => {
+  const auth = settings.auth
   return auth === undefined
     ? undefined
     : { username: auth.username, password: passwordGetter(auth.password, env) }

@@ -128,10 +128,21 @@ const ZfsApi = D.closed('zfs_api', {
   auth: D.optional(Auth),
 })
 
+/**
+ * The backup host's own API (optional, decisions.md §15): with it the daemon verifies that what it sent
+ * arrived (same guid on both ends) and can prune the backup host; without it arrival is not verified.
+ */
+const DestinationApi = D.closed('api', {
+  url: D.required(apiUrl),
+  timeout: D.withDefault(D.positive(3600, 'seconds'), 30),
+  auth: D.optional(Auth),
+})
+
 const Destination = D.closed('destination', {
   remote_host: D.required(HostName),
   remote_dataset: D.optional(DatasetName),
   enabled: D.withDefault(D.boolean, true),
+  api: D.optional(DestinationApi),
 })
 
 const Dataset = D.closed('dataset', {

@@ -30,12 +30,12 @@ describe('check-config', () => {
     const r = await run(['check-config', examplePath])
     expect(r).toEqual({
       code: 0,
-      out: `${examplePath}: OK — 1 dataset, 1 destination, remote sync enabled\n`,
+      out: `${examplePath}: OK — 1 dataset, 1 destination, remote sync enabled; arrival not verified for 1 (no destination API)\n`,
       err: '',
     })
   })
 
-  it('counts datasets, destinations (disabled ones too) and warnings', async () => {
+  it('counts datasets, destinations (disabled ones too) and those whose arrival is not verified', async () => {
     const name = await file(
       'two.yaml',
       `${exampleText}  - local_dataset: tank/home\n    destinations:\n      - remote_host: 192.168.1.100\n        remote_dataset: other/home\n        enabled: false\n      - remote_host: 192.168.1.100\n        remote_dataset: third/home\n`,
@@ -43,10 +43,16 @@ describe('check-config', () => {
     const r = await run(['check-config', name])
     expect(r.code).toBe(0)
     expect(r.out).toBe(
-      'two.yaml: OK — 2 datasets, 3 destinations (1 disabled), remote sync enabled (warnings: 1)\n',
+      'two.yaml: OK — 2 datasets, 3 destinations (1 disabled), remote sync enabled; arrival not verified for 2 (no destination API)\n',
     )
-    expect(r.err).toMatch(
-      /^two\.yaml: warning: line \d+: datasets\[1\]\.destinations\[1\]\.remote_host: same host/,
+    expect(r.err).toBe('')
+    // With the backup host's API on the other destination of that host, only one is unverified.
+    const verified = await file(
+      'api.yaml',
+      `${exampleText}  - local_dataset: tank/home\n    destinations:\n      - remote_host: 192.168.1.100\n        remote_dataset: third/home\n        api:\n          url: http://192.168.1.100:8545\n`,
+    )
+    expect((await run(['check-config', verified])).out).toBe(
+      'api.yaml: OK — 2 datasets, 2 destinations, remote sync enabled; arrival not verified for 1 (no destination API)\n',
     )
   })
 
@@ -99,7 +105,10 @@ describe('check-config', () => {
   it('resolves a relative FILE against the working directory', async () => {
     const rel = relative(dir, examplePath)
     const r = await run(['check-config', rel])
-    expect(r).toMatchObject({ code: 0, out: `${rel}: OK — 1 dataset, 1 destination, remote sync enabled\n` })
+    expect(r).toMatchObject({
+      code: 0,
+      out: `${rel}: OK — 1 dataset, 1 destination, remote sync enabled; arrival not verified for 1 (no destination API)\n`,
+    })
   })
 
   it.each([

@@ -38,7 +38,7 @@ describe('the built zfs-autobackup binary', () => {
     expect(r.err).toBe('')
     expect(r).toMatchObject({
       code: 0,
-      out: 'backup_config.yaml.example: OK — 1 dataset, 1 destination, remote sync enabled\n',
+      out: 'backup_config.yaml.example: OK — 1 dataset, 1 destination, remote sync enabled; arrival not verified for 1 (no destination API)\n',
     })
   })
 

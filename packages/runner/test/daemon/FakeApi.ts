@@ -19,6 +19,11 @@ export interface FakeApi extends ZfsApi {
   readonly failing: Map<string, { readonly error: RpcError; readonly sticky: boolean }>
   readonly setTask: (id: string, patch: Partial<MigrationTask>) => void
   readonly hold: (dataset: string, snapshot: string, tag: string) => void
+  /**
+   * `guid` per `ds@snap` for `dataset_get_properties`; a listed snapshot without an entry has the guid
+   * `guid-of-<short name>`, so a snapshot received under the same name matches unless a test diverges it.
+   */
+  readonly guids: Map<string, string>
 }
 
 const key = (dataset: string, snapshot: string) => `${dataset}@${snapshot}`
@@ -56,6 +61,7 @@ export const remote = (method: string, code: number, message: string): RpcError 
 export const make = (initial: Readonly<Record<string, ReadonlyArray<string>>> = {}): FakeApi => {
   const snapshots = new Map(Object.entries(initial).map(([d, s]) => [d, [...s]]))
   const holds = new Map<string, string[]>()
+  const guids = new Map<string, string>()
   const tasks = new Map<string, MigrationTask>()
   const calls: string[] = []
   const failing = new Map<string, { readonly error: RpcError; readonly sticky: boolean }>()
@@ -85,6 +91,7 @@ export const make = (initial: Readonly<Record<string, ReadonlyArray<string>>> = 
   const fake: FakeApi = {
     snapshots,
     holds,
+    guids,
     tasks,
     calls,
     down: false,
@@ -99,6 +106,12 @@ export const make = (initial: Readonly<Record<string, ReadonlyArray<string>>> = 
     poolList: () => run('pool_list', () => E.right(['tank'])),
     datasetList: () => run('dataset_list', () => E.right([...snapshots.keys()])),
     snapshotList: (d) => run('snapshot_list', () => E.right(list(d))),
+    datasetGetProperties: (name, property) =>
+      run('dataset_get_properties', () => {
+        const [d = '', s] = name.split('@')
+        if (s === undefined || !list(d).includes(s) || property !== 'guid') return E.right({})
+        return E.right({ guid: guids.get(name) ?? `guid-of-${s}` })
+      }),
     snapshotLists: (ds) => run('snapshot_list', () => E.right(ds.map((d) => E.right(list(d)))), ds.length),
     snapshotCreate: (d, name) =>
       run('snapshot_create', () => {

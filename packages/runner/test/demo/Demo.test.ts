@@ -52,7 +52,7 @@ describe('demo', () => {
       20_000,
     )
     await waitFor(lines, /sync \[\S+\] \d+\.\d% at \d+\.\d MiB\/s, ETA /, 20_000)
-    await waitFor(lines, /sync \[\S+\] done: new sync point tank\/home@\S+ \(sync_\S+_backup-nas\)/, 20_000)
+    await waitFor(lines, /sync \[\S+\] done: sent tank\/home@\S+; arrival not verified/, 20_000)
     stop.abort()
     expect(await exit).toBe(0)
     expect(lines[1]).toContain('DEMO')

@@ -4,6 +4,7 @@ import { config, HOUR, MIN, startWorld } from './World.js'
 const START = Date.UTC(2026, 2, 10, 0, 0) // a Tuesday, 00:00 UTC
 const OURS = /^(frequent|hourly|daily|weekly|monthly|yearly)_backup_(\d{4})-(\d\d)-(\d\d)-(\d\d)-(\d\d)$/
 const typeOf = (name: string) => OURS.exec(name)?.[1]
+const DONE_AT = ['00:00:40', '06:05:30', '12:05:30', '18:05:30']
 
 describe('a simulated day against the API simulator', () => {
   it('creates snapshots on time with the right names and types, trims to the retention, syncs and moves the hold', async () => {
@@ -33,24 +34,34 @@ describe('a simulated day against the API simulator', () => {
     // retention: newest 4 frequent, 6 hourly, the daily, plus the foreign snapshot untouched
     const left = w.sim.inspect.snapshots('tank/data')
     const held = new Set(left.filter((n) => w.sim.inspect.holds('tank/data', n).length > 0))
-    const kept = (t: string) => left.filter((n) => typeOf(n) === t && !held.has(n))
     const newest = (t: string, n: number) => created.filter((c) => typeOf(c) === t).slice(-n)
-    expect(kept('frequent')).toEqual(newest('frequent', 4))
-    expect(kept('hourly')).toEqual(newest('hourly', 6))
-    expect(kept('daily')).toEqual(newest('daily', 2))
+    // each type keeps its newest N; anything more of it is held (a sync point or a replication base)
+    const keeps = (t: string, n: number) => {
+      const all = left.filter((x) => typeOf(x) === t)
+      for (const x of newest(t, n)) expect(all).toContain(x)
+      for (const x of all.filter((x) => !newest(t, n).includes(x))) expect(held.has(x), x).toBe(true)
+      return all.length - Math.min(n, newest(t, n).length)
+    }
+    const extra = keeps('frequent', 4) + keeps('hourly', 6) + keeps('daily', 2)
     expect(left[0]).toBe('manual-before-upgrade')
-    // the held sync point is kept beyond its type's count, and is the only extra
-    expect(left).toHaveLength(1 + 4 + 6 + 1 + held.size)
+    expect(left).toHaveLength(1 + 4 + 6 + 1 + extra)
 
-    // syncs: at start and then every 6 h; each verified by its new sync hold; exactly one hold left
-    const done = w.grep(/\[tank\/data → nas:backup\/data\] sync \[\S+\] done: new sync point/)
-    // Each sync is due `interval` after the previous hold's time, which the API stamps at the end of the
-    // transfer: the start drifts by each transfer's duration (~6 simulated minutes here).
-    expect(done.map((l) => l.slice(11, 19))).toEqual(['00:00:40', '06:06:30', '12:12:30', '18:18:30'])
+    // syncs: at start and then every 6 h; each sent (no destination API: arrival not verified)
+    const done = w.grep(/\[tank\/data → nas:backup\/data\] sync \[\S+\] done: sent .*arrival not verified/)
+    // Each sync is due `interval` after the time in the name of the destination's base (the snapshot last
+    // sent), so the start does not drift by the transfer's duration.
+    expect(done.map((l) => l.slice(11, 19))).toEqual(DONE_AT)
     const holds = left.flatMap((s) => w.sim.inspect.holds('tank/data', s).map((t) => [s, t] as const))
-    expect(holds).toHaveLength(1)
-    expect(holds[0]![1]).toMatch(/^sync_2026-03-1[01]-\d\d-\d\d-\d\d_nas$/)
-    expect(w.sim.inspect.snapshots('backup/data', 'nas')).toContain(holds[0]![0])
+    // exactly one API sync hold, and the base hold on the last two snapshots sent, the newer one where the
+    // sync hold is; both are on the destination
+    const sync = holds.filter(([, t]) => t.startsWith('sync_'))
+    expect(sync).toHaveLength(1)
+    expect(sync[0]![1]).toMatch(/^sync_2026-03-1[01]-\d\d-\d\d-\d\d_nas$/)
+    const bases = holds.filter(([, t]) => t === 'autobackup-base@nas@backup/data').map(([s]) => s)
+    expect(bases).toHaveLength(2)
+    expect(bases[1]).toBe(sync[0]![0])
+    expect(holds).toHaveLength(3)
+    for (const b of bases) expect(w.sim.inspect.snapshots('backup/data', 'nas')).toContain(b)
     // the other dataset has no destination and no holds; nothing was destroyed that should not be
     expect(w.sim.inspect.snapshots('tank/other').filter((n) => typeOf(n) === 'frequent')).toHaveLength(4)
     expect(w.sim.inspect.violations()).toEqual([])

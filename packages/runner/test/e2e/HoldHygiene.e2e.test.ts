@@ -29,10 +29,15 @@ describe('sync hold hygiene against the simulator', () => {
     ).toHaveLength(1)
     expect(w.sim.inspect.holds('tank/a', old)).toEqual([])
     expect(w.sim.inspect.snapshots('tank/a')).toContain(old)
+    // the destination had no base hold yet (an upgrade): it starts where the host's sync hold is
+    expect(w.grep(`base of nas:backup/a held on @${base}`)).toHaveLength(1)
     // next cycle: the listing shows it free, retention destroys it; the current sync point stays
     await w.run(MIN)
     expect(w.sim.inspect.snapshots('tank/a')).not.toContain(old)
-    expect(w.sim.inspect.holds('tank/a', base)).toEqual(['sync_2026-06-01-07-55-00_nas'])
+    expect([...w.sim.inspect.holds('tank/a', base)].sort()).toEqual([
+      'autobackup-base@nas@backup/a',
+      'sync_2026-06-01-07-55-00_nas',
+    ])
     expect(await w.stop()).toBe(0)
   }, 30_000)
 })

@@ -22,9 +22,7 @@ describe('restart while a migration is in flight', () => {
     ).toHaveLength(1)
     await second.run(15 * MIN)
     expect(first.sim.inspect.migrations()).toHaveLength(1)
-    expect(
-      second.grep(/sync \[\S+\] done: new sync point tank\/a@frequent_backup_2026-06-01-08-00/),
-    ).toHaveLength(1)
+    expect(second.grep(/sync \[\S+\] done: sent tank\/a@frequent_backup_2026-06-01-08-00/)).toHaveLength(1)
     expect(second.grep('started [')).toHaveLength(0)
     expect(await second.stop()).toBe(0)
   }, 30_000)

@@ -10,7 +10,7 @@
  *   (nothing left to destroy or release), with every type holding its full retention count when the run was
  *   long enough to fill it.
  */
-import { planDataset, SnapshotName, SyncHold } from '@zfs-autobackup/core'
+import { BaseTag, planDataset, SnapshotName, SyncHold } from '@zfs-autobackup/core'
 import type { World } from './World.js'
 
 // -------------------------------------------------------------------------------------
@@ -59,6 +59,7 @@ export const safety = (
 ) => {
   const created = new Set<string>()
   const hosts = new Set(w.settings.datasets.flatMap((d) => d.destinations.map((x) => x.remoteHost)))
+  const bases = new Set(w.settings.datasets.flatMap((d) => d.destinations.map((x) => BaseTag.of(x))))
   let seen = 0
   const fail = (what: string): never => {
     throw new Error(`${new Date(w.clock.now()).toISOString()}: ${what}`)
@@ -80,9 +81,10 @@ export const safety = (
       const snap = w.sim.model.local.snapshot(s.dataset, s.snapshot)
       if (snap === undefined) fail(`${s.dataset}@${s.snapshot} destroyed`)
       // Its own holds stay; the only tags that may come and go are sync holds of configured hosts (a
-      // migration that sent it as the newest snapshot, decisions.md §12, and the API's cleanup after it).
+      // migration that sent it as the newest snapshot, decisions.md §12, and the API's cleanup after it)
+      // and the base holds of configured destinations (§15).
       const extra = [...snap!.holds].filter(
-        (t) => !s.holds.includes(t) && !hosts.has(SyncHold.parseTag(t)?.host ?? ''),
+        (t) => !s.holds.includes(t) && !hosts.has(SyncHold.parseTag(t)?.host ?? '') && !bases.has(t),
       )
       if (s.holds.some((t) => !snap!.holds.has(t)) || extra.length > 0)
         fail(`${s.dataset}@${s.snapshot} holds changed to ${[...snap!.holds].join(', ')}`)

@@ -49,6 +49,21 @@ export const rows = (r: Extract<DatasetResult, { _tag: 'Planned' }>): string[][]
   for (const d of decisions)
     if (d._tag === 'Keep') fate.set(d.snapshot, ['keep', d.snapshot, Explain.decisionReason(d)])
   for (const s of r.snapshots) out.push(fate.get(s) ?? ['keep', s, 'no decision reported'])
+  // Base holds (decisions §15): placed before the old base of the same destination is released.
+  for (const a of actions)
+    if (a._tag === 'HoldSnapshot')
+      out.push([
+        'hold',
+        `${a.tag} on ${a.snapshot}`,
+        `base of ${a.remoteHost}:${a.remoteDataset}: ${Explain.actionReason(a)}`,
+      ])
+  for (const d of decisions)
+    if (d._tag === 'StaleEvidence')
+      out.push([
+        'base kept',
+        `${d.remoteHost}:${d.remoteDataset}`,
+        `not moved to ${d.snapshot}: ${Explain.decisionReason(d)}`,
+      ])
   for (const a of actions)
     if (a._tag === 'ReleaseHold') out.push(['release', `${a.tag} on ${a.snapshot}`, Explain.actionReason(a)])
   for (const a of actions)
@@ -75,7 +90,8 @@ export const text = (report: PlanReport): string => {
     const p = r.plan
     lines.push(
       `${r.dataset}: ${count(p, 'CreateSnapshot')} create, ${count(p, 'DestroySnapshot')} destroy, ` +
-        `${count(p, 'Keep')} keep, ${count(p, 'ReleaseHold')} release, ${count(p, 'StartSync')} sync, ` +
+        `${count(p, 'Keep')} keep, ${count(p, 'HoldSnapshot')} hold, ${count(p, 'ReleaseHold')} release, ` +
+        `${count(p, 'StartSync')} sync, ` +
         `${count(p, 'NoSync')} sync skipped`,
     )
     lines.push(...Table.render(['ACTION', 'WHAT', 'WHY'], rows(r)).map((l) => `  ${l}`))

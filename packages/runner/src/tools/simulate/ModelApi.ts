@@ -132,6 +132,12 @@ export const make = (sim: Simulator): ZfsApi => {
       count('dataset_list')
       return ok(host.listDatasets(dataset))
     },
+    // The model keeps no guids: arrival cannot be verified against it (the simulate tool runs without a
+    // destination API, as most installs do).
+    datasetGetProperties: () => {
+      count('dataset_get_properties')
+      return remote('dataset_get_properties', -32601, 'Method not found')
+    },
     snapshotList: (dataset) => {
       count('snapshot_list')
       return ok(host.snapshots(dataset).map((s) => s.name))

@@ -52,6 +52,12 @@ export interface DestinationStatus {
   readonly lagSeconds: number | undefined
   readonly intervalSeconds: number
   readonly thresholdSeconds: number
+  /**
+   * What is known about arrival (decisions.md §15): `unverified` without the backup host's API;
+   * otherwise the verdict of listing the destination (`verified`, `diverged`, `frozen`: no common
+   * snapshot) or `unknown` when that listing failed.
+   */
+  readonly arrival: Arrival
   readonly inFlight: ReadonlyArray<{
     readonly taskId: string
     readonly status: string
@@ -63,6 +69,13 @@ export interface DestinationStatus {
     | { readonly failures: number; readonly lastFailureAt: number; readonly until: number }
     | undefined
 }
+
+export type Arrival =
+  | { readonly _tag: 'Unverified' }
+  | { readonly _tag: 'Verified'; readonly snapshot: string; readonly at: number | undefined }
+  | { readonly _tag: 'Diverged'; readonly snapshot: string }
+  | { readonly _tag: 'Frozen' }
+  | { readonly _tag: 'Unknown'; readonly why: string }
 
 export interface DatasetStatus {
   readonly dataset: string
@@ -84,6 +97,11 @@ export interface StatusInput {
   readonly tasks: ReadonlyArray<MigrationTask>
   /** Lag threshold in seconds; `auto` = 2 × remote_sync.interval. */
   readonly maxLag: number | 'auto'
+  /** What the backup host's API said about each destination; absent: it has none (unverified). */
+  readonly arrival?: (d: {
+    readonly remoteHost: string
+    readonly remoteDataset: string
+  }) => Arrival | undefined
 }
 
 // -------------------------------------------------------------------------------------
@@ -178,6 +196,7 @@ export const datasetStatus = (i: StatusInput): DatasetStatus => {
       health,
       lastSync,
       base,
+      arrival: i.arrival?.(d) ?? { _tag: 'Unverified' },
       lagSeconds,
       intervalSeconds,
       thresholdSeconds,

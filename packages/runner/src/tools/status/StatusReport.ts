@@ -82,10 +82,30 @@ export const verdict = (
   return `OK - ${results.length} dataset${results.length === 1 ? '' : 's'}, ${checked} destination${checked === 1 ? '' : 's'} within lag`
 }
 
+/** What is known about arrival, always said (decisions.md §15). */
+const arrivalNote = (d: DestinationStatus): string => {
+  const a = d.arrival
+  switch (a._tag) {
+    case 'Unverified':
+      return 'arrival not verified (no destination API)'
+    case 'Verified':
+      return `verified: ${a.snapshot} is there (same guid)`
+    case 'Diverged':
+      return `DIVERGED: ${a.snapshot} differs on the destination (guid)`
+    case 'Frozen':
+      return 'FROZEN: no snapshot in common with the destination'
+    case 'Unknown':
+      return `arrival unknown (${a.why})`
+  }
+}
+
 const destinationNote = (now: number, d: DestinationStatus): string => {
-  const notes = d.inFlight.map(
-    (m) =>
-      `migration ${m.taskId} ${m.status}${m.staleSince === undefined ? '' : ` STALE since ${iso(m.staleSince)}`}${m.progress === null ? '' : `: ${Progress.render(m.progress)}`}`,
+  const notes = [arrivalNote(d)]
+  notes.push(
+    ...d.inFlight.map(
+      (m) =>
+        `migration ${m.taskId} ${m.status}${m.staleSince === undefined ? '' : ` STALE since ${iso(m.staleSince)}`}${m.progress === null ? '' : `: ${Progress.render(m.progress)}`}`,
+    ),
   )
   if (d.backOff !== undefined) {
     const n = `${d.backOff.failures} failure${d.backOff.failures === 1 ? '' : 's'}`
@@ -134,7 +154,7 @@ export const text = (
     ])
     lines.push(
       '',
-      ...Table.render(['DESTINATION', 'HEALTH', 'LAST SYNC (HOLD)', 'LAG / MAX', 'NOTES'], destRows).map(
+      ...Table.render(['DESTINATION', 'HEALTH', 'LAST SYNC (BASE)', 'LAG / MAX', 'NOTES'], destRows).map(
         (l) => `  ${l}`,
       ),
     )

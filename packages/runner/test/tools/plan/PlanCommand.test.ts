@@ -22,7 +22,9 @@ describe('plan on the Europe/Vienna spring-forward morning', () => {
     expect(lines[0]).toBe(
       'Plan at 2026-03-29T01:00Z (Sun 2026-03-29 03:00 +02:00 Europe/Vienna); nothing is changed.',
     )
-    expect(lines).toContain('tank/data: 1 create, 3 destroy, 7 keep, 0 release, 1 sync, 0 sync skipped')
+    expect(lines).toContain(
+      'tank/data: 1 create, 3 destroy, 7 keep, 1 hold, 0 release, 1 sync, 0 sync skipped',
+    )
     // Table rows: ACTION, WHAT, WHY separated by runs of spaces.
     const cells = (l: string) => l.trim().split(/ {2,}/)
     const row = (what: string) => lines.find((l) => l.startsWith('  ') && cells(l)[1] === what) ?? ''
@@ -34,11 +36,20 @@ describe('plan on the Europe/Vienna spring-forward morning', () => {
     )
     expect(row('hourly_backup_2026-03-28-21-00')).toMatch(/^ {2}DESTROY .*beyond newest 2 hourly \(rank 4\)/)
     expect(row('hourly_backup_2026-03-28-22-00')).toMatch(/^ {2}DESTROY .*beyond newest 2 hourly \(rank 3\)/)
-    expect(row('frequent_backup_2026-03-28-23-10')).toMatch(new RegExp(`^ {2}keep .*held by ${syncTag}`))
+    expect(row('frequent_backup_2026-03-28-23-10')).toMatch(
+      new RegExp(`^ {2}keep .*held by ${syncTag}; replication base of 10\\.0\\.0\\.5:backup/data`),
+    )
+    // No base hold yet (an upgrade): it starts where the host's sync hold is (§15).
+    expect(row('autobackup-base@10.0.0.5@backup/data on frequent_backup_2026-03-28-23-10')).toMatch(
+      new RegExp(
+        `^ {2}hold .*base of 10\\.0\\.0\\.5:backup/data: no base yet: starts where the host's sync hold ${syncTag} is`,
+      ),
+    )
     expect(row('my_manual')).toMatch(/^ {2}keep .*not ours/)
     expect(row('frequent_backup_2026-03-29-00-50')).toMatch(/^ {2}keep .*among newest 2 frequent \(rank 1\)/)
     expect(out).toMatch(
-      / {2}sync +10\.0\.0\.5:backup\/data ← hourly_backup_2026-03-29-01-00 +105m since sync_2026-03-29-00-15-00_10\.0\.0\.5$/m,
+      // the last sync is the time in the base snapshot's name (23:10Z), not the sync hold's time
+      / {2}sync +10\.0\.0\.5:backup\/data ← hourly_backup_2026-03-29-01-00 +110m since frequent_backup_2026-03-28-23-10$/m,
     )
     // Every listed snapshot appears once, in list order, after the creation line.
     const order = dstMorning.map((s) => lines.indexOf(row(s)))
@@ -86,8 +97,10 @@ describe('plan on the Europe/Vienna spring-forward morning', () => {
       ),
     )
     expect(out).toMatch(/ {2}no snapshot +- +not due: 5m since frequent_backup_2026-03-29-00-50$/m)
-    // 01:05 in the tag is CET (00:05Z): the next sync is due an hour later.
-    expect(out).toMatch(/ {2}no sync +10\.0\.0\.5:backup\/data +not due until 2026-03-29T01:05Z/)
+    // The base is seeded where the newest sync hold is (00:00Z by its name): the next sync is due an hour later.
+    expect(out).toMatch(
+      / {2}no sync +10\.0\.0\.5:backup\/data +not due until 2026-03-29T01:00Z \(last hourly_backup_2026-03-29-00-00\)/,
+    )
   })
 
   it('prints the plan as JSON for tools, with the reason text next to each typed reason', async () => {

@@ -13,7 +13,7 @@ const runStatus = async (w: World, args: ReadonlyArray<string>) => {
 }
 
 describe('status on the Europe/Vienna spring-forward morning', () => {
-  it('reads the sync hold in local winter time: 00:15 CET is 1h 45m before 03:00 CEST, within 2 × 1h', async () => {
+  it('counts the lag from the time in the base snapshot’s name: 23:10Z is 1h 50m before 03:00 CEST, within 2 × 1h', async () => {
     const w = world(now)
     const { code, lines } = await runStatus(w, [])
     expect(code).toBe(0)
@@ -26,8 +26,9 @@ describe('status on the Europe/Vienna spring-forward morning', () => {
     expect(dest.trim().split(/ {2,}/)).toEqual([
       '10.0.0.5:backup/data',
       'ok',
-      '2026-03-28T23:15Z on frequent_backup_2026-03-28-23-10',
-      '1h 45m / 2h 0m',
+      '2026-03-28T23:10Z on frequent_backup_2026-03-28-23-10',
+      '1h 50m / 2h 0m',
+      'arrival not verified (no destination API)',
     ])
   })
 
@@ -36,10 +37,10 @@ describe('status on the Europe/Vienna spring-forward morning', () => {
     const { code, lines } = await runStatus(w, ['--max-lag', '90m'])
     expect(code).toBe(1)
     expect(lines[0]).toBe(
-      'WARNING - tank/data → 10.0.0.5:backup/data: last sync 1h 45m ago (threshold 1h 30m)',
+      'WARNING - tank/data → 10.0.0.5:backup/data: last sync 1h 50m ago (threshold 1h 30m)',
     )
-    expect(await runStatus(world(now), ['--max-lag', '6300'])).toMatchObject({ code: 0 }) // exactly 1h 45m
-    expect(await runStatus(world(now), ['--max-lag', '6299'])).toMatchObject({ code: 1 })
+    expect(await runStatus(world(now), ['--max-lag', '6600'])).toMatchObject({ code: 0 }) // exactly 1h 50m
+    expect(await runStatus(world(now), ['--max-lag', '6599'])).toMatchObject({ code: 1 })
   })
 
   it('exits 1 for a destination that never synced', async () => {
