@@ -47,9 +47,9 @@ describe('the status page of the running daemon', () => {
     expect(nas.state).toBe('unverified') // arrival is not proven by a sync hold
     expect(nas.reason).toMatch(/no destination API/)
     expect(nas.transfer).toBeNull()
-    expect(
-      a.plan.some((r) => r.action === 'no sync' && /not due until 2026-06-01T11:00Z/.test(r.why)),
-    ).toBe(true)
+    expect(a.plan.some((r) => r.action === 'no sync' && /not due until 2026-06-01T11:00Z/.test(r.why))).toBe(
+      true,
+    )
 
     const html = await (await fetch(`${w.statusUrl()}/`, auth)).text()
     expect(html).toContain('<h2><code>tank/a</code></h2>')
