@@ -62,6 +62,7 @@ describe('Explain', () => {
     // The reason texts (the daemon's log tails, the plan report's column) are the tails of these lines.
     expect(plan.actions.map(Explain.actionReason)).toEqual([
       '11m since frequent_backup_2026-11-27-09-10',
+      "no base yet: starts where the host's sync hold sync_2026-11-27-10-01-55_10.0.0.5 is",
       'superseded by sync_2026-11-27-10-01-55_10.0.0.5 on hourly_backup_2026-11-27-09-00',
       'beyond newest 2 frequent (rank 3)',
     ])
