@@ -9,6 +9,7 @@ import type {
   Action,
   CreateReason,
   Decision,
+  FutureReason,
   KeepReason,
   NoSnapshotReason,
   NoSyncReason,
@@ -104,6 +105,15 @@ export const noSyncReason = (r: NoSyncReason): string => {
   }
 }
 
+export const futureReason = (r: FutureReason): string => {
+  switch (r._tag) {
+    case 'FutureSnapshot':
+      return `${r.snapshot} is named ${duration(r.aheadSeconds)} after now (a clock fault or a hand-made name): ignored for what is due, still counted by retention`
+    case 'FutureSyncTag':
+      return `sync tag ${r.tag} on ${r.snapshot} is ${duration(r.aheadSeconds)} after now (a clock fault): not counted as the last sync`
+  }
+}
+
 // -------------------------------------------------------------------------------------
 // lines
 // -------------------------------------------------------------------------------------
@@ -133,6 +143,8 @@ export const decisionReason = (d: Decision): string => {
       return d.reasons.map(keepReason).join('; ')
     case 'NoSync':
       return noSyncReason(d.reason)
+    case 'FromTheFuture':
+      return futureReason(d.reason)
   }
 }
 
@@ -157,6 +169,8 @@ export const decision = (d: Decision): string => {
       return `kept ${d.snapshot}: ${decisionReason(d)}`
     case 'NoSync':
       return `sync to ${d.remoteHost}:${d.remoteDataset} skipped: ${decisionReason(d)}`
+    case 'FromTheFuture':
+      return `from the future: ${decisionReason(d)}`
   }
 }
 

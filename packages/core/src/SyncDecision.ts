@@ -2,7 +2,7 @@
  * Whether to start a sync to one destination now (seed "Remote Replication", decisions.md §7, §9, §10, §12).
  * Checks, first failing wins: remote sync enabled, destination enabled, sync window open, a snapshot exists,
  * holds known, no migration in flight for the same (host, remote dataset), not in failure back-off, interval
- * elapsed since the host's last sync (or never synced).
+ * elapsed since the host's last sync (or never synced). A sync tag from the future is not a last sync.
  *
  * @since 0.1.0
  */
@@ -74,7 +74,8 @@ export const decide = (ctx: SyncContext, d: Destination): StartSync | NoSync => 
     const until = failed.lastFailureAt + backOffMs(policy.backupIntervalSeconds, failed.consecutive)
     if (now < until) return noSync({ _tag: 'BackingOff', failures: failed.consecutive, until })
   }
-  const last = ctx.hosts.get(d.remoteHost)?.newest
+  // A tag from the future is no last sync (§7 as amended): due as if there were none.
+  const last = ctx.hosts.get(d.remoteHost)?.lastSync
   const start = (reason: StartSync['reason']): StartSync => ({
     _tag: 'StartSync',
     dataset: ctx.dataset,
