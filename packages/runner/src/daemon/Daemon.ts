@@ -14,6 +14,7 @@
  *
  * @since 0.1.0
  */
+import * as Troubles from '../health/Troubles.js'
 import type { Capabilities } from './Capabilities.js'
 import * as Cycle from './Cycle.js'
 import * as Executor from './Executor.js'
@@ -71,6 +72,8 @@ export interface Status {
   readonly apiReachable: boolean
   readonly apiDownSince: number | undefined
   readonly tickMs: number
+  /** What makes the daemon degraded now (decisions.md §16). */
+  readonly troubles: ReadonlyArray<Troubles.Trouble>
 }
 
 const MAX_DOWN_DELAY_MS = 300_000
@@ -114,11 +117,13 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     unconfirmed,
     carried?.refusals ?? Refusals.make(),
   )
+  const troubles = Troubles.make(caps.log, (list) => caps.metrics.setTroubles(list))
   const cycle = Cycle.make(caps, {
     reader,
     executor,
     monitor,
     cache,
+    troubles,
     ...(unconfirmed ? { unconfirmed } : {}),
   })
   const startedAt = caps.clock.now()
@@ -219,6 +224,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     apiReachable: downSince === undefined,
     apiDownSince: downSince,
     tickMs: options.tickMs ?? tickOf(live.current()),
+    troubles: troubles.list(),
   })
 
   return {
@@ -234,6 +240,8 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     },
     /** The last cycle's view of each dataset (status page). */
     seen: () => cycle.seen(),
+    /** The registry other parts feed and status pages read (`health/Troubles.ts`). */
+    troubles,
     internals: { cache, failures, monitor, refusals: executor.refusals },
     /** For the successor after an in-process restart (call once `run` has returned). */
     carry: (): Carried => ({

@@ -41,13 +41,15 @@ export const lastSyncOf = (
   holds: ReadonlyMap<string, ReadonlyArray<string>>,
   host: string,
   zone: string,
+  /** Tags after this instant are from the future (decisions.md §7 as amended) and skipped. */
+  notAfter: number = Number.POSITIVE_INFINITY,
 ): { readonly snapshot: string; readonly tag: string; readonly at: number } | undefined => {
   let best: { snapshot: string; tag: string; at: number; index: number } | undefined
   snapshots.forEach((snapshot, index) => {
     for (const tag of holds.get(snapshot) ?? []) {
       if (syncTagHost(tag) !== host) continue
       const at = syncTagTime(tag, zone)
-      if (at === undefined) continue
+      if (at === undefined || at > notAfter) continue
       const newer =
         best === undefined ||
         at > best.at ||
@@ -58,12 +60,27 @@ export const lastSyncOf = (
   return best === undefined ? undefined : { snapshot: best.snapshot, tag: best.tag, at: best.at }
 }
 
-/** Newest of our snapshots by the time in its name. */
-export const lastSnapshotTime = (snapshots: ReadonlyArray<string>): number | undefined => {
+/**
+ * Newest of our snapshots by the time in its name, leaving out names after `notAfter` (from the future,
+ * decisions.md §3 as amended), and how many were left out.
+ */
+export const lastSnapshotTime = (
+  snapshots: ReadonlyArray<string>,
+  notAfter: number = Number.POSITIVE_INFINITY,
+): number | undefined => newestOurs(snapshots, notAfter).at
+
+/** `lastSnapshotTime` and the count of our names after `notAfter`. */
+export const newestOurs = (
+  snapshots: ReadonlyArray<string>,
+  notAfter: number,
+): { readonly at: number | undefined; readonly future: number } => {
   let best: number | undefined
+  let future = 0
   for (const s of snapshots) {
     const t = ourSnapshotTime(s)
-    if (t !== undefined && (best === undefined || t > best)) best = t
+    if (t === undefined) continue
+    if (t > notAfter) future++
+    else if (best === undefined || t > best) best = t
   }
-  return best
+  return { at: best, future }
 }
