@@ -184,7 +184,11 @@ export const factsOf = (daemon: Daemon, now: number, planner: Planner): PageFact
     policy: settings.policy,
     startedAt: status.startedAt,
     lastCycleAt: status.lastCycleAt,
-    troubles: Health.problemsOf(status, now),
+    // Unhealthy first, then the registry's troubles (health/Troubles.ts), each with when it started.
+    troubles: [
+      ...Health.problemsOf(status, now),
+      ...status.troubles.map((t) => ({ why: `${t.kind}: ${t.subject}: ${t.why}`, since: t.since })),
+    ],
     datasets: settings.datasets.map(dataset),
   }
 }

@@ -102,3 +102,30 @@ describe('Freshness.judge (decisions.md §16)', () => {
     ).toBe('Unknown')
   })
 })
+
+describe('status shows the same judgements', () => {
+  it('a dataset with a snapshot from the future gets a clock-fault line and the WARNING verdict', async () => {
+    const { datasetStatus } = await import('../../src/tools/status/Status.js')
+    const StatusReport = await import('../../src/tools/status/StatusReport.js')
+    const now = utc('2026-11-27T10:05:00Z')
+    const status = datasetStatus({
+      now,
+      zone: 'UTC',
+      policy,
+      dataset: { ...dataset, destinations: [] },
+      state: {
+        observed: observed(['frequent_backup_2026-11-27-10-00', 'daily_backup_2030-01-01-00-00']),
+        inFlightKnown: true,
+        listedTasks: [],
+      } as never,
+      tasks: [],
+      maxLag: 'auto',
+    })
+    expect(status.troubles).toEqual([
+      { kind: 'clock-fault', why: expect.stringMatching(/^1 snapshot\(s\) of ours named more than/) },
+    ])
+    expect(StatusReport.verdict([{ _tag: 'Read', status }])).toMatch(
+      /^WARNING - tank\/a: clock-fault: 1 snapshot/,
+    )
+  })
+})

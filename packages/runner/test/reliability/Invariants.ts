@@ -58,7 +58,7 @@ export const safety = (
   names = true,
 ) => {
   const created = new Set<string>()
-  const afterFuture = new Set<string>()
+  const wasFuture = new Set<string>()
   const maxCreated = new Map<string, number>()
   const steppedBackBelow = new Map<string, number>()
   const hosts = new Set(w.settings.datasets.flatMap((d) => d.destinations.map((x) => x.remoteHost)))
@@ -74,7 +74,9 @@ export const safety = (
     // A clock behind the names already made by more than backup_interval makes them from the future
     // (decisions.md §3 as amended): snapshots go on, through minutes whose names were used before, so a
     // name destroyed since may be made again (docs/core-decisions.md, refinement 4). Only then.
-    const futureAfter = w.now() + w.settings.policy.backupIntervalSeconds * 1000
+    // The cycle planned up to two minutes before this check (a minute's tick, a slow cycle): judge with
+    // its clock, not ours.
+    const futureAfter = w.now() - 2 * 60_000 + w.settings.policy.backupIntervalSeconds * 1000
     for (const [dataset, at] of maxCreated)
       if (at > futureAfter) steppedBackBelow.set(dataset, Math.max(steppedBackBelow.get(dataset) ?? at, at))
     const log = w.sim.inspect.mutations()
@@ -100,19 +102,19 @@ export const safety = (
       if (s.holds.some((t) => !snap!.holds.has(t)) || extra.length > 0)
         fail(`${s.dataset}@${s.snapshot} holds changed to ${[...snap!.holds].join(', ')}`)
     }
-    // For the same reason new names are then rightly older than those ahead: seen right after its
-    // creation (this runs every minute), such a name is accepted and the order is checked from it on.
+    // For the same reason new names are then rightly older than a name that was from the future when
+    // they were made: a name may follow one that was ever seen from the future, and only such a one.
     for (const { dataset } of w.settings.datasets) {
       let last = Number.NEGATIVE_INFINITY
+      let lastKey = ''
       for (const { name } of w.sim.model.local.snapshots(dataset)) {
         const at = SnapshotName.parseOrUndefined(name)?.at
         if (at === undefined) continue
         const key = `${dataset}@${name}`
-        if (names && at <= last && !afterFuture.has(key)) {
-          if (last > futureAfter) afterFuture.add(key)
-          else fail(`${key} is out of time order`)
-        }
+        if (at > futureAfter) wasFuture.add(key)
+        if (names && at <= last && !wasFuture.has(lastKey)) fail(`${key} is out of time order`)
         last = at
+        lastKey = key
       }
     }
   }

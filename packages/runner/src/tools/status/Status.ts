@@ -17,6 +17,7 @@ import type { MigrationProgress, MigrationTask } from '@zfs-autobackup/zfs-rpc'
 import * as MigrationMonitor from '../../daemon/MigrationMonitor.js'
 import { lastSyncOf } from '../../daemon/Names.js'
 import { type DatasetState, destinationOf } from '../../daemon/StateReader.js'
+import * as Freshness from '../../health/Freshness.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -69,6 +70,11 @@ export interface DatasetStatus {
   readonly destinations: ReadonlyArray<DestinationStatus>
   /** Why the holds are unknown, if they are. */
   readonly holdsUnknown: string | undefined
+  /**
+   * What the daemon would report as degraded about this dataset (`health/Freshness.ts`): stale snapshots
+   * and clock faults (a lagging destination is its `health`).
+   */
+  readonly troubles: ReadonlyArray<{ readonly kind: string; readonly why: string }>
 }
 
 export interface StatusInput {
@@ -115,6 +121,8 @@ export const datasetStatus = (i: StatusInput): DatasetStatus => {
   const holds = observed.holds._tag === 'Known' ? observed.holds.bySnapshot : undefined
   const intervalSeconds = i.policy.remoteSync.intervalSeconds
   const thresholdSeconds = i.maxLag === 'auto' ? 2 * intervalSeconds : i.maxLag
+  // A sync tag from the future is no last sync (decisions.md §7 as amended).
+  const futureAfter = i.now + i.policy.backupIntervalSeconds * 1000
   const destinations = i.dataset.destinations.map((d): DestinationStatus => {
     const mine = i.tasks.filter((t) => {
       const to = destinationOf(t)
@@ -143,7 +151,9 @@ export const datasetStatus = (i: StatusInput): DatasetStatus => {
             until: f.lastFailureAt + SyncDecision.backOffMs(i.policy.backupIntervalSeconds, f.consecutive),
           }
     const lastSync =
-      holds === undefined ? undefined : lastSyncOf(observed.snapshots, holds, d.remoteHost, i.zone)
+      holds === undefined
+        ? undefined
+        : lastSyncOf(observed.snapshots, holds, d.remoteHost, i.zone, futureAfter)
     const lagSeconds =
       lastSync === undefined ? undefined : Math.max(0, Math.floor((i.now - lastSync.at) / 1000))
     const health: Health =
@@ -179,6 +189,9 @@ export const datasetStatus = (i: StatusInput): DatasetStatus => {
     types: ts,
     destinations,
     holdsUnknown: observed.holds._tag === 'Unknown' ? observed.holds.why : undefined,
+    troubles: Freshness.judge({ now: i.now, zone: i.zone, policy: i.policy, dataset: i.dataset, observed })
+      .filter((j) => j.kind !== 'sync-lag')
+      .flatMap((j) => (j.verdict._tag === 'Bad' ? [{ kind: j.kind, why: j.verdict.why }] : [])),
   }
 }
 
