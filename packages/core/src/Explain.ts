@@ -9,6 +9,7 @@ import type {
   Action,
   CreateReason,
   Decision,
+  FutureReason,
   HoldReason,
   KeepReason,
   NoSnapshotReason,
@@ -138,6 +139,15 @@ export const noSyncReason = (r: NoSyncReason): string => {
   }
 }
 
+export const futureReason = (r: FutureReason): string => {
+  switch (r._tag) {
+    case 'FutureSnapshot':
+      return `${r.snapshot} is named ${duration(r.aheadSeconds)} after now (a clock fault or a hand-made name): ignored for what is due, still counted by retention`
+    case 'FutureSyncTag':
+      return `sync tag ${r.tag} on ${r.snapshot} is ${duration(r.aheadSeconds)} after now (a clock fault): not counted as the last sync`
+  }
+}
+
 // -------------------------------------------------------------------------------------
 // lines
 // -------------------------------------------------------------------------------------
@@ -171,6 +181,8 @@ export const decisionReason = (d: Decision): string => {
       return noSyncReason(d.reason)
     case 'StaleEvidence':
       return staleEvidenceReason(d.reason)
+    case 'FromTheFuture':
+      return futureReason(d.reason)
   }
 }
 
@@ -199,6 +211,8 @@ export const decision = (d: Decision): string => {
       return `sync to ${d.remoteHost}:${d.remoteDataset} skipped: ${decisionReason(d)}`
     case 'StaleEvidence':
       return `base of ${d.remoteHost}:${d.remoteDataset} not moved to ${d.snapshot}: ${decisionReason(d)}`
+    case 'FromTheFuture':
+      return `from the future: ${decisionReason(d)}`
   }
 }
 

@@ -75,6 +75,21 @@ export type NoSyncReason =
   /** The hold listing failed, so the last sync time is unknown (added in 0.1.0). */
   | { readonly _tag: 'HoldsUnknown'; readonly why: string }
 
+/**
+ * Why a name is ignored for what is due: it lies more than `backup_interval` after now, so it is *from the
+ * future* (a clock that jumped forward and was corrected, or a hand-made name; decisions.md §3, §7 as
+ * amended). Retention still counts such a snapshot by its list position; hold hygiene ranks such a tag
+ * below every other tag of its host. `aheadSeconds` is how far after now the name lies.
+ */
+export type FutureReason =
+  | { readonly _tag: 'FutureSnapshot'; readonly snapshot: string; readonly aheadSeconds: number }
+  | {
+      readonly _tag: 'FutureSyncTag'
+      readonly snapshot: string
+      readonly tag: string
+      readonly aheadSeconds: number
+    }
+
 /** Why a hold is released. */
 export type ReleaseReason =
   | {
@@ -171,6 +186,8 @@ export type Decision =
       readonly snapshot: string
       readonly reason: StaleEvidenceReason
     }
+  /** A snapshot name or sync tag from the future, left out of what is due (added in 0.2.0). */
+  | { readonly _tag: 'FromTheFuture'; readonly reason: FutureReason }
 
 /**
  * The plan for one dataset. The runner carries out `actions` in this order: create, hold, release,

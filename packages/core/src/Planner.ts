@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import * as Future from './Future.js'
 import * as HoldHygiene from './HoldHygiene.js'
 import * as LocalCalendar from './LocalCalendar.js'
 import type { DatasetObservation } from './Observation.js'
@@ -33,8 +34,26 @@ export interface PlanInput {
 }
 
 const noHosts: ReadonlyMap<string, SyncHold.HostSyncState> = new Map()
-/** Futures further than this are no evidence of the last sync (decisions.md §3, §7 as amended). */
-const futureMs = (policy: Policy): number => policy.backupIntervalSeconds * 1000
+
+/**
+ * The newest of our snapshots that decides what is due: last in list order, of an enabled type, and not
+ * from the future. Snapshots of disabled types (count 0) are skipped: retention is about to destroy them,
+ * and due times must not hinge on a snapshot the same plan removes (re-planning would then create again).
+ * Snapshots from the future are skipped (§3 as amended): they would stop snapshots until their date.
+ */
+export const newestDueInput = (
+  policy: Policy,
+  snapshots: ReadonlyArray<string>,
+  parsed: SnapshotName.ParsedList,
+  futureAfter: number,
+): SnapshotDue.Newest | undefined => {
+  for (let i = snapshots.length - 1; i >= 0; i--) {
+    const t = parsed.typeIndex[i]!
+    const at = parsed.at[i]!
+    if (t >= 0 && policy.retention[ST.all[t]!] > 0 && at <= futureAfter) return { name: snapshots[i]!, at }
+  }
+  return undefined
+}
 
 /**
  * Plans one dataset: at most one snapshot to create, the base holds to place and release, the releases of
@@ -69,23 +88,20 @@ const planWith = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Plan => {
   const { snapshots, holds } = observed
 
   const parsed = SnapshotName.parseList(snapshots)
-  // Snapshots of disabled types (count 0) are ignored here: retention is about to destroy them, and due
-  // times must not hinge on a snapshot the same plan removes (re-planning would then create again).
-  let newestOurs: SnapshotDue.Newest | undefined
-  for (let i = snapshots.length - 1; i >= 0 && newestOurs === undefined; i--) {
-    const t = parsed.typeIndex[i]!
-    if (t >= 0 && policy.retention[ST.all[t]!] > 0) newestOurs = { name: snapshots[i]!, at: parsed.at[i]! }
-  }
+  const futureAfter = Future.after(policy, now)
+  const newestOurs = newestDueInput(policy, snapshots, parsed, futureAfter)
   const due = SnapshotDue.due(policy, calendar, newestOurs, (name) => snapshots.includes(name))
   const created = due._tag === 'Due' ? due : undefined
 
   const held = Retention.heldByIndex(snapshots, holds)
   const hosts =
-    held._tag === 'Known' ? SyncHold.byHost(held.byIndex, snapshots, calendar.zoneImpl, memo) : noHosts
+    held._tag === 'Known'
+      ? SyncHold.byHost(held.byIndex, snapshots, calendar.zoneImpl, memo, futureAfter)
+      : noHosts
   const replication = Replication.plan({
     dataset,
     now,
-    futureMs: futureMs(policy),
+    futureMs: futureAfter - now,
     snapshots,
     heldByIndex: held._tag === 'Known' ? held.byIndex : new Map(),
     hosts,
@@ -138,6 +154,8 @@ const planWith = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Plan => {
   } else if (due._tag === 'NotDue') {
     decisions.push({ _tag: 'NoSnapshot', reason: due.reason })
   }
+  for (const reason of Future.reasons(now, futureAfter, snapshots, parsed, hosts))
+    decisions.push({ _tag: 'FromTheFuture', reason })
   // Loops, not spread: a dataset may have more snapshots than the engine allows as call arguments.
   // Holds only when holds are Known (`Replication.plan` saw no holds and no evidence otherwise; a seed
   // needs a sync tag, so it plans nothing there either).
@@ -165,13 +183,14 @@ export const replicationOf = (input: PlanInput): ReadonlyArray<Replication.Desti
   if (calendar._tag === 'Left' || holds._tag === 'Unknown') return undefined
   const held = Retention.heldByIndex(snapshots, holds)
   if (held._tag === 'Unknown') return undefined
+  const futureAfter = Future.after(input.policy, input.now)
   return Replication.plan({
     dataset: input.dataset.dataset,
     now: input.now,
-    futureMs: futureMs(input.policy),
+    futureMs: futureAfter - input.now,
     snapshots,
     heldByIndex: held.byIndex,
-    hosts: SyncHold.byHost(held.byIndex, snapshots, calendar.right.zoneImpl),
+    hosts: SyncHold.byHost(held.byIndex, snapshots, calendar.right.zoneImpl, undefined, futureAfter),
     destinations: input.dataset.destinations,
     evidence: input.observed.evidence ?? [],
   }).states

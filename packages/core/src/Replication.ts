@@ -246,7 +246,7 @@ const stale = (ev: ArrivalEvidence, reason: StaleEvidence['reason']): StaleEvide
   reason,
 })
 
-/** The base snapshot's name time when ours and not from the future; else the host's newest sync tag. */
+/** The base snapshot's name time when ours and not from the future; else the host's last sync tag (§7). */
 const lastSyncOf = (
   base: string | undefined,
   host: HostSyncState | undefined,
@@ -254,7 +254,8 @@ const lastSyncOf = (
 ): DestinationState['lastSync'] => {
   const at = base === undefined ? undefined : SnapshotName.parseOrUndefined(base)?.at
   if (at !== undefined && at <= latest) return { at, label: base! }
-  return host === undefined ? undefined : { at: host.newest.at, label: host.newest.tag }
+  const last = host?.lastSync // never a tag from the future (§7 as amended)
+  return last === undefined ? undefined : { at: last.at, label: last.tag }
 }
 
 /**

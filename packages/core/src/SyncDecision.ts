@@ -3,7 +3,8 @@
  * §15). Checks, first failing wins: remote sync enabled, destination enabled, sync window open, a snapshot
  * exists, holds known, no migration of this dataset in flight to the same host (§9 as amended: the API's
  * one sync tag per host makes two concurrent migrations to one host indistinguishable), not in failure
- * back-off, interval elapsed since the destination's last sync (`Replication`), or never synced.
+ * back-off, interval elapsed since the destination's last sync (`Replication`), or never synced. A sync
+ * tag from the future is not a last sync (§7 as amended).
  *
  * @since 0.1.0
  */
@@ -76,6 +77,7 @@ export const decide = (ctx: SyncContext, d: Destination): StartSync | NoSync => 
     const until = failed.lastFailureAt + backOffMs(policy.backupIntervalSeconds, failed.consecutive)
     if (now < until) return noSync({ _tag: 'BackingOff', failures: failed.consecutive, until })
   }
+  // A tag from the future is no last sync (§7 as amended): `Replication` leaves it out.
   const last = ctx.replication.find(same(d))?.lastSync
   const start = (reason: StartSync['reason']): StartSync => ({
     _tag: 'StartSync',

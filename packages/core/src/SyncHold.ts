@@ -33,8 +33,13 @@ export interface SyncPoint extends SyncTag {
 /** What the sync tags of one host say (§7, §11). */
 export interface HostSyncState {
   readonly host: string
-  /** The tag with the newest timestamp; ties → later list position, then larger tag text (§11). */
+  /**
+   * The tag hold hygiene keeps: the newest timestamp, ties → later list position, then larger tag text
+   * (§11), where a tag from the future ranks below every tag that is not (§7 as amended).
+   */
   readonly newest: SyncPoint
+  /** The last sync (§7 as amended): `newest` unless it is from the future, when every tag of the host is. */
+  readonly lastSync: SyncPoint | undefined
   /** The last snapshot in list order that carries a tag of this host: the incremental base (§7). */
   readonly baseIndex: number
   readonly points: ReadonlyArray<SyncPoint>
@@ -65,23 +70,34 @@ export const formatTag = (wall: number, host: string): string => {
 // combinators
 // -------------------------------------------------------------------------------------
 
-const isNewer = (a: SyncPoint, b: SyncPoint): boolean =>
-  a.at !== b.at ? a.at > b.at : a.index !== b.index ? a.index > b.index : a.tag > b.tag
+const isNewer = (a: SyncPoint, b: SyncPoint, futureAfter: number): boolean => {
+  const aFuture = a.at > futureAfter
+  if (aFuture !== b.at > futureAfter) return !aFuture
+  return a.at !== b.at ? a.at > b.at : a.index !== b.index ? a.index > b.index : a.tag > b.tag
+}
 
 /**
  * Sync state per host from the hold tags of the dataset's snapshots, keyed by list position (holds on names
- * no longer listed are already gone). Cost: O(hold tags); with the caller's `memo`, each tag's wall time
- * is converted once across calls.
+ * no longer listed are already gone). A tag whose instant is after `futureAfter` (now + backup_interval)
+ * is from the future (§7 as amended): never the last sync, and kept by hygiene only when the host has no
+ * other. Cost: O(hold tags); with the caller's `memo`, each tag's wall time is converted once across calls.
  */
 export const byHost = (
   heldByIndex: ReadonlyMap<number, ReadonlyArray<string>>,
   snapshots: ReadonlyArray<string>,
   zone: IANAZone,
   memo?: CalendarMemo,
+  futureAfter: number = Number.POSITIVE_INFINITY,
 ): ReadonlyMap<string, HostSyncState> => {
   const result = new Map<
     string,
-    { host: string; newest: SyncPoint; baseIndex: number; points: SyncPoint[] }
+    {
+      host: string
+      newest: SyncPoint
+      lastSync: SyncPoint | undefined
+      baseIndex: number
+      points: SyncPoint[]
+    }
   >()
   for (const [index, tags] of heldByIndex) {
     const snapshot = snapshots[index]!
@@ -91,14 +107,22 @@ export const byHost = (
       const point: SyncPoint = { ...parsed, snapshot, index, at: instantOfWallTime(zone, parsed.wall, memo) }
       const state = result.get(parsed.host)
       if (state === undefined) {
-        result.set(parsed.host, { host: parsed.host, newest: point, baseIndex: index, points: [point] })
+        result.set(parsed.host, {
+          host: parsed.host,
+          newest: point,
+          lastSync: undefined,
+          baseIndex: index,
+          points: [point],
+        })
       } else {
         state.points.push(point)
-        if (isNewer(point, state.newest)) state.newest = point
+        if (isNewer(point, state.newest, futureAfter)) state.newest = point
         if (index > state.baseIndex) state.baseIndex = index
       }
     }
   }
+  for (const state of result.values())
+    state.lastSync = state.newest.at > futureAfter ? undefined : state.newest
   return result
 }
 

@@ -72,7 +72,7 @@ const anyOrder = planInputArb({ chronological: false })
 const normal = planInputArb()
 
 /**
- * The snapshot a plan should create, from decisions §2, §3 and issue rule 1 with luxon as the calendar:
+ * The snapshot a plan should create, from decisions §2, §3 (as amended) with luxon as the calendar:
  * a day/week/month/year boundary is crossed when the newest snapshot's local date (week, month, year) is
  * earlier than now's; an hour boundary when it precedes luxon's start of now's hour.
  */
@@ -83,14 +83,17 @@ const expectedCreate = (i: PlanInput): { type: SnapshotType; name: string } | un
   const l = DateTime.fromMillis(i.now, { zone: i.zone })
   if (snapshotWindow.days.charAt(l.weekday - 1) !== '1' || snapshotWindow.hours.charAt(l.hour) !== '1')
     return undefined
+  // §3 as amended: a name more than backup_interval after now is from the future and decides nothing.
+  const nameAt = (s: string) =>
+    DateTime.fromFormat(s.slice(-16), 'yyyy-MM-dd-HH-mm', { zone: 'UTC' }).toMillis()
   const newestName = [...i.observed.snapshots].reverse().find((s) => {
     const t = typeOf(s)
-    return t !== undefined && retention[t] > 0
+    return t !== undefined && retention[t] > 0 && nameAt(s) <= i.now + backupIntervalSeconds * 1000
   })
   let type: SnapshotType | undefined
   if (newestName === undefined) type = enabled[0]
   else {
-    const at = DateTime.fromFormat(newestName.slice(-16), 'yyyy-MM-dd-HH-mm', { zone: 'UTC' }).toMillis()
+    const at = nameAt(newestName)
     if (i.now < at) return undefined // §3: clock behind
     const n = DateTime.fromMillis(at, { zone: i.zone })
     const before = (unit: 'year' | 'month' | 'week' | 'day') =>

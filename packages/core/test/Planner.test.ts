@@ -88,21 +88,23 @@ describe('planDataset: DST days in Europe/Vienna at 10-minute cadence', () => {
   )
 })
 
-describe('planDataset: clock stepped back one hour', () => {
-  it('plans no duplicate name and no extra destroy, then resumes after the newest', () => {
-    const start = input(0, observed(['frequent_backup_2026-11-27-07-50']), {
-      policy: policy({ retention: { frequent: 3, hourly: 2, daily: 7, weekly: 4, monthly: 6, yearly: 3 } }),
-    })
-    const { state } = simulate(start, utc('2026-11-27T08:00:00Z'), utc('2026-11-27T12:00:00Z'))
+describe('planDataset: clock stepped back (decisions.md §3 as amended)', () => {
+  const start = input(0, observed(['frequent_backup_2026-11-27-07-50']), {
+    policy: policy({ retention: { frequent: 3, hourly: 2, daily: 7, weekly: 4, monthly: 6, yearly: 3 } }),
+  })
+  const { state } = simulate(start, utc('2026-11-27T08:00:00Z'), utc('2026-11-27T12:00:00Z'))
+
+  it('by at most backup_interval: no snapshot and no destroy until the newest is reached, no duplicate name', () => {
     const seen = new Set(state.snapshots)
     const back = simulate(
       { ...start, observed: state },
-      utc('2026-11-27T10:50:00Z'),
+      utc('2026-11-27T11:45:00Z'),
       utc('2026-11-27T13:00:00Z'),
+      5,
     )
     for (const { now, plan } of back.plans) {
       const c = created(plan)
-      if (now <= utc('2026-11-27T11:50:00Z')) {
+      if (now < utc('2026-11-27T12:00:00Z')) {
         expect(c).toBeUndefined()
         expect(destroyed(plan)).toEqual([])
       }
@@ -117,7 +119,32 @@ describe('planDataset: clock stepped back one hour', () => {
         seen.add(c.snapshot)
       }
     }
-    expect(created(back.plans.at(-1)!.plan)?.snapshot).toBe('frequent_backup_2026-11-27-12-50')
+    expect(created(back.plans.at(-2)!.plan)?.snapshot).toBe('frequent_backup_2026-11-27-12-50')
+  })
+
+  it('by an hour: the names ahead are from the future, snapshots go on at once and never repeat a listed name', () => {
+    const back = simulate(
+      { ...start, observed: state },
+      utc('2026-11-27T10:50:00Z'),
+      utc('2026-11-27T13:00:00Z'),
+    )
+    // At 10:50 the frequent 11:30–11:50 are from the future; hourly 11:00 is only 10 min ahead (§3).
+    const first = back.plans[0]!.plan
+    expect(first.decisions.filter((d) => d._tag === 'FromTheFuture')).toHaveLength(3)
+    expect(first.decisions).toContainEqual({
+      _tag: 'NoSnapshot',
+      reason: { _tag: 'ClockBehind', newest: 'hourly_backup_2026-11-27-11-00' },
+    })
+    const creates = back.plans.filter(({ plan }) => created(plan))
+    expect(created(creates[0]!.plan)?.snapshot).toBe('frequent_backup_2026-11-27-11-10')
+    let listed = state.snapshots
+    for (const { plan } of back.plans) {
+      const c = created(plan)
+      if (c) expect(listed).not.toContain(c.snapshot)
+      listed = applyPlan({ ...start.observed, snapshots: listed }, plan).snapshots
+    }
+    // From 11:10 on every 10 min, except a minute whose name is still listed (11:30 here).
+    expect(back.plans.filter(({ plan }) => created(plan)).length).toBe(11)
   })
 })
 

@@ -16,6 +16,8 @@ import {
 } from '@zfs-autobackup/core'
 import type { RpcError } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
+import * as Freshness from '../health/Freshness.js'
+import type { Troubles } from '../health/Troubles.js'
 import type { Arrivals } from './Arrivals.js'
 import type { Capabilities } from './Capabilities.js'
 import type { Executor, Report } from './Executor.js'
@@ -70,7 +72,12 @@ export interface Parts {
   readonly unconfirmed?: UnconfirmedCreates
   /** Arrival evidence not yet applied; forgotten once the listed holds show it applied. */
   readonly arrivals?: Arrivals
+  /** Where freshness, clock faults and persistent errors are reported (decisions.md §16). */
+  readonly troubles?: Troubles
 }
+
+/** Cycles in a row with the same dataset error before it is a `persistent-error` trouble. */
+export const PERSISTENT_ERROR_CYCLES = 3
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -79,10 +86,16 @@ export interface Parts {
 export const make = (caps: Capabilities, parts: Parts) => {
   /** Last error logged per dataset: an error is logged when it starts or changes, and when it clears. */
   const lastError = new Map<string, string>()
+  /** Cycles in a row each dataset has failed. */
+  const failedCycles = new Map<string, number>()
   const datasetError = (dataset: string, why: string, kind: string) => {
     caps.metrics.countError(kind)
     if (lastError.get(dataset) !== why) caps.log.error(why, { dataset })
     lastError.set(dataset, why)
+    const n = (failedCycles.get(dataset) ?? 0) + 1
+    failedCycles.set(dataset, n)
+    if (n >= PERSISTENT_ERROR_CYCLES)
+      parts.troubles?.raise('persistent-error', dataset, `${why} (${n} cycles in a row)`, caps.clock.now())
   }
   const seen = new Map<string, Seen>()
   /** The error with the instant the dataset started failing (kept while it keeps failing). */
@@ -91,6 +104,8 @@ export const make = (caps: Capabilities, parts: Parts) => {
     since: seen.get(dataset)?.error?.since ?? at,
   })
   const datasetOk = (dataset: string) => {
+    failedCycles.delete(dataset)
+    parts.troubles?.clear('persistent-error', dataset, caps.clock.now())
     if (lastError.delete(dataset)) caps.log.info('recovered', { dataset })
   }
 
@@ -121,9 +136,27 @@ export const make = (caps: Capabilities, parts: Parts) => {
     }
   }
 
+  /** Metrics and freshness from observed truth: names from the future are no last snapshot or sync. */
   const observeMetrics = (settings: Settings, ds: DatasetPolicy, state: DatasetState, now: number) => {
-    const last = Names.lastSnapshotTime(state.observed.snapshots)
-    if (last !== undefined) caps.metrics.setLastSnapshot(ds.dataset, last)
+    const futureAfter = now + settings.policy.backupIntervalSeconds * 1000
+    const newest = Names.newestOurs(state.observed.snapshots, futureAfter)
+    if (newest.at !== undefined) caps.metrics.setLastSnapshot(ds.dataset, newest.at)
+    caps.metrics.setFutureSnapshots(ds.dataset, newest.future)
+    const troubles = parts.troubles
+    if (troubles !== undefined) {
+      const judged = Freshness.judge({
+        now,
+        zone: settings.zone,
+        policy: settings.policy,
+        dataset: ds,
+        observed: state.observed,
+      })
+      for (const j of judged) {
+        if (j.verdict._tag === 'Bad') troubles.raise(j.kind, j.subject, j.verdict.why, now)
+        else if (j.verdict._tag === 'Ok') troubles.clear(j.kind, j.subject, now)
+      }
+    }
+    // The core's replication model: a destination's last sync, never a tag from the future.
     const states = replicationOf({
       now,
       zone: settings.zone,

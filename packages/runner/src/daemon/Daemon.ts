@@ -14,7 +14,7 @@
  *
  * @since 0.1.0
  */
-
+import * as Troubles from '../health/Troubles.js'
 import * as Arrivals from './Arrivals.js'
 import type { Capabilities } from './Capabilities.js'
 import * as Cycle from './Cycle.js'
@@ -73,6 +73,8 @@ export interface Status {
   readonly apiReachable: boolean
   readonly apiDownSince: number | undefined
   readonly tickMs: number
+  /** What makes the daemon degraded now (decisions.md §16). */
+  readonly troubles: ReadonlyArray<Troubles.Trouble>
 }
 
 const MAX_DOWN_DELAY_MS = 300_000
@@ -118,12 +120,14 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     unconfirmed,
     carried?.refusals ?? Refusals.make(),
   )
+  const troubles = Troubles.make(caps.log, (list) => caps.metrics.setTroubles(list))
   const cycle = Cycle.make(caps, {
     reader,
     executor,
     monitor,
     cache,
     arrivals,
+    troubles,
     ...(unconfirmed ? { unconfirmed } : {}),
   })
   const startedAt = caps.clock.now()
@@ -224,6 +228,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     apiReachable: downSince === undefined,
     apiDownSince: downSince,
     tickMs: options.tickMs ?? tickOf(live.current()),
+    troubles: troubles.list(),
   })
 
   return {
@@ -239,6 +244,8 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     },
     /** The last cycle's view of each dataset (status page). */
     seen: () => cycle.seen(),
+    /** The registry other parts feed and status pages read (`health/Troubles.ts`). */
+    troubles,
     internals: { cache, failures, monitor, refusals: executor.refusals, arrivals },
     /** For the successor after an in-process restart (call once `run` has returned). */
     carry: (): Carried => ({

@@ -10,12 +10,27 @@ import { SnapshotName } from '@zfs-autobackup/core'
 /** Epoch ms in the name of one of our snapshots; `undefined` for any other name. */
 export const ourSnapshotTime = (name: string): number | undefined => SnapshotName.parseOrUndefined(name)?.at
 
-/** Newest of our snapshots by the time in its name. */
-export const lastSnapshotTime = (snapshots: ReadonlyArray<string>): number | undefined => {
+/**
+ * Newest of our snapshots by the time in its name, leaving out names after `notAfter` (from the future,
+ * decisions.md §3 as amended), and how many were left out.
+ */
+export const lastSnapshotTime = (
+  snapshots: ReadonlyArray<string>,
+  notAfter: number = Number.POSITIVE_INFINITY,
+): number | undefined => newestOurs(snapshots, notAfter).at
+
+/** `lastSnapshotTime` and the count of our names after `notAfter`. */
+export const newestOurs = (
+  snapshots: ReadonlyArray<string>,
+  notAfter: number,
+): { readonly at: number | undefined; readonly future: number } => {
   let best: number | undefined
+  let future = 0
   for (const s of snapshots) {
     const t = ourSnapshotTime(s)
-    if (t !== undefined && (best === undefined || t > best)) best = t
+    if (t === undefined) continue
+    if (t > notAfter) future++
+    else if (best === undefined || t > best) best = t
   }
-  return best
+  return { at: best, future }
 }

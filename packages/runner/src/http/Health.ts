@@ -6,8 +6,15 @@
  * so a daemon that never manages a cycle turns unhealthy too. A short blip stays 200 with
  * `apiReachable: false`, so container orchestrators do not restart the daemon for the API's hiccups.
  *
+ * Degraded (500) when the daemon runs but cannot do what the policy says is due: any current trouble
+ * (`health/Troubles.ts`: stale snapshots, sync lag, clock fault, persistent error, stale migration; decisions
+ * §16). Not 503, because restarting the daemon fixes none of them; not 200, because a probe that only reads
+ * the status code must see it. Unhealthy wins over degraded.
+ *
  * @since 0.1.0
  */
+
+import type { Trouble } from '../health/Troubles.js'
 
 export interface DaemonStatus {
   readonly startedAt: number
@@ -15,6 +22,8 @@ export interface DaemonStatus {
   readonly apiReachable: boolean
   readonly apiDownSince: number | undefined
   readonly tickMs: number
+  /** Current troubles; any makes the daemon degraded. */
+  readonly troubles?: ReadonlyArray<Trouble>
 }
 
 export interface Thresholds {
@@ -23,12 +32,19 @@ export interface Thresholds {
 }
 
 export interface HealthReply {
-  readonly httpStatus: 200 | 503
+  readonly httpStatus: 200 | 500 | 503
   readonly body: {
-    readonly status: 'ok' | 'unhealthy'
+    readonly status: 'ok' | 'degraded' | 'unhealthy'
     readonly lastCycleAt: string | null
     readonly apiReachable: boolean
+    /** One line per problem: unhealthy ones first, then each trouble as `<kind>: <subject>: <why>`. */
     readonly problems: ReadonlyArray<string>
+    readonly troubles: ReadonlyArray<{
+      readonly kind: string
+      readonly subject: string
+      readonly why: string
+      readonly since: string
+    }>
   }
 }
 
@@ -65,13 +81,18 @@ export const problemsOf = (
 
 export const evaluate = (s: DaemonStatus, now: number, t: Thresholds = defaultThresholds): HealthReply => {
   const problems = problemsOf(s, now, t).map((p) => p.why)
+  const unhealthy = problems.length > 0
+  const troubles = s.troubles ?? []
+  for (const t of troubles) problems.push(`${t.kind}: ${t.subject}: ${t.why} (since ${iso(t.since)})`)
+  const status = unhealthy ? 'unhealthy' : troubles.length > 0 ? 'degraded' : 'ok'
   return {
-    httpStatus: problems.length === 0 ? 200 : 503,
+    httpStatus: status === 'unhealthy' ? 503 : status === 'degraded' ? 500 : 200,
     body: {
-      status: problems.length === 0 ? 'ok' : 'unhealthy',
+      status,
       lastCycleAt: iso(s.lastCycleAt),
       apiReachable: s.apiReachable,
       problems,
+      troubles: troubles.map((t) => ({ kind: t.kind, subject: t.subject, why: t.why, since: iso(t.since)! })),
     },
   }
 }

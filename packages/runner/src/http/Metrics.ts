@@ -5,6 +5,8 @@
  * @since 0.1.0
  */
 import type { RpcStats } from '@zfs-autobackup/zfs-rpc'
+import type { Trouble } from '../health/Troubles.js'
+import * as Troubles from '../health/Troubles.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -30,10 +32,14 @@ export type Gauge = keyof typeof GAUGES
 
 export interface Metrics {
   readonly setGauge: (name: Gauge, value: number) => void
-  /** Newest snapshot of ours, from its name (UTC), epoch ms. */
+  /** Newest snapshot of ours not from the future, from its name (UTC), epoch ms. */
   readonly setLastSnapshot: (dataset: string, at: number) => void
   /** Newest sync point of a destination, from its sync hold tag, epoch ms. */
   readonly setLastSync: (target: SyncTarget, at: number) => void
+  /** Snapshots of ours named more than backup_interval after now (decisions.md §3 as amended). */
+  readonly setFutureSnapshots: (dataset: string, count: number) => void
+  /** The current troubles (`health/Troubles.ts`), rendered as one gauge per kind. */
+  readonly setTroubles: (troubles: ReadonlyArray<Trouble>) => void
   /** Forget a dataset removed from the config. */
   readonly dropDataset: (dataset: string) => void
   readonly countAction: (kind: string, outcome: 'ok' | 'failed' | 'skipped') => void
@@ -66,6 +72,8 @@ const seconds = (ms: number): string => String(ms / 1000)
 
 export const make = (): Metrics => {
   const lastSnapshot = new Map<string, number>()
+  const futureSnapshots = new Map<string, number>()
+  let troubles: ReadonlyArray<Trouble> = []
   const lastSync = new Map<string, { readonly target: SyncTarget; readonly at: number }>()
   const actions = new Map<string, number>()
   const errors = new Map<string, number>()
@@ -85,8 +93,13 @@ export const make = (): Metrics => {
       const target = { dataset: t.dataset, remoteHost: t.remoteHost, remoteDataset: t.remoteDataset }
       lastSync.set(JSON.stringify(target), { target, at })
     },
+    setFutureSnapshots: (dataset, count) => void futureSnapshots.set(dataset, count),
+    setTroubles: (list) => {
+      troubles = list
+    },
     dropDataset: (dataset) => {
       lastSnapshot.delete(dataset)
+      futureSnapshots.delete(dataset)
       for (const [k, v] of lastSync) if (v.target.dataset === dataset) lastSync.delete(k)
     },
     countAction: (kind, outcome) => void bump(actions, JSON.stringify([kind, outcome])),
@@ -111,7 +124,7 @@ export const make = (): Metrics => {
       family(
         'zfs_autobackup_last_snapshot_timestamp_seconds',
         'gauge',
-        'Time in the name of the newest snapshot this tool made, per dataset.',
+        'Time in the name of the newest snapshot this tool made that is not from the future, per dataset.',
         [...lastSnapshot].map(
           ([d, at]) =>
             `zfs_autobackup_last_snapshot_timestamp_seconds${labels({ dataset: d })} ${seconds(at)}`,
@@ -128,10 +141,30 @@ export const make = (): Metrics => {
       family(
         'zfs_autobackup_sync_lag_seconds',
         'gauge',
-        'Seconds since the newest sync point per destination.',
+        'Seconds since the newest sync point per destination (never clamped: negative means the clock is behind it).',
         [...lastSync.values()].map(
-          (v) =>
-            `zfs_autobackup_sync_lag_seconds${targetLabels(v.target)} ${seconds(Math.max(0, now - v.at))}`,
+          (v) => `zfs_autobackup_sync_lag_seconds${targetLabels(v.target)} ${seconds(now - v.at)}`,
+        ),
+      )
+      family(
+        'zfs_autobackup_future_snapshots',
+        'gauge',
+        'Snapshots of ours named more than backup_interval after now (a clock fault or a hand-made name), per dataset.',
+        [...futureSnapshots].map(([d, n]) => `zfs_autobackup_future_snapshots${labels({ dataset: d })} ${n}`),
+      )
+      family(
+        'zfs_autobackup_degraded',
+        'gauge',
+        '1 when /health reports degraded: some trouble is current.',
+        [`zfs_autobackup_degraded ${troubles.length > 0 ? 1 : 0}`],
+      )
+      family(
+        'zfs_autobackup_troubles',
+        'gauge',
+        'Current troubles that make /health degraded, by kind.',
+        Troubles.kinds.map(
+          (kind) =>
+            `zfs_autobackup_troubles${labels({ kind })} ${troubles.filter((t) => t.kind === kind).length}`,
         ),
       )
       family(

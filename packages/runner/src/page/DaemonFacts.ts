@@ -196,7 +196,14 @@ export const factsOf = (daemon: Daemon, now: number, planner: Planner): PageFact
     policy: settings.policy,
     startedAt: status.startedAt,
     lastCycleAt: status.lastCycleAt,
-    troubles: Health.problemsOf(status, now),
+    // Unhealthy first, then the registry's troubles (health/Troubles.ts), each with when it started; a
+    // lagging destination the page shows itself, as "behind" in its place among what needs attention.
+    troubles: [
+      ...Health.problemsOf(status, now),
+      ...status.troubles
+        .filter((t) => t.kind !== 'sync-lag')
+        .map((t) => ({ why: `${t.kind}: ${t.subject}: ${t.why}`, since: t.since })),
+    ],
     datasets: settings.datasets.map(dataset),
   }
 }

@@ -21,6 +21,7 @@ describe('GET /health and GET /metrics of the running daemon', () => {
       lastCycleAt: new Date(w.clock.now()).toISOString(),
       apiReachable: true,
       problems: [],
+      troubles: [],
     })
 
     const metrics = await (await fetch(`${w.statusUrl()}/metrics`)).text()

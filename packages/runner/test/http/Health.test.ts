@@ -43,6 +43,28 @@ describe('Health.evaluate', () => {
         'ZFS API unreachable since 1970-01-01T00:00:00.000Z',
         'no cycle completed since 1970-01-01T00:10:00.000Z',
       ],
+      troubles: [],
     })
+  })
+
+  it('is degraded (500) with a trouble, naming it and since when; unhealthy still wins (503)', () => {
+    const troubles = [
+      { kind: 'sync-lag' as const, subject: 'tank/a → nas:b', why: 'last sync 3d ago', since: 0 },
+    ]
+    const r = Health.evaluate({ ...base, troubles }, 11 * MIN)
+    expect(r.httpStatus).toBe(500)
+    expect(r.body.status).toBe('degraded')
+    expect(r.body.troubles).toEqual([
+      {
+        kind: 'sync-lag',
+        subject: 'tank/a → nas:b',
+        why: 'last sync 3d ago',
+        since: '1970-01-01T00:00:00.000Z',
+      },
+    ])
+    expect(r.body.problems).toEqual([
+      'sync-lag: tank/a → nas:b: last sync 3d ago (since 1970-01-01T00:00:00.000Z)',
+    ])
+    expect(Health.evaluate({ ...base, troubles, lastCycleAt: 0 }, 11 * MIN).httpStatus).toBe(503)
   })
 })

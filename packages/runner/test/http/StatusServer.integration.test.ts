@@ -37,6 +37,7 @@ describe('StatusServer over HTTP on 127.0.0.1', () => {
       lastCycleAt: '1970-01-01T00:00:01.000Z',
       apiReachable: true,
       problems: [],
+      troubles: [],
     })
   })
 

@@ -42,6 +42,8 @@ export const rows = (r: Extract<DatasetResult, { _tag: 'Planned' }>): string[][]
       out.push(['create', `${a.snapshot} (${a.type})`, Explain.actionReason(a)])
   for (const d of decisions)
     if (d._tag === 'NoSnapshot') out.push(['no snapshot', '-', Explain.decisionReason(d)])
+  for (const d of decisions)
+    if (d._tag === 'FromTheFuture') out.push(['future', d.reason.snapshot, Explain.decisionReason(d)])
   // Every existing snapshot, in list order, with its fate: the operator sees the whole list at once.
   const fate = new Map<string, string[]>()
   for (const a of actions)

@@ -17,6 +17,7 @@ import {
 import type { MigrationProgress, MigrationTask } from '@zfs-autobackup/zfs-rpc'
 import * as MigrationMonitor from '../../daemon/MigrationMonitor.js'
 import { type DatasetState, destinationOf } from '../../daemon/StateReader.js'
+import * as Freshness from '../../health/Freshness.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -85,6 +86,11 @@ export interface DatasetStatus {
   readonly destinations: ReadonlyArray<DestinationStatus>
   /** Why the holds are unknown, if they are. */
   readonly holdsUnknown: string | undefined
+  /**
+   * What the daemon would report as degraded about this dataset (`health/Freshness.ts`): stale snapshots
+   * and clock faults (a lagging destination is its `health`).
+   */
+  readonly troubles: ReadonlyArray<{ readonly kind: string; readonly why: string }>
 }
 
 export interface StatusInput {
@@ -213,6 +219,9 @@ export const datasetStatus = (i: StatusInput): DatasetStatus => {
     types: ts,
     destinations,
     holdsUnknown: observed.holds._tag === 'Unknown' ? observed.holds.why : undefined,
+    troubles: Freshness.judge({ now: i.now, zone: i.zone, policy: i.policy, dataset: i.dataset, observed })
+      .filter((j) => j.kind !== 'sync-lag')
+      .flatMap((j) => (j.verdict._tag === 'Bad' ? [{ kind: j.kind, why: j.verdict.why }] : [])),
   }
 }
 

@@ -105,7 +105,12 @@ export const make = (deps: ToolDeps): Command => {
       })
       const attention =
         failedReads.length > 0 ||
-        results.some((r) => r._tag === 'Unreadable' || r.status.destinations.some(needsAttention))
+        results.some(
+          (r) =>
+            r._tag === 'Unreadable' ||
+            r.status.destinations.some(needsAttention) ||
+            r.status.troubles.length > 0,
+        )
       const code = attention ? ToolExit.warning : ToolExit.ok
       io.stdout(
         asJson

@@ -74,7 +74,15 @@ export const verdict = (
       ? r.status.destinations.filter(needsAttention).flatMap((d) => problems(r.status, d))
       : [],
   )
-  const all = [...failedReads, ...unreadable.map((r) => `${r.dataset}: cannot read (${r.why})`), ...found]
+  const troubles = results.flatMap((r) =>
+    r._tag === 'Read' ? r.status.troubles.map((t) => `${r.status.dataset}: ${t.kind}: ${t.why}`) : [],
+  )
+  const all = [
+    ...failedReads,
+    ...unreadable.map((r) => `${r.dataset}: cannot read (${r.why})`),
+    ...troubles,
+    ...found,
+  ]
   if (all.length > 0) return `WARNING - ${all.join('; ')}`
   const checked = results
     .flatMap((r) => (r._tag === 'Read' ? r.status.destinations : []))
@@ -134,6 +142,7 @@ export const text = (
     const s = r.status
     lines.push(`${s.dataset}: ${s.snapshots} snapshots (${s.foreign} not ours)`)
     if (s.holdsUnknown !== undefined) lines.push(`  holds unknown: ${s.holdsUnknown}`)
+    for (const t of s.troubles) lines.push(`  ${t.kind}: ${t.why}`)
     const typeRows = s.types
       .filter((t) => t.retention > 0 || t.count > 0)
       .map((t) => [
