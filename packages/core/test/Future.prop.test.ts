@@ -23,7 +23,9 @@ const withFuture = fc
   .tuple(
     planInputArb(),
     fc.array(fc.tuple(snapshotTypeArb, beyondArb, fc.nat()), { maxLength: 3 }),
-    fc.array(fc.tuple(fc.constantFrom('10.0.0.5', 'backup_b', 'h'), beyondArb, fc.nat()), { maxLength: 3 }),
+    fc.array(fc.tuple(fc.constantFrom('10.0.0.5', 'backup_b', 'h', 'backup'), beyondArb, fc.nat()), {
+      maxLength: 3,
+    }),
   )
   .map(([i, names, tags]) => {
     const limit = i.now + i.policy.backupIntervalSeconds * 1000
@@ -38,9 +40,23 @@ const withFuture = fc
         ? i.observed.holds
         : (() => {
             const bySnapshot = new Map(i.observed.holds.bySnapshot)
+            // A sync tag also marks the snapshot it sits on as sent, which may seed a destination's base
+            // (§15, an upgrade from sync holds): so future tags go only at or before the host's current
+            // sync base, where they cannot move it; the property is about their time, not their place.
+            const lastIndex = new Map<string, number>()
+            i.observed.snapshots.forEach((s, index) => {
+              for (const t of i.observed.holds._tag === 'Known'
+                ? (i.observed.holds.bySnapshot.get(s) ?? [])
+                : []) {
+                const host = SyncHold.parseTag(t)?.host
+                if (host !== undefined) lastIndex.set(host, index)
+              }
+            })
             // Stamped in UTC civil time a day beyond the limit: beyond it in every zone.
             for (const [host, beyond, pos] of tags) {
-              const on = i.observed.snapshots[pos % i.observed.snapshots.length]!
+              const last = lastIndex.get(host)
+              if (last === undefined) continue
+              const on = i.observed.snapshots[pos % (last + 1)]!
               const tag = SyncHold.formatTag(limit + 86_400_000 + beyond * 1000, host)
               bySnapshot.set(on, [...(bySnapshot.get(on) ?? []), tag])
             }

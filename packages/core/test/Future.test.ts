@@ -132,7 +132,8 @@ describe('names from the future (decisions.md §3, §7 as amended)', () => {
 
   it('a sync tag from the future is no last sync, and hygiene keeps the host’s newest tag that is not', () => {
     const now = utc('2026-11-27T10:30:00Z')
-    const snaps = ['frequent_backup_2026-11-27-09-00', 'frequent_backup_2026-11-27-10-20']
+    // Foreign names: with one of ours as the base, the base's name time would be the last sync (§15).
+    const snaps = ['manual-a', 'manual-b']
     const p = planDataset(
       input(
         now,

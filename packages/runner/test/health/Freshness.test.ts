@@ -49,15 +49,16 @@ describe('Freshness.judge (decisions.md §16)', () => {
   })
 
   it('no snapshot for more than twice the interval, and a lag beyond twice the sync interval, are bad', () => {
+    // The last sync is the time in the base snapshot's name (here seeded from the sync hold, §15).
     const r = judge(
-      '2026-11-27T12:00:00Z',
+      '2026-11-27T12:01:00Z',
       observed(['frequent_backup_2026-11-27-10-00'], {
         'frequent_backup_2026-11-27-10-00': ['sync_2026-11-27-09-59-00_nas'],
       }),
     )
-    expect(r['stale-snapshots tank/a']).toBe('newest snapshot of ours is 2h 0m old, expected every 10m 0s')
+    expect(r['stale-snapshots tank/a']).toBe('newest snapshot of ours is 2h 1m old, expected every 10m 0s')
     expect(r['sync-lag tank/a → nas:backup/a']).toMatch(
-      /^last sync 2h 1m ago \(sync_2026-11-27-09-59-00_nas\)/,
+      /^last sync 2h 1m ago \(frequent_backup_2026-11-27-10-00\)/,
     )
   })
 
