@@ -26,6 +26,8 @@ export interface ApiAuth {
 export interface ZfsApiSettings {
   readonly url: string
   readonly timeoutSeconds: number
+  /** Most API calls in flight at once (the API runs a batch's calls concurrently, one `zfs` each). */
+  readonly maxCallsInFlight: number
   /** Only needed when the API is not on this host (the API skips auth for localhost callers). */
   readonly auth?: ApiAuth
 }
@@ -92,6 +94,7 @@ export const fromRaw = (raw: RawConfig, warnings: ReadonlyArray<ConfigWarning>):
     zfsApi: {
       url: zfs_api.url,
       timeoutSeconds: zfs_api.timeout,
+      maxCallsInFlight: zfs_api.max_calls_in_flight,
       ...(auth === undefined
         ? {}
         : {
