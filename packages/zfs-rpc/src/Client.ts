@@ -39,15 +39,21 @@ export interface ClientOptions {
   /** Needed unless the API is on this host (localhost is let in without credentials). */
   readonly auth?: Credentials
   /**
-   * Calls per JSON-RPC batch. Default 1000, so the holds of a 1,000-snapshot dataset take one round trip
-   * (the API runs a batch concurrently and counts it once against its rate limit).
+   * Most calls the API host runs for this client at once: the cap of one JSON-RPC batch and of all round
+   * trips in flight together. The API starts one `zfs` process per call of a batch, all at once, so this
+   * bounds the processes we put on its CPUs. Default `DEFAULT_MAX_CALLS_IN_FLIGHT`.
    */
-  readonly batchSize?: number
+  readonly maxCallsInFlight?: number
   readonly logger?: (event: ClientEvent) => void
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000
-export const DEFAULT_BATCH_SIZE = 1000
+/**
+ * 8: the API host is CPU-bound (on real ZFS with 2 cores, 111 holds calls took ~7 s one at a time and ~25 s
+ * as one batch), so a few calls at once keep its cores busy, and more only add processes and latency; a
+ * round trip of 8 stays far below the timeout. See docs/performance.md.
+ */
+export const DEFAULT_MAX_CALLS_IN_FLIGHT = 8
 /** `migration_list` applies `limit` before sorting, so ask for everything by default. */
 export const DEFAULT_MIGRATION_LIST_LIMIT = 100_000
 /**
@@ -71,7 +77,7 @@ export const makeClient = (options: ClientOptions): ZfsApi => {
     fetch: options.fetch ?? (crossFetch as unknown as FetchLike),
     clock,
     retry: { ...defaultRetryPolicy, ...options.retry },
-    batchSize: Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE)),
+    maxCallsInFlight: Math.max(1, Math.floor(options.maxCallsInFlight ?? DEFAULT_MAX_CALLS_IN_FLIGHT)),
     credentials: options.auth,
     logger: options.logger ?? (() => undefined),
   })

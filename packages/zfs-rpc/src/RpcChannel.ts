@@ -1,12 +1,18 @@
 /**
  * Calls over one HTTP endpoint: auth headers, one re-login on an auth rejection, batches cut at the cap,
- * retries with the policy, decoding, counters. `Client.ts` builds the typed methods on top.
+ * at most the cap of calls in flight at once, retries with the policy, decoding, counters. `Client.ts`
+ * builds the typed methods on top.
+ *
+ * A read is resent only when the error shows the API is not working on it any more (`mayStillRun`): the
+ * API keeps running a batch after we gave up on it, and resending a timed-out read stacks a second copy of
+ * the same work on a host that is already too slow.
  *
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import * as Auth from './Auth.js'
+import * as Gate from './CallGate.js'
 import type { Clock } from './Clock.js'
 import { decodeResult } from './DecodeFailure.js'
 import { exchange, type FetchLike, type HttpReply } from './HttpTransport.js'
@@ -40,7 +46,8 @@ export interface ChannelConfig {
   readonly fetch: FetchLike
   readonly clock: Clock
   readonly retry: RetryPolicy
-  readonly batchSize: number
+  /** Most calls in flight at once, over all round trips together; also the cap of one batch. */
+  readonly maxCallsInFlight: number
   readonly credentials: Auth.Credentials | undefined
   readonly logger: (e: ClientEvent) => void
 }
@@ -58,7 +65,11 @@ export interface Channel {
     codec: t.Decoder<unknown, A>,
     opts: CallOptions,
   ) => Promise<E.Either<R.RpcError, A>>
-  /** Idempotent calls in batches of the cap, one round trip each, results in input order. */
+  /**
+   * Idempotent calls in batches of the cap, one round trip each, results in input order. Left when the
+   * first round trip failed (nothing was answered); after a later round trip failed, no further one is
+   * sent and the items of that one and the rest carry its error (what was answered is kept).
+   */
   readonly batch: <A>(
     calls: ReadonlyArray<Call>,
     codec: t.Decoder<unknown, A>,
@@ -82,16 +93,29 @@ const authRejection = (r: E.Either<R.RpcError, Replies>): R.RpcError | undefined
 export const makeChannel = (cfg: ChannelConfig): Channel => {
   const base = cfg.url.endsWith('/') ? cfg.url : `${cfg.url}/`
   const stats = makeStats()
+  const gate = Gate.make(cfg.maxCallsInFlight)
   let nextId = 1
+
+  /** `work` holding `n` of the calls the API host may run for us at once. */
+  const gated = async <A>(n: number, work: () => Promise<A>): Promise<A> => {
+    const release = await gate.enter(n)
+    try {
+      return await work()
+    } finally {
+      release()
+    }
+  }
 
   const roundTrip = async (calls: ReadonlyArray<Call>, headers: Readonly<Record<string, string>>) => {
     const numbered: ReadonlyArray<Numbered> = calls.map((c) => ({ ...c, id: nextId++ }))
-    stats.roundTrip(calls.map((c) => c.method))
-    const reply = await exchange(cfg.fetch, cfg.clock, cfg.timeoutMs, labelOf(calls), {
-      url: base,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: requestBody(numbered),
+    const reply = await gated(calls.length, () => {
+      stats.roundTrip(calls.map((c) => c.method))
+      return exchange(cfg.fetch, cfg.clock, cfg.timeoutMs, labelOf(calls), {
+        url: base,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: requestBody(numbered),
+      })
     })
     return E.flatMap((r: HttpReply) => parseReplies(numbered, r.status, r.text))(reply)
   }
@@ -122,6 +146,9 @@ export const makeChannel = (cfg: ChannelConfig): Channel => {
     return once()
   }
 
+  /** A read is worth resending after an error that will not recur as such and left no work behind. */
+  const readMayRetry = (e: R.RpcError) => R.retryable(e) && !R.mayStillRun(e)
+
   const onRetry = (e: R.RpcError, attempt: number, delayMs: number) =>
     cfg.logger({ _tag: 'Retry', method: e.method, attempt, delayMs, error: R.describeRpcError(e) })
 
@@ -140,7 +167,9 @@ export const makeChannel = (cfg: ChannelConfig): Channel => {
       return r
     }
     const mayRetry = (e: R.RpcError) =>
-      R.retryable(e) && (opts.idempotent || opts.doneIf !== undefined || notRun(e))
+      opts.idempotent
+        ? readMayRetry(e) || (R.retryable(e) && notRun(e))
+        : R.retryable(e) && (opts.doneIf !== undefined || notRun(e))
     return retrying(
       cfg.retry,
       cfg.clock,
@@ -153,8 +182,8 @@ export const makeChannel = (cfg: ChannelConfig): Channel => {
 
   const batch: Channel['batch'] = async <A>(calls: ReadonlyArray<Call>, codec: t.Decoder<unknown, A>) => {
     const out: E.Either<R.RpcError, A>[] = []
-    for (let i = 0; i < calls.length; i += cfg.batchSize) {
-      const chunk = calls.slice(i, i + cfg.batchSize)
+    for (let i = 0; i < calls.length; i += cfg.maxCallsInFlight) {
+      const chunk = calls.slice(i, i + cfg.maxCallsInFlight)
       const attempt = async () =>
         E.map((rs: Replies) => rs.map((item, k) => E.flatMap(decodeResult(chunk[k]!.method, codec))(item)))(
           await send(chunk),
@@ -164,8 +193,13 @@ export const makeChannel = (cfg: ChannelConfig): Channel => {
         E.isLeft(r)
           ? r.left
           : r.right.find((x): x is E.Left<R.RpcError> => E.isLeft(x) && R.retryable(x.left))?.left
-      const r = await retrying(cfg.retry, cfg.clock, attempt, failure, R.retryable, onRetry)
-      if (E.isLeft(r)) return r
+      const r = await retrying(cfg.retry, cfg.clock, attempt, failure, readMayRetry, onRetry)
+      if (E.isLeft(r) && i === 0) return r
+      if (E.isLeft(r)) {
+        // Keep what was answered; send nothing more on top of a host that may still be busy with this.
+        for (let k = i; k < calls.length; k++) out.push(r)
+        break
+      }
       out.push(...r.right)
     }
     return E.right(out)
@@ -175,21 +209,22 @@ export const makeChannel = (cfg: ChannelConfig): Channel => {
     retrying(
       cfg.retry,
       cfg.clock,
-      () => {
-        stats.roundTrip([])
-        return exchange(cfg.fetch, cfg.clock, cfg.timeoutMs, label, {
-          url: base + path,
-          method: 'GET',
-          headers: {},
-        })
-      },
+      () =>
+        gated(1, () => {
+          stats.roundTrip([])
+          return exchange(cfg.fetch, cfg.clock, cfg.timeoutMs, label, {
+            url: base + path,
+            method: 'GET',
+            headers: {},
+          })
+        }),
       (r) =>
         E.isLeft(r)
           ? r.left
           : r.right.status === 429 || r.right.status >= 500
             ? R.http(label, r.right.status, r.right.text)
             : undefined,
-      R.retryable,
+      readMayRetry,
       onRetry,
     )
 

@@ -117,6 +117,17 @@ export const provablyNotExecuted = (e: RpcError): boolean => {
 }
 
 /**
+ * The API host may still be working on the request: no reply came (our timeout, a reset or dropped
+ * connection after sending) or a proxy in front of the API gave up waiting for it (HTTP 502/504). The API
+ * keeps running a request, batch included, after the client gave up on it, so a read that failed this way is
+ * not resent (it would stack a second copy of the same work on a host that is already slow). An answer (any
+ * other status, a JSON-RPC error) or an error proving the request never arrived means nothing of it runs.
+ */
+export const mayStillRun = (e: RpcError): boolean =>
+  (e._tag === 'Transport' && !provablyNotExecuted(e)) ||
+  (e._tag === 'Http' && (e.status === 502 || e.status === 504))
+
+/**
  * The one description of an `RpcError`: one line for logs and command output, naming the method first.
  * Carries no request parameters, so no secret can leak through it.
  */

@@ -8,7 +8,7 @@
 export type { Credentials, Secret } from './Auth.js'
 export {
   type ClientOptions,
-  DEFAULT_BATCH_SIZE,
+  DEFAULT_MAX_CALLS_IN_FLIGHT,
   DEFAULT_MIGRATION_LIST_LIMIT,
   DEFAULT_TIMEOUT_MS,
   makeClient,
@@ -18,5 +18,5 @@ export type { FetchInit, FetchLike, FetchResponse } from './HttpTransport.js'
 export { isRemoteFailure, type RemoteFailure, remoteFailureOf, snapshotExists } from './RemoteFailure.js'
 export { defaultRetryPolicy, type RetryPolicy } from './Retry.js'
 export type { ClientEvent } from './RpcChannel.js'
-export { describeRpcError, provablyNotExecuted, type RpcError, retryable } from './RpcError.js'
+export { describeRpcError, mayStillRun, provablyNotExecuted, type RpcError, retryable } from './RpcError.js'
 export type * from './ZfsApi.js'

@@ -1,9 +1,10 @@
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { makeClient } from '../src/Client.js'
+import { DEFAULT_MAX_CALLS_IN_FLIGHT, makeClient } from '../src/Client.js'
 import { VirtualClock } from '../src/Clock.js'
-import { callsIn, fail, fakeFetch, ok, reply, rpc } from './FakeFetch.js'
+import type { FetchLike } from '../src/HttpTransport.js'
+import { callsIn, fail, fakeFetch, hang, ok, reply, rpc, settle } from './FakeFetch.js'
 
 const URL = 'http://127.0.0.1:8545'
 const snaps = (n: number) => Array.from({ length: n }, (_, i) => `auto_${String(i).padStart(5, '0')}`)
@@ -23,19 +24,80 @@ const holdsServer = (opts?: { reverse?: boolean; failOn?: string }) =>
   )
 
 describe('batching', () => {
-  it('lists snapshots and holds of a 1,000-snapshot dataset in 2 HTTP requests', async () => {
+  it('lists snapshots and holds of a 1,000-snapshot dataset in 1 + ⌈1000 / cap⌉ HTTP requests', async () => {
     const fake = holdsServer()
     const api = makeClient({ url: URL, fetch: fake.fetch, clock: new VirtualClock(0) })
     const list = await api.snapshotList('tank/a')()
     if (E.isLeft(list)) throw new Error('list failed')
     const holds = await api.holdsList('tank/a', list.right)()
     expect(E.map((m: ReadonlyMap<string, ReadonlyArray<string>>) => m.size)(holds)).toEqual(E.right(1000))
+    const batches = Math.ceil(1000 / DEFAULT_MAX_CALLS_IN_FLIGHT)
     expect(api.stats()).toEqual({
-      httpRequests: 2,
+      httpRequests: 1 + batches,
       rpcCalls: 1001,
       callsByMethod: { snapshot_list: 1, snapshot_holds_list: 1000 },
     })
+    expect(fake.seen).toHaveLength(1 + batches)
+    expect(fake.seen.every((s) => callsIn(s).length <= DEFAULT_MAX_CALLS_IN_FLIGHT)).toBe(true)
+  })
+
+  it('never has more than maxCallsInFlight calls on the API host, however many reads run at once', () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 12 }),
+        async (sizes, cap) => {
+          const clock = new VirtualClock(0)
+          const fake = holdsServer({ reverse: true })
+          let inFlight = 0
+          let peak = 0
+          // The host answers each round trip 50 ms after it arrives; count its calls meanwhile.
+          const slow: FetchLike = async (url, init) => {
+            const body: unknown = JSON.parse(init.body ?? '{}')
+            const n = Array.isArray(body) ? body.length : 1
+            inFlight += n
+            peak = Math.max(peak, inFlight)
+            await clock.sleep(50)
+            inFlight -= n
+            return fake.fetch(url, init)
+          }
+          const api = makeClient({ url: URL, fetch: slow, clock, maxCallsInFlight: cap })
+          const names = sizes.map((n, d) => snaps(n).map((s) => `${d}_${s}`))
+          const got = await settle(
+            clock,
+            Promise.all(names.map((ns, d) => api.holdsList(`tank/${d}`, ns)())),
+            10,
+          )
+          expect(got.map(E.map((m: ReadonlyMap<string, ReadonlyArray<string>>) => [...m.keys()]))).toEqual(
+            names.map(E.right),
+          )
+          expect(peak).toBeLessThanOrEqual(cap)
+          expect(api.stats().rpcCalls).toBe(sizes.reduce((a, b) => a + b, 0))
+        },
+      ),
+      { numRuns: 50 },
+    ))
+
+  it('a timed-out round trip is not resent and stops the batch; what was answered before it is kept', async () => {
+    const clock = new VirtualClock(0)
+    const answer = rpc((_, p) => ok({ dataset: p['dataset'], snapshot: p['snapshot'], holds: ['t'] }))
+    const fake = fakeFetch((req, n) => (n === 2 ? hang : answer(req)), clock)
+    const api = makeClient({ url: URL, fetch: fake.fetch, clock, timeoutMs: 1000, maxCallsInFlight: 2 })
+    const r = await settle(clock, api.holdsListEach('tank/a', snaps(7))())
+    if (E.isLeft(r)) throw new Error('the first round trip was answered')
+    expect(r.right.slice(0, 2)).toEqual([E.right(['t']), E.right(['t'])])
+    for (const item of r.right.slice(2))
+      expect(item).toMatchObject(E.left({ _tag: 'Transport', timedOut: true }))
+    expect(r.right).toHaveLength(7)
+    // Two round trips: the answered one and the one that timed out; nothing resent, nothing after it.
     expect(fake.seen).toHaveLength(2)
+    // A timeout of the first round trip fails the whole call (nothing was answered).
+    const first = fakeFetch(() => hang, clock)
+    const api2 = makeClient({ url: URL, fetch: first.fetch, clock, timeoutMs: 1000, maxCallsInFlight: 2 })
+    expect(await settle(clock, api2.holdsListEach('tank/a', snaps(7))())).toMatchObject(
+      E.left({ _tag: 'Transport', timedOut: true }),
+    )
+    expect(first.seen).toHaveLength(1)
   })
 
   it('no snapshots, no request', async () => {
@@ -50,7 +112,12 @@ describe('batching', () => {
     fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 25 }), async (n, cap) => {
         const fake = holdsServer({ reverse: true })
-        const api = makeClient({ url: URL, fetch: fake.fetch, clock: new VirtualClock(0), batchSize: cap })
+        const api = makeClient({
+          url: URL,
+          fetch: fake.fetch,
+          clock: new VirtualClock(0),
+          maxCallsInFlight: cap,
+        })
         const names = snaps(n)
         const r = await api.holdsList('tank/a', names)()
         expect(E.map((m: ReadonlyMap<string, ReadonlyArray<string>>) => [...m])(r)).toEqual(
@@ -94,7 +161,7 @@ describe('batching', () => {
     expect(r.right[2]).toMatchObject(E.left({ _tag: 'Decode', method: 'snapshot_holds_list' }))
     expect(r.right[3]).toEqual(E.right(holdsOf('c')))
     expect(r.right).toHaveLength(4)
-    // Still one round trip, one call per snapshot.
+    // One round trip (4 calls, within the cap), one call per snapshot.
     expect(fake.seen).toHaveLength(1)
     expect(api.stats().callsByMethod).toEqual({ snapshot_holds_list: 4 })
   })

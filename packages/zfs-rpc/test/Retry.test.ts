@@ -48,16 +48,27 @@ describe('timeouts', () => {
 
 describe('retry of reads', () => {
   it('waits base·2^(n−1) between attempts and returns the last error when all fail', async () => {
-    const { clock, fake, api } = scripted([hang, hang, hang, hang])
+    const busy = reply('Internal Server Error', 500)
+    const { clock, fake, api } = scripted([busy, busy, busy, busy])
     const r = await settle(clock, api.snapshotList('tank/a')())
-    expect(r).toMatchObject(E.left({ _tag: 'Transport', timedOut: true }))
-    // attempt at 0, times out at 1000, waits 500; 1500 → 2500, waits 1000; 3500 → 4500, waits 2000; 6500.
-    expect(fake.seen.map((s) => s.at)).toEqual([0, 1500, 3500, 6500])
+    expect(r).toMatchObject(E.left({ _tag: 'Http', status: 500 }))
+    // attempt at 0, waits 500; 500, waits 1000; 1500, waits 2000; 3500.
+    expect(fake.seen.map((s) => s.at)).toEqual([0, 500, 1500, 3500])
   })
 
   it.each([
-    ['a timeout', hang],
-    ['a reset connection', reset],
+    ['a timeout', hang, { _tag: 'Transport', timedOut: true }],
+    ['a reset connection', reset, { _tag: 'Transport', code: 'ECONNRESET' }],
+    ['a gateway timeout (502)', reply('Bad Gateway', 502), { _tag: 'Http', status: 502 }],
+    ['a gateway timeout (504)', reply('Gateway Timeout', 504), { _tag: 'Http', status: 504 }],
+  ])('does not resend a read after %s: the API may still be running it', async (_, first, error) => {
+    const { clock, fake, api } = scripted([first])
+    expect(await settle(clock, api.snapshotList('tank/a')())).toMatchObject(E.left(error))
+    expect(fake.seen).toHaveLength(1)
+  })
+
+  it.each([
+    ['a refused connection', refused],
     ['HTTP 500', reply('Internal Server Error', 500)],
     ['HTTP 429', RATE_LIMITED],
     ['JSON-RPC -32603', reply({ jsonrpc: '2.0', id: 1, error: { code: -32603, message: 'Internal error' } })],

@@ -26,6 +26,8 @@ export interface ApiAuth {
 export interface ZfsApiSettings {
   readonly url: string
   readonly timeoutSeconds: number
+  /** Most API calls in flight at once (the API runs a batch's calls concurrently, one `zfs` each). */
+  readonly maxCallsInFlight: number
   /** Only needed when the API is not on this host (the API skips auth for localhost callers). */
   readonly auth?: ApiAuth
 }
@@ -76,6 +78,7 @@ export interface Config {
 type RawApi = {
   readonly url: string
   readonly timeout: number
+  readonly max_calls_in_flight: number
   readonly auth?:
     | {
         readonly username: string
@@ -88,6 +91,7 @@ type RawApi = {
 const apiSettings = (a: RawApi): ZfsApiSettings => ({
   url: a.url,
   timeoutSeconds: a.timeout,
+  maxCallsInFlight: a.max_calls_in_flight,
   ...(a.auth === undefined
     ? {}
     : {

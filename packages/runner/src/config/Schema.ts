@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { DEFAULT_MAX_CALLS_IN_FLIGHT } from '@zfs-autobackup/zfs-rpc'
 import { IANAZone } from 'luxon'
 import * as D from './Decoders.js'
 import { DatasetName, HostName, hostNameProblem } from './ValidatedNames.js'
@@ -125,6 +126,7 @@ const Auth = D.refine(
 const ZfsApi = D.closed('zfs_api', {
   url: D.withDefault(apiUrl, 'http://localhost:8545'),
   timeout: D.withDefault(D.positive(3600, 'seconds'), 30),
+  max_calls_in_flight: D.withDefault(D.integer(1, 1000, 'calls'), DEFAULT_MAX_CALLS_IN_FLIGHT),
   auth: D.optional(Auth),
 })
 
@@ -135,6 +137,7 @@ const ZfsApi = D.closed('zfs_api', {
 const DestinationApi = D.closed('api', {
   url: D.required(apiUrl),
   timeout: D.withDefault(D.positive(3600, 'seconds'), 30),
+  max_calls_in_flight: D.withDefault(D.integer(1, 1000, 'calls'), DEFAULT_MAX_CALLS_IN_FLIGHT),
   auth: D.optional(Auth),
 })
 

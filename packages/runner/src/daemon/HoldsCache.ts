@@ -9,6 +9,14 @@
  * - a snapshot whose destroy failed as busy (someone holds it and we did not know);
  * - everything at start-up and every `rescanMs` (holds placed or released by hand).
  *
+ * The periodic rescan is spread over its period: each dataset has its own slot, `rescanMs · k / N` past
+ * every multiple of `rescanMs` for the k-th of the N datasets `arrange` was given, and is re-read at the
+ * first read at or after its slot. So a wake re-reads a slice of about N · wake / rescanMs datasets
+ * instead of all N once an hour (each scan is one `zfs holds` process per snapshot on the API host). The
+ * bound on staleness is unchanged: every dataset is re-read by the first read `rescanMs` after its last
+ * full scan at the latest (its latest slot is always less than `rescanMs` ago), whatever the arrangement
+ * and however it changes; the first periodic rescan after start-up merely comes sooner for most.
+ *
  * Staleness is safe: ZFS refuses to destroy a held snapshot, so a stale "no holds" costs one failed
  * destroy, which invalidates that entry. The cache never decides anything; it only saves work.
  *
@@ -46,6 +54,10 @@ interface DatasetEntry {
 }
 
 export interface HoldsCache {
+  /** The configured datasets, in a stable order: each gets its slot of the periodic rescan. */
+  readonly arrange: (datasets: ReadonlyArray<string>) => void
+  /** When the dataset's next periodic full rescan is due (`undefined`: at its next read). */
+  readonly nextRescanAt: (dataset: string) => number | undefined
   /**
    * The snapshots of `dataset` whose holds must be read this cycle, given its current listing: those
    * without an entry of the current generation (all of them once a full rescan starts, which this call
@@ -113,14 +125,30 @@ export const make = (rescanMs: number = 3_600_000): HoldsCache => {
   }
   const fresh = (e: DatasetEntry, snapshot: string): boolean =>
     e.entries.get(snapshot)?.generation === e.generation
+  /** Each dataset's offset of its rescan slot within the period; 0 for one never arranged. */
+  let phases = new Map<string, number>()
+  /** The dataset's latest slot at or before `t`. */
+  const slotAtOrBefore = (dataset: string, t: number): number => {
+    const phase = phases.get(dataset) ?? 0
+    return phase + Math.floor((t - phase) / rescanMs) * rescanMs
+  }
 
   return {
+    arrange: (datasets) => {
+      phases = new Map(datasets.map((d, k) => [d, Math.floor((rescanMs * k) / datasets.length)]))
+    },
+    nextRescanAt: (dataset) => {
+      const last = byDataset.get(dataset)?.lastFullScanAt
+      return last === undefined ? undefined : slotAtOrBefore(dataset, last) + rescanMs
+    },
     toRead: (dataset, snapshots, now) => {
       const e = entry(dataset)
       const listed = new Set(snapshots)
       for (const name of e.entries.keys()) if (!listed.has(name)) e.entries.delete(name)
       const fullDue =
-        e.lastFullScanAt === undefined || now - e.lastFullScanAt >= rescanMs || now < e.lastFullScanAt
+        e.lastFullScanAt === undefined ||
+        e.lastFullScanAt < slotAtOrBefore(dataset, now) ||
+        now < e.lastFullScanAt
       if (fullDue) {
         e.generation += 1
         e.lastFullScanAt = now

@@ -7,10 +7,21 @@
  * Never guesses: a holds read that failed, or a migration listing that failed, makes that dataset's holds
  * `Unknown`, so the core destroys and releases nothing there this cycle.
  *
+ * Paced: the client never has more than its cap of calls in flight (the API runs each in its own `zfs`
+ * process), and once a holds read got no answer in time (the API host may still be working on it) or was
+ * refused by the rate limit, no further holds read starts this cycle; the rest waits for the next one
+ * instead of piling onto a host that is already too slow or a limit that is already spent.
+ *
  * @since 0.1.0
  */
 import type { DatasetObservation, HoldsObservation, InFlightMigration } from '@zfs-autobackup/core'
-import type { InFlightListing, MigrationTask, RpcError } from '@zfs-autobackup/zfs-rpc'
+import {
+  type InFlightListing,
+  isRemoteFailure,
+  type MigrationTask,
+  mayStillRun,
+  type RpcError,
+} from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Arrivals } from './Arrivals.js'
 import type { Capabilities } from './Capabilities.js'
@@ -56,7 +67,11 @@ export type Tracked = (dataset: string) => ReadonlyArray<InFlightMigration>
  * what is in flight.
  */
 export const MIGRATION_LIST_LIMIT = 100_000
-const HOLDS_CONCURRENCY = 4
+/**
+ * Datasets whose holds are read at once. One: each read is already cut into batches of the client's cap,
+ * and reading one dataset after another lets a read that got no answer stop the rest of the scan.
+ */
+const HOLDS_CONCURRENCY = 1
 
 export const make = (
   caps: Pick<Capabilities, 'api' | 'clock'>,
@@ -72,6 +87,7 @@ export const make = (
   const emptied = EmptiedListings()
 
   const read = async (datasets: ReadonlyArray<string>): Promise<E.Either<RpcError, CycleState>> => {
+    cache.arrange(datasets)
     const got = await caps.api.snapshotLists(datasets)()
     if (E.isLeft(got)) return got
     const lists = { right: datasets.map((d, i) => emptied.check(d, got.right[i])) }
@@ -92,13 +108,30 @@ export const make = (
     const now = caps.clock.now()
     const holds = new Map<string, HoldsObservation>()
     let holdsRead = 0
+    /** A holds read the API may still be running, or the rate limit refused: start no other this cycle. */
+    let hostBusy: RpcError | undefined
+    const noteBusy = (e: RpcError) => {
+      if (
+        hostBusy === undefined &&
+        (mayStillRun(e) || isRemoteFailure('RateLimited')(e) || (e._tag === 'Http' && e.status === 429))
+      )
+        hostBusy = e
+    }
     const readHolds = async (d: string, snapshots: ReadonlyArray<string>): Promise<void> => {
+      if (hostBusy !== undefined) {
+        holds.set(d, {
+          _tag: 'Unknown',
+          why: `holds not read this cycle: an earlier read got no answer in time or was rate limited (${Rpc.describe(hostBusy)})`,
+        })
+        return
+      }
       const toRead = cache.toRead(d, snapshots, now)
       const generation = cache.generation(d)
       let failed: { readonly count: number; readonly first: RpcError } | undefined
       if (toRead.length > 0) {
         holdsRead += toRead.length
         const got = await caps.api.holdsListEach(d, toRead)()
+        if (E.isLeft(got)) noteBusy(got.left)
         if (E.isLeft(got)) {
           cache.readFailed(d)
           holds.set(d, { _tag: 'Unknown', why: `holds listing failed: ${Rpc.describe(got.left)}` })
@@ -108,7 +141,10 @@ export const make = (
         const read = new Map<string, ReadonlyArray<string>>()
         got.right.forEach((item, i) => {
           if (E.isRight(item)) read.set(toRead[i]!, item.right)
-          else failed = { count: (failed?.count ?? 0) + 1, first: failed?.first ?? item.left }
+          else {
+            failed = { count: (failed?.count ?? 0) + 1, first: failed?.first ?? item.left }
+            noteBusy(item.left)
+          }
         })
         cache.store(d, read, generation)
       }

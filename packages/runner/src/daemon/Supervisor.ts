@@ -88,6 +88,7 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
     const api = makeClient({
       url: config.zfsApi.url,
       timeoutMs: config.zfsApi.timeoutSeconds * 1000,
+      maxCallsInFlight: config.zfsApi.maxCallsInFlight,
       clock: deps.apiClock ?? systemClock,
       ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
       ...(deps.retry === undefined ? {} : { retry: deps.retry }),

@@ -30,6 +30,7 @@ export const connect = (
   return makeClient({
     url: c.zfsApi.url,
     timeoutMs: c.zfsApi.timeoutSeconds * 1000,
+    maxCallsInFlight: c.zfsApi.maxCallsInFlight,
     retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1000 },
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
     ...(auth === undefined ? {} : { auth }),

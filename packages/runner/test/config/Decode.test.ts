@@ -26,7 +26,7 @@ describe('the shipped example', () => {
         destinations: [{ remoteHost: '192.168.1.100', remoteDataset: 'backup/dataset', enabled: true }],
       },
     ])
-    expect(c.zfsApi).toEqual({ url: 'http://localhost:8545', timeoutSeconds: 30 })
+    expect(c.zfsApi).toEqual({ url: 'http://localhost:8545', timeoutSeconds: 30, maxCallsInFlight: 8 })
     expect(c.warnings).toEqual([])
   })
 
@@ -73,7 +73,7 @@ describe('defaults (contract §6 and docs/configuration.md)', () => {
     ])
     expect(c.timezone).toBe('UTC')
     expect(c.holdRescanIntervalSeconds).toBe(3600)
-    expect(c.zfsApi).toEqual({ url: 'http://localhost:8545', timeoutSeconds: 30 })
+    expect(c.zfsApi).toEqual({ url: 'http://localhost:8545', timeoutSeconds: 30, maxCallsInFlight: 8 })
     expect(c.metrics).toEqual({ enabled: true, host: '127.0.0.1', port: 9180 })
     expect(c.log).toEqual({ format: 'text', level: 'info' })
   })

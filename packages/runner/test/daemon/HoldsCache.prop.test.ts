@@ -148,3 +148,62 @@ describe('HoldsCache (model)', () => {
     )
   })
 })
+
+/**
+ * The periodic rescan, spread: whatever the arrangement of datasets and however it changes, no dataset
+ * goes `rescanMs` without a full scan (the staleness bound the safety argument rests on), `nextRescanAt`
+ * says when the next one comes, and with wakes every `w` a wake starts at most ⌈N · w / rescanMs⌉ of them.
+ */
+describe('HoldsCache (periodic rescan slots)', () => {
+  it('every dataset is rescanned within rescanMs of its last full scan, in slices of at most ⌈N·w/rescanMs⌉ a wake', () =>
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 60_000, max: 7_200_000 }),
+        fc.integer({ min: 1, max: 1_200_000 }),
+        fc.integer({ min: 0, max: 10_000_000_000 }),
+        fc.array(fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }), { maxLength: 40 }),
+        (n, rescanMs, gap, start, changes) => {
+          const c = HoldsCache.make(rescanMs)
+          // At most 50 wakes a period, so a run stays small.
+          const w = Math.max(Math.ceil(rescanMs / 50), Math.min(gap, rescanMs))
+          let names = Array.from({ length: n }, (_, i) => `ds${i}`)
+          const lastFull = new Map<string, number>()
+          let now = start
+          const wake = (): number => {
+            c.arrange(names)
+            let started = 0
+            for (const d of names) {
+              const due = c.nextRescanAt(d)
+              const before = c.generation(d)
+              c.toRead(d, ['s'], now)
+              const full = c.generation(d) !== before
+              // `nextRescanAt` tells exactly when a periodic scan is due.
+              if (due !== undefined) expect(full).toBe(now >= due)
+              if (full) {
+                started += 1
+                lastFull.set(d, now)
+              }
+              expect(now - lastFull.get(d)!).toBeLessThan(rescanMs)
+              expect(c.nextRescanAt(d)! - now).toBeGreaterThan(0)
+              expect(c.nextRescanAt(d)! - now).toBeLessThanOrEqual(rescanMs)
+            }
+            return started
+          }
+          expect(wake()).toBe(names.length) // start-up: all
+          // Steady wakes every w with a fixed arrangement: slices only.
+          for (let i = 0; i < Math.ceil(rescanMs / w) + 1; i++) {
+            now += w
+            expect(wake()).toBeLessThanOrEqual(Math.ceil((names.length * w) / rescanMs))
+          }
+          // Arrangement changes (datasets added, dropped, reordered) never stretch the bound.
+          for (const ch of changes) {
+            if (ch !== undefined) names = Array.from({ length: ch }, (_, i) => `ds${(i * 7 + ch) % 31}`)
+            now += Math.floor(w / 2) + 1
+            wake()
+          }
+        },
+      ),
+      { numRuns: 100 },
+    ))
+})

@@ -167,6 +167,36 @@ describe('StateReader', () => {
     expect(t.obs(again, 'tank/a').observed.holds._tag).toBe('Known')
   })
 
+  it('after a holds read got no answer in time, no other holds read starts that cycle; the next cycle reads them', async () => {
+    const t = setup({ 'tank/a': ['s1'], 'tank/b': ['s2'], 'tank/c': ['s3'] })
+    t.api.failing.set('snapshot_holds_list', {
+      error: {
+        _tag: 'Transport',
+        method: 'snapshot_holds_list',
+        message: 'no reply within 30000 ms',
+        timedOut: true,
+      },
+      sticky: false,
+    })
+    const s = await t.read(['tank/a', 'tank/b', 'tank/c'])
+    expect(s.holdsRead).toBe(1)
+    expect(t.api.stats().callsByMethod['snapshot_holds_list']).toBe(1)
+    expect(t.obs(s, 'tank/a').observed.holds).toMatchObject({
+      _tag: 'Unknown',
+      why: expect.stringContaining('timed out'),
+    })
+    for (const d of ['tank/b', 'tank/c'])
+      expect(t.obs(s, d).observed.holds).toMatchObject({
+        _tag: 'Unknown',
+        why: expect.stringContaining(
+          'holds not read this cycle: an earlier read got no answer in time or was rate limited',
+        ),
+      })
+    const again = await t.read(['tank/a', 'tank/b', 'tank/c'])
+    for (const d of ['tank/a', 'tank/b', 'tank/c']) expect(t.obs(again, d).observed.holds._tag).toBe('Known')
+    expect(t.api.stats().callsByMethod['snapshot_holds_list']).toBe(4)
+  })
+
   it('keeps the holds read when some items fail, Unknown until the rest are read, then re-reads only those', async () => {
     const h = harness({ 'tank/a': ['s1', 's2', 's3', 's4'] })
     h.api.hold('tank/a', 's2', 'keep')

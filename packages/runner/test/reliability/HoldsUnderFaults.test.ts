@@ -104,9 +104,13 @@ describe('retention under failing hold reads', () => {
     ])
     const firstAtPolicy = counts.findIndex((n) => n <= 5)
     expect(firstAtPolicy).toBeGreaterThanOrEqual(0)
-    // Measured 58 cycles (seed 7); without the read limit it never gets there.
-    expect(firstAtPolicy).toBeLessThan(120)
-    expect(Math.max(...counts.slice(firstAtPolicy))).toBeLessThanOrEqual(8)
+    // Measured 25 cycles (seed 7; 58 before reads went in batches of 8); without the read limit it never
+    // gets there.
+    expect(firstAtPolicy).toBeLessThan(60)
+    // Measured 11: a dropped read is no longer resent (the API may still be running it) and a refused
+    // one ends the cycle's holds reads, so a streak of faults can leave the holds unknown (nothing
+    // destroyed) a few cycles longer than with resends (8).
+    expect(Math.max(...counts.slice(firstAtPolicy))).toBeLessThanOrEqual(12)
     expect(w.heldAsked()).toBe(0)
   })
 })

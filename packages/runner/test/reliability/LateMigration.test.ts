@@ -116,7 +116,7 @@ describe('a migration_create that lands after the daemon gave up on it', () => {
     // overlaps (the original 791829147 did until issue 10 changed the daemon's calls), and every run made
     // on the way must be safe.
     let overlaps = 0
-    for (const seed of [791829147, 4, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12]) {
+    for (const seed of [791829147, 4, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 19]) {
       const r = await replay({ unconfirmedGraceMs: 0 }, seed)
       // §8 as amended covers every range, whichever migration moved the base.
       expect(r.violations).toEqual([])
