@@ -142,20 +142,6 @@ export const make = (caps: Capabilities, parts: Parts) => {
     const newest = Names.newestOurs(state.observed.snapshots, futureAfter)
     if (newest.at !== undefined) caps.metrics.setLastSnapshot(ds.dataset, newest.at)
     caps.metrics.setFutureSnapshots(ds.dataset, newest.future)
-    const troubles = parts.troubles
-    if (troubles !== undefined) {
-      const judged = Freshness.judge({
-        now,
-        zone: settings.zone,
-        policy: settings.policy,
-        dataset: ds,
-        observed: state.observed,
-      })
-      for (const j of judged) {
-        if (j.verdict._tag === 'Bad') troubles.raise(j.kind, j.subject, j.verdict.why, now)
-        else if (j.verdict._tag === 'Ok') troubles.clear(j.kind, j.subject, now)
-      }
-    }
     // The core's replication model: a destination's last sync, never a tag from the future.
     const states = replicationOf({
       now,
@@ -164,6 +150,21 @@ export const make = (caps: Capabilities, parts: Parts) => {
       dataset: ds,
       observed: state.observed,
     })
+    const troubles = parts.troubles
+    if (troubles !== undefined) {
+      const judged = Freshness.judge({
+        now,
+        zone: settings.zone,
+        policy: settings.policy,
+        dataset: ds,
+        observed: state.observed,
+        replication: states,
+      })
+      for (const j of judged) {
+        if (j.verdict._tag === 'Bad') troubles.raise(j.kind, j.subject, j.verdict.why, now)
+        else if (j.verdict._tag === 'Ok') troubles.clear(j.kind, j.subject, now)
+      }
+    }
     for (const r of states ?? [])
       if (r.lastSync !== undefined) caps.metrics.setLastSync({ dataset: ds.dataset, ...r }, r.lastSync.at)
   }

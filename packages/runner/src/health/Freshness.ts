@@ -18,7 +18,7 @@ import {
   type DatasetObservation,
   type DatasetPolicy,
   type Policy,
-  replicationOf,
+  type Replication,
   Schedule,
 } from '@zfs-autobackup/core'
 import { DateTime } from 'luxon'
@@ -48,6 +48,11 @@ export interface Input {
   readonly policy: Policy
   readonly dataset: DatasetPolicy
   readonly observed: DatasetObservation
+  /**
+   * The core's replication model of the same observation (`replicationOf`; `undefined` when holds are
+   * unknown). The caller has it already for its metrics or report, so it is passed, not computed again.
+   */
+  readonly replication: ReadonlyArray<Replication.DestinationState> | undefined
 }
 
 /** The subject of a destination's troubles. */
@@ -112,7 +117,7 @@ export const judge = (i: Input): ReadonlyArray<Judgement> => {
 
   // clock-fault
   // The core's replication model reads the sync tags (one parser): undefined when holds are unknown.
-  const replication = replicationOf({ now, zone: i.zone, policy, dataset: i.dataset, observed })
+  const { replication } = i
   const hosts = new Map((replication ?? []).flatMap((r) => (r.host ? [[r.host.host, r.host] as const] : [])))
   let futureTags = 0
   for (const h of hosts.values()) for (const p of h.points) if (p.at > futureAfter) futureTags++

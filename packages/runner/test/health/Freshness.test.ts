@@ -1,4 +1,4 @@
-import type { DatasetObservation, Policy } from '@zfs-autobackup/core'
+import { type DatasetObservation, type Policy, replicationOf } from '@zfs-autobackup/core'
 import { describe, expect, it } from 'vitest'
 import * as Freshness from '../../src/health/Freshness.js'
 
@@ -26,10 +26,14 @@ const observed = (
 })
 const judge = (now: string, obs: DatasetObservation, p: Policy = policy) =>
   Object.fromEntries(
-    Freshness.judge({ now: utc(now), zone: 'UTC', policy: p, dataset, observed: obs }).map((j) => [
-      `${j.kind} ${j.subject}`,
-      j.verdict._tag === 'Bad' ? j.verdict.why : j.verdict._tag,
-    ]),
+    Freshness.judge({
+      now: utc(now),
+      zone: 'UTC',
+      policy: p,
+      dataset,
+      observed: obs,
+      replication: replicationOf({ now: utc(now), zone: 'UTC', policy: p, dataset, observed: obs }),
+    }).map((j) => [`${j.kind} ${j.subject}`, j.verdict._tag === 'Bad' ? j.verdict.why : j.verdict._tag]),
   )
 
 describe('Freshness.judge (decisions.md §16)', () => {

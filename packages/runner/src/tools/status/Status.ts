@@ -219,7 +219,14 @@ export const datasetStatus = (i: StatusInput): DatasetStatus => {
     types: ts,
     destinations,
     holdsUnknown: observed.holds._tag === 'Unknown' ? observed.holds.why : undefined,
-    troubles: Freshness.judge({ now: i.now, zone: i.zone, policy: i.policy, dataset: i.dataset, observed })
+    troubles: Freshness.judge({
+      now: i.now,
+      zone: i.zone,
+      policy: i.policy,
+      dataset: i.dataset,
+      observed,
+      replication,
+    })
       .filter((j) => j.kind !== 'sync-lag')
       .flatMap((j) => (j.verdict._tag === 'Bad' ? [{ kind: j.kind, why: j.verdict.why }] : [])),
   }
