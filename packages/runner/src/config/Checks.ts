@@ -100,6 +100,7 @@ export const warnings = (c: RawConfig): ReadonlyArray<Finding> => {
       path: ['server', 'remote_sync', 'enabled'],
       message: `remote sync is off: ${destinations.length} enabled destination(s) will not be sent to`,
     })
+  found.push(...sharedApiMismatches(c))
   c.datasets.forEach((d, i) => {
     // Two destinations on one host are fine: each has its own base hold (decisions.md §15), and the
     // planner never runs two migrations of a dataset to one host at once (§9 as amended).
@@ -108,6 +109,42 @@ export const warnings = (c: RawConfig): ReadonlyArray<Finding> => {
         found.push({
           path: ['datasets', i, 'local_dataset'],
           message: `inside datasets[${k}] ("${parent.local_dataset}", recursive): its snapshots are taken twice`,
+        })
+    })
+  })
+  return found
+}
+
+/**
+ * Destination APIs with the same URL and credentials share one client (`daemon/DestinationApis.ts`), which
+ * takes the first one's `timeout` and `max_calls_in_flight`: a later one that differs is not applied.
+ */
+const sharedApiMismatches = (c: RawConfig): ReadonlyArray<Finding> => {
+  const found: Array<Finding> = []
+  const first = new Map<string, { readonly at: string; readonly timeout: number; readonly max: number }>()
+  c.datasets.forEach((d, i) => {
+    d.destinations.forEach((x, j) => {
+      const a = x.api
+      if (a === undefined) return
+      const key = JSON.stringify([
+        a.url,
+        a.auth?.username ?? null,
+        a.auth?.password_file ?? null,
+        a.auth?.password_env ?? null,
+      ])
+      const seen = first.get(key)
+      if (seen === undefined) {
+        first.set(key, {
+          at: `datasets[${i}].destinations[${j}].api`,
+          timeout: a.timeout,
+          max: a.max_calls_in_flight,
+        })
+        return
+      }
+      if (seen.timeout !== a.timeout || seen.max !== a.max_calls_in_flight)
+        found.push({
+          path: ['datasets', i, 'destinations', j, 'api'],
+          message: `same url and auth as ${seen.at}, so both share one client with its timeout (${seen.timeout} s) and max_calls_in_flight (${seen.max}); the values here are not used`,
         })
     })
   })

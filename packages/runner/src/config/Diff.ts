@@ -50,6 +50,7 @@ const serverSettings: ReadonlyArray<readonly [string, (c: Config) => unknown]> =
   ['server.metrics', (c) => c.metrics],
   ['server.log', (c) => c.log],
   ['zfs_api', (c) => c.zfsApi],
+  ['destinations[].api', (c) => c.destinationApis],
 ]
 
 // -------------------------------------------------------------------------------------

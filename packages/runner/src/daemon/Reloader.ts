@@ -14,7 +14,13 @@ import { applyLive, diffConfig, isEmpty } from '../config/Diff.js'
 import type { Reload } from './LiveSettings.js'
 
 /** Settings that only a rebuild of the client, status server or logger applies. */
-const REBUILD = ['zfs_api', 'server.metrics', 'server.log', 'server.hold_rescan_interval']
+const REBUILD = [
+  'zfs_api',
+  'destinations[].api',
+  'server.metrics',
+  'server.log',
+  'server.hold_rescan_interval',
+]
 
 /** What identifies a version of the file without reading it. */
 const fingerprint = async (path: string): Promise<string | undefined> =>

@@ -1,21 +1,15 @@
 /**
- * Binds the real capabilities to the daemon (the "Production" module of docs-ts): the JSON-RPC client, the
- * logger, the planner, the metrics and the status server, all from one `Config`; runs the daemon until
+ * Binds the real capabilities to the daemon (the "Production" module of docs-ts): the JSON-RPC clients (the
+ * API's and each destination's backup-host API, `DestinationApis`), the logger, the planner, the metrics and the status server, all from one `Config`; runs the daemon until
  * shutdown, and rebuilds them when a SIGHUP reload changed the API, HTTP or logging settings.
  *
  * @since 0.1.0
  */
 import { makePlanner } from '@zfs-autobackup/core'
-import {
-  type Clock,
-  type FetchLike,
-  makeClient,
-  type RetryPolicy,
-  systemClock,
-} from '@zfs-autobackup/zfs-rpc'
+import { type Clock, type FetchLike, type RetryPolicy, systemClock } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Config } from '../config/Config.js'
-import { credentialsOf, pageTokenOf } from '../config/ConfigSource.js'
+import { pageTokenOf } from '../config/ConfigSource.js'
 import * as Health from '../http/Health.js'
 import * as Metrics from '../http/Metrics.js'
 import * as StatusServer from '../http/StatusServer.js'
@@ -24,7 +18,9 @@ import { factsOf } from '../page/DaemonFacts.js'
 import * as PageHtml from '../page/PageHtml.js'
 import { pageData } from '../page/PageModel.js'
 import { SCRIPT } from '../page/PageScript.js'
+import { type ClientDeps, clientOf } from './ApiClient.js'
 import * as Daemon from './Daemon.js'
+import * as DestinationApis from './DestinationApis.js'
 import * as EndedWhileStopped from './EndedWhileStopped.js'
 import type * as Lock from './Lock.js'
 import * as Reloader from './Reloader.js'
@@ -84,37 +80,39 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
       now: deps.clock.now,
     })
     for (const w of config.warnings) log.warn(`config: ${w.path}: ${w.message}`)
-    const auth = credentialsOf(config, deps.env)
-    const api = makeClient({
-      url: config.zfsApi.url,
-      timeoutMs: config.zfsApi.timeoutSeconds * 1000,
-      maxCallsInFlight: config.zfsApi.maxCallsInFlight,
+    const clientDeps: ClientDeps = {
+      env: deps.env,
       clock: deps.apiClock ?? systemClock,
       ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
       ...(deps.retry === undefined ? {} : { retry: deps.retry }),
-      ...(auth === undefined ? {} : { auth }),
-    })
+    }
+    const api = clientOf(config.zfsApi, clientDeps)
+    const destinationApis = DestinationApis.make(config.destinationApis, (s) => clientOf(s, clientDeps))
     let current = config
     // One calendar memo for the daemon's cycles and the status page's plans (a cache: results never depend on it).
     const planner = makePlanner()
-    const daemon = Daemon.make({ api, clock: deps.clock, log, planner, metrics }, settingsOf(config), {
-      holdRescanMs: config.holdRescanIntervalSeconds * 1000,
-      ...(carried === undefined ? {} : { carried }),
-      ...(lock === undefined ? {} : { heartbeat: lock.refresh }),
-      ...(deps.monitor === undefined ? {} : { monitor: deps.monitor }),
-      ...(deps.configPath === undefined
-        ? {}
-        : {
-            reload: Reloader.make(
-              deps.configPath,
-              () => current,
-              (c) => {
-                current = c
-              },
-              deps.env,
-            ),
-          }),
-    })
+    const daemon = Daemon.make(
+      { api, destinationApis, clock: deps.clock, log, planner, metrics },
+      settingsOf(config),
+      {
+        holdRescanMs: config.holdRescanIntervalSeconds * 1000,
+        ...(carried === undefined ? {} : { carried }),
+        ...(lock === undefined ? {} : { heartbeat: lock.refresh }),
+        ...(deps.monitor === undefined ? {} : { monitor: deps.monitor }),
+        ...(deps.configPath === undefined
+          ? {}
+          : {
+              reload: Reloader.make(
+                deps.configPath,
+                () => current,
+                (c) => {
+                  current = c
+                },
+                deps.env,
+              ),
+            }),
+      },
+    )
     deps.onDaemon?.(daemon)
     deps.onHangup(() => daemon.reloadNow())
     const page = () => pageData(factsOf(daemon, deps.clock.now(), planner))

@@ -587,6 +587,12 @@ const warned: ReadonlyArray<readonly [string, string, string, string]> = [
     'the status page and /status.json are refused',
   ],
   [
+    'two destination APIs sharing a client with different timeouts',
+    `server:\n  remote_sync:\n    enabled: true\ndatasets:\n  - local_dataset: tank\n    destinations:\n      - remote_host: nas\n        api: { url: "http://nas:8545" }\n  - local_dataset: tank2\n    destinations:\n      - remote_host: nas\n        api: { url: "http://nas:8545", timeout: 60 }\n`,
+    'datasets[1].destinations[0].api',
+    'share one client',
+  ],
+  [
     'a dataset inside a recursive one',
     'datasets:\n  - local_dataset: tank\n    recursive: true\n  - local_dataset: tank/data\n',
     'datasets[1].local_dataset',

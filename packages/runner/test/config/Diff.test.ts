@@ -24,6 +24,11 @@ describe('diffConfig', () => {
     ['zfs_api', '"http://localhost:8545"', '"http://127.0.0.1:8545"'],
     ['server.timezone', '  # timezone: "Europe/Vienna"', '  timezone: "Europe/Vienna"'],
     ['server.log', '  # log:', '  log:\n    level: debug'],
+    [
+      'destinations[].api',
+      '        enabled: true',
+      '        enabled: true\n        api:\n          url: "http://192.168.1.100:8545"',
+    ],
   ])('classes a change of %s as needing a restart', (setting, from, to) => {
     const d = diffConfig(base, edit(from, to))
     expect(d.needsRestart).toEqual([setting])
