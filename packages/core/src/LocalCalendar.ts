@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { DateTime, IANAZone } from 'luxon'
+import { IANAZone } from 'luxon'
 import * as CivilTime from './CivilTime.js'
 import type { SnapshotType } from './SnapshotType.js'
 
@@ -64,9 +64,10 @@ const two = (n: number): string => (n < 10 ? '0' : '') + n
 //   instant of that local midnight (§6 reading: a repeated midnight, as in Havana's fall-back, counts from
 //   its first pass; a midnight in a gap, as in Santiago's spring-forward, from the end of the gap), so one
 //   local day has one start whatever the offset of `now` (luxon's `startOf('day')` depends on it).
-// - (zone, offset, civil hour) → the start of the hour, exactly luxon's `startOf('hour')`: local hh:00 at
-//   the offset of `now` when the zone really has that offset there, else luxon decides (a change within
-//   the hour). A repeated hour thus starts at its own instant on each pass.
+// - (zone, offset, civil hour) → the start of the hour: local hh:00 at the offset of `now` when the zone
+//   really has that offset there, else found around the change within the hour (`hourPart`). A repeated
+//   hour thus starts at its own instant on each pass; luxon's `startOf('hour')` is not used: in an hour
+//   entered mid-way by a 30/45-minute change it answers the *next* hour's start, after `now`.
 
 interface ZonePart {
   readonly zone: string
@@ -132,13 +133,28 @@ const firstInstantFrom = (zone: IANAZone, wall: number, memo: CalendarMemo): num
   return hi
 }
 
+/**
+ * The start of the local hour `wall` shown at offset `offset`: the last instant the clock read hh:00, or,
+ * when an offset change jumped past hh:00 into the hour (Chatham's 02:45 → 03:45, Lord Howe's 02:00 →
+ * 02:30), the jump itself. A repeated hour reads hh:00 again and starts anew on each pass (Vienna's 02:00
+ * twice); an hour the clock shows without a break across a change that never reads hh:00 again (Lord
+ * Howe's 01:59 +11 → 01:30 +10:30) is one hour, started at its hh:00 before the change. Never after `now`.
+ */
 const hourPart = (z: ZonePart, run: OffsetPart, offset: number, wall: number, now: number): HourPart => {
-  const guess = wall - offset * MINUTE
-  const start =
-    offsetAt(z, run, guess) === offset
-      ? guess
-      : DateTime.fromMillis(now, { zone: z.impl }).startOf('hour').toMillis()
-  return { zone: z.zone, offset, wall, start }
+  const hh00 = wall - offset * MINUTE // ≤ now: `now` shows `wall` or later at `offset`
+  if (offsetAt(z, run, hh00) === offset) return { zone: z.zone, offset, wall, start: hh00 }
+  // The offset changed in (hh00, now]: find the change (to the ms; once per memoised hour).
+  let lo = hh00
+  let hi = now
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2)
+    if (z.impl.offset(mid) === offset) hi = mid
+    else lo = mid
+  }
+  const before = z.impl.offset(hi - 1)
+  const shownBefore = hi - 1 + before * MINUTE
+  const sameHour = Math.floor(shownBefore / HOUR) * HOUR === wall
+  return { zone: z.zone, offset, wall, start: sameHour ? wall - before * MINUTE : hi }
 }
 
 interface OffsetPart {

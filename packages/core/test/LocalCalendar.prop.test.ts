@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
 import * as LocalCalendar from '../src/LocalCalendar.js'
+import { hourStartOracle } from './hourStart.js'
 import { runs } from './runs.js'
 
 import { changes, from, to, zones } from './zones.js'
@@ -28,7 +29,7 @@ describe('LocalCalendar.at against luxon', () => {
       expect(changes.get(z as (typeof zones)[number])!.length).toBeGreaterThanOrEqual(8)
   })
 
-  it('hour, weekday, local time and hour start are luxon’s; day/week/month/year start at the first instant of their local date', () => {
+  it('hour, weekday and local time are luxon’s; the hour starts when the clock last read hh:00 or first showed hh; day/week/month/year start at the first instant of their local date', () => {
     fc.assert(
       fc.property(callArb, ({ now, zone }) => {
         const c = LocalCalendar.at(now, zone)
@@ -37,7 +38,10 @@ describe('LocalCalendar.at against luxon', () => {
         expect(c.right.hour).toBe(l.hour)
         expect(c.right.weekdayIndex).toBe(l.weekday - 1)
         expect(c.right.localTime).toBe(`${l.toFormat('ccc yyyy-MM-dd HH:mm')} ${zone}`)
-        expect(c.right.startOf.hourly).toBe(l.startOf('hour').toMillis())
+        const hour = c.right.startOf.hourly
+        expect(hour).toBeLessThanOrEqual(now)
+        expect(DateTime.fromMillis(hour, { zone }).hour).toBe(l.hour)
+        expect(hour).toBe(hourStartOracle(now, zone))
         const expected = {
           daily: l.toISODate()!,
           weekly: l.startOf('week').toISODate()!,

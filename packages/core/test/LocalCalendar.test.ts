@@ -29,6 +29,30 @@ describe('LocalCalendar.at', () => {
     expect(c._tag === 'Right' && c.right.startOf.hourly).toBe(utc('2026-10-25T01:00:00Z'))
   })
 
+  // Offset changes that are not whole hours move the clock into (or back within) an hour. The hour starts
+  // when the clock last read hh:00, or, when it jumped past hh:00, at the jump: never after `now`.
+  it.each([
+    // zone, now, start of its hour, what the clock shows
+    // Chatham spring-forward 2026-09-27 02:45 +12:45 → 03:45 +13:45 (14:00Z): hour 03 is 03:45–03:59.
+    ['Pacific/Chatham', '2026-09-26T14:10:00Z', '2026-09-26T14:00:00Z'], // 03:55 +13:45 (luxon said 14:15Z)
+    ['Pacific/Chatham', '2026-09-26T14:00:00Z', '2026-09-26T14:00:00Z'], // 03:45, the jump itself
+    ['Pacific/Chatham', '2026-09-26T13:59:00Z', '2026-09-26T13:15:00Z'], // 02:44 +12:45, hour 02 from 02:00
+    ['Pacific/Chatham', '2026-09-26T14:15:00Z', '2026-09-26T14:15:00Z'], // 04:00
+    // Chatham fall-back 2026-04-05 03:45 +13:45 → 02:45 +12:45 (14:00Z): hour 02 comes again, from 02:45.
+    ['Pacific/Chatham', '2026-04-04T14:10:00Z', '2026-04-04T14:00:00Z'], // 02:55 +12:45, second pass
+    ['Pacific/Chatham', '2026-04-04T13:50:00Z', '2026-04-04T13:15:00Z'], // 03:35 +13:45, first pass of 03
+    ['Pacific/Chatham', '2026-04-04T14:20:00Z', '2026-04-04T14:15:00Z'], // 03:05 +12:45, second pass of 03
+    // Lord Howe spring-forward 2026-10-04 02:00 +10:30 → 02:30 +11 (15:30Z): hour 02 is 02:30–02:59.
+    ['Australia/Lord_Howe', '2026-10-03T15:40:00Z', '2026-10-03T15:30:00Z'], // 02:40 +11
+    // Lord Howe fall-back 2026-04-05 02:00 +11 → 01:30 +10:30 (15:00Z): the clock shows 01 without a
+    // break from 01:00 +11 to 01:59 +10:30 and never reads 01:00 again: one hour of 90 minutes.
+    ['Australia/Lord_Howe', '2026-04-04T15:10:00Z', '2026-04-04T14:00:00Z'], // 01:40 +10:30
+    ['Australia/Lord_Howe', '2026-04-04T15:30:00Z', '2026-04-04T15:30:00Z'], // 02:00 +10:30
+  ])('in %s at %s the hour started at %s', (zone, now, start) => {
+    const c = LocalCalendar.at(utc(now), zone)
+    expect(c._tag === 'Right' && c.right.startOf.hourly).toBe(utc(start))
+  })
+
   it('rejects an unknown zone', () => {
     expect(LocalCalendar.at(0, 'Mars/Olympus')).toEqual({
       _tag: 'Left',

@@ -6,6 +6,7 @@ import { type Action, type Plan, type PlanInput, planDataset } from '../src/inde
 import type { SnapshotType } from '../src/SnapshotType.js'
 import * as ST from '../src/SnapshotType.js'
 import { applyPlan, planInputArb } from '../src/testing/index.js'
+import { hourStartOracle } from './hourStart.js'
 import { runs } from './runs.js'
 import { changes, zones } from './zones.js'
 
@@ -103,7 +104,7 @@ const expectedCreate = (i: PlanInput): { type: SnapshotType; name: string } | un
       ['monthly', before('month')],
       ['weekly', before('week')],
       ['daily', before('day')],
-      ['hourly', at < l.startOf('hour').toMillis()],
+      ['hourly', at < hourStartOracle(i.now, i.zone)],
     ]
     type = crossed.find(([t, c]) => c && retention[t] > 0)?.[0]
     if (
@@ -317,6 +318,42 @@ describe('planDataset properties', () => {
         expect(days.size).toBeGreaterThanOrEqual(2)
       }),
       runs(20),
+    )
+  })
+})
+
+describe('planDataset across offset changes of any size', () => {
+  it('takes one hourly-or-higher snapshot in each local hour a cycle falls in, and never two', () => {
+    // Hours per the oracle (hourStart.ts): a new one whenever the clock reads hh:00 or first shows hh.
+    const acrossChange = fc
+      .constantFrom(...zones.filter((z) => changes.get(z)!.length > 0))
+      .chain((zone) =>
+        fc
+          .tuple(
+            fc.constantFrom(...changes.get(zone)!),
+            fc.integer({ min: 0, max: 59 }),
+            fc.constantFrom(10, 15, 20, 30),
+          )
+          .map(([t, phase, step]) => ({ zone, from: t - 6 * 3_600_000 + phase * 60_000, step })),
+      )
+    fc.assert(
+      fc.property(acrossChange, ({ zone, from, step }) => {
+        const p = planInputArbFixed(zone)
+        let observed = p.observed
+        let previousHour: number | undefined
+        for (let now = from; now < from + 12 * 3_600_000; now += step * 60_000) {
+          const plan = planDataset({ ...p, now, observed })
+          const hour = hourStartOracle(now, zone)
+          const type = created(plan)?.type
+          expect(type).toBeDefined() // the interval elapses every cycle
+          // The first cycle (no snapshot yet) takes the lowest enabled type, `frequent`.
+          if (previousHour !== undefined)
+            expect(type !== 'frequent', new Date(now).toISOString()).toBe(hour !== previousHour)
+          previousHour = hour
+          observed = applyPlan(observed, plan)
+        }
+      }),
+      runs(30),
     )
   })
 })

@@ -88,6 +88,56 @@ describe('planDataset: DST days in Europe/Vienna at 10-minute cadence', () => {
   )
 })
 
+// Offset changes of 30 or 45 minutes move the clock into the middle of an hour. Chatham (+12:45 → +13:45
+// on 2026-09-27, 02:45 → 03:45 at 14:00Z) skips 02:45–03:44, which is parts of two hours, not one: the clock
+// still shows every hour 00..23 that day, 02 for 45 minutes (02:00–02:44) and 03 for 15 (03:45–03:59). The
+// 23-hour day thus has 24 local hours: one daily at 00:00 and 23 hourlies, one per other hour, is right
+// (a 23-hour day in Vienna skips all of 02:00–02:59 and has 22). The fault was two hourlies in hour 03.
+describe('planDataset: hours cut by offset changes of 30 or 45 minutes, at 10-minute cadence', () => {
+  const hourlyOnly = policy({
+    retention: { frequent: 0, hourly: 48, daily: 7, weekly: 4, monthly: 6, yearly: 3 },
+  })
+
+  it('plans no second hourly in Chatham’s 15-minute hour 03 (issue 10)', () => {
+    const plan = planDataset(
+      input(1790431800000, observed(['hourly_backup_2026-09-26-14-00']), {
+        zone: 'Pacific/Chatham',
+        policy: hourlyOnly,
+      }),
+    )
+    expect(created(plan)).toBeUndefined()
+    expect(plan.decisions).toContainEqual({
+      _tag: 'NoSnapshot',
+      reason: { _tag: 'NotDue', since: 'hourly_backup_2026-09-26-14-00', elapsedSeconds: 600 },
+    })
+  })
+
+  it.each([
+    // zone, day, local midnight (UTC), next local midnight (UTC), local hours that day (runs of one hour on
+    // the clock, each pass of a repeated hour counted), start of the hour the change cuts
+    // Chatham spring: 00, 01, 02 (45 min), 03 (15 min), 04..23 = 24 hours in 23.
+    ['Pacific/Chatham', 'spring 2026-09-27', '2026-09-26T11:15:00Z', '2026-09-27T10:15:00Z', 24],
+    // Chatham fall-back: 00, 01, 02 (+13:45), 03 (+13:45, 45 min), 02 again (02:45–02:59 +12:45), 03 (+12:45),
+    // 04..23 = 26 hours in 25, since the clock reads 03:00 again after the second 02.
+    ['Pacific/Chatham', 'fall-back 2026-04-05', '2026-04-04T10:15:00Z', '2026-04-05T11:15:00Z', 26],
+    // Lord Howe spring (02:00 +10:30 → 02:30 +11): 00, 01, 02 (30 min), 03..23 = 24 hours in 23.5.
+    ['Australia/Lord_Howe', 'spring 2026-10-04', '2026-10-03T13:30:00Z', '2026-10-04T13:00:00Z', 24],
+    // Lord Howe fall-back (02:00 +11 → 01:30 +10:30): the clock shows 01 for 90 minutes without reading
+    // 01:00 again: 00, 01 (90 min), 02..23 = 24 hours in 24.5.
+    ['Australia/Lord_Howe', 'fall-back 2026-04-05', '2026-04-04T13:00:00Z', '2026-04-05T13:30:00Z', 24],
+  ])('%s %s: one daily and one hourly in each of the other local hours', (zone, _, from, to, hours) => {
+    // Cycles every 10 minutes on the UTC hour, so one falls on each change (at :00 or :30 UTC).
+    const first = Math.ceil(utc(from) / 600_000) * 600_000
+    const start = input(0, observed([SnapshotName.format('daily', first - 86_400_000)]), {
+      zone,
+      policy: hourlyOnly,
+    })
+    const { plans } = simulate(start, first, utc(to))
+    const counts = typesCreated(plans)
+    expect(counts).toEqual({ daily: 1, hourly: hours - 1 })
+  })
+})
+
 describe('planDataset: clock stepped back (decisions.md §3 as amended)', () => {
   const start = input(0, observed(['frequent_backup_2026-11-27-07-50']), {
     policy: policy({ retention: { frequent: 3, hourly: 2, daily: 7, weekly: 4, monthly: 6, yearly: 3 } }),
