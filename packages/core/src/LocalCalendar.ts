@@ -140,17 +140,24 @@ const firstInstantFrom = (zone: IANAZone, wall: number, memo: CalendarMemo): num
  * twice); an hour the clock shows without a break across a change that never reads hh:00 again (Lord
  * Howe's 01:59 +11 → 01:30 +10:30) is one hour, started at its hh:00 before the change. Never after `now`.
  */
+/** The one offset change in (lo, hi] (offsets at the ends differ): its first instant, to the ms. */
+const changeIn = (zone: IANAZone, lo0: number, hi0: number): number => {
+  const target = zone.offset(hi0)
+  let lo = lo0
+  let hi = hi0
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2)
+    if (zone.offset(mid) === target) hi = mid
+    else lo = mid
+  }
+  return hi
+}
+
 const hourPart = (z: ZonePart, run: OffsetPart, offset: number, wall: number, now: number): HourPart => {
   const hh00 = wall - offset * MINUTE // ≤ now: `now` shows `wall` or later at `offset`
   if (offsetAt(z, run, hh00) === offset) return { zone: z.zone, offset, wall, start: hh00 }
   // The offset changed in (hh00, now]: find the change (to the ms; once per memoised hour).
-  let lo = hh00
-  let hi = now
-  while (hi - lo > 1) {
-    const mid = lo + Math.floor((hi - lo) / 2)
-    if (z.impl.offset(mid) === offset) hi = mid
-    else lo = mid
-  }
+  const hi = changeIn(z.impl, hh00, now)
   const before = z.impl.offset(hi - 1)
   const shownBefore = hi - 1 + before * MINUTE
   const sameHour = Math.floor(shownBefore / HOUR) * HOUR === wall
@@ -271,4 +278,45 @@ const convertWallTime = (zone: IANAZone, wall: number): number => {
   if (beforeFits && afterFits) return Math.min(viaBefore, viaAfter) // ambiguous (or no transition)
   if (afterFits) return viaAfter
   return viaBefore // fits, or a gap: the offset before the gap
+}
+
+// -------------------------------------------------------------------------------------
+// what comes next (for `NextDue`)
+// -------------------------------------------------------------------------------------
+
+/**
+ * The next instant after `now` at which the calendar may change (hour, weekday, any start of), never later
+ * than the next hour start: local hh+1:00 at the offset of `now`, or the offset change before it (an hour
+ * start itself, or a point where nothing may change: early is allowed, late never). Undefined for an
+ * invalid zone.
+ */
+export const nextHourStart = (now: number, zone: string): number | undefined => {
+  const z = IANAZone.create(zone)
+  if (!z.isValid) return undefined
+  const o = z.offset(now)
+  const next = Math.floor((now + o * MINUTE) / HOUR) * HOUR + HOUR - o * MINUTE
+  // No zone changes its offset and back within hours: equal offsets at both ends mean none between.
+  return z.offset(next) === o ? next : changeIn(z, now, next)
+}
+
+/**
+ * The next instant after `now` at which the local date may change: the first instant of the next local
+ * date, or the offset change before it (early is allowed, late never). Undefined for an invalid zone.
+ */
+export const nextDayStart = (now: number, zone: string, memo: CalendarMemo): number | undefined => {
+  const z = IANAZone.create(zone)
+  if (!z.isValid) return undefined
+  const o = z.offset(now)
+  const next = firstInstantFrom(z, Math.floor((now + o * MINUTE) / DAY) * DAY + DAY, memo)
+  return z.offset(next - 1) === o ? next : changeIn(z, now, next - 1)
+}
+
+/** The local weekday (0 = Monday) and hour at `t`, as `at` gives them, for schedule windows. */
+export const weekdayAndHour = (
+  t: number,
+  zone: IANAZone,
+): { readonly weekdayIndex: number; readonly hour: number } => {
+  const local = t + zone.offset(t) * MINUTE
+  const days = Math.floor(local / DAY)
+  return { weekdayIndex: (((days + 3) % 7) + 7) % 7, hour: Math.floor((local - days * DAY) / HOUR) }
 }

@@ -73,17 +73,24 @@ export const makePlanner = (): ((input: PlanInput) => Plan) => {
   return (input) => planWith(input, memo)
 }
 
-const planWith = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Plan => {
+/** What a plan is made of before it becomes actions: shared by the planner and `NextDue`. */
+export interface Analysis {
+  readonly calendar: LocalCalendar.LocalCalendar
+  readonly parsed: SnapshotName.ParsedList
+  /** Name times after this instant are from the future (§3, §7 as amended). */
+  readonly futureAfter: number
+  readonly newestOurs: SnapshotDue.Newest | undefined
+  readonly due: SnapshotDue.Due
+  readonly hosts: ReadonlyMap<string, SyncHold.HostSyncState>
+  readonly replication: Replication.ReplicationPlan
+  readonly held: Retention.HeldByIndex
+}
+
+/** The analysis of `input`, or undefined when its zone is invalid. */
+export const analyse = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Analysis | undefined => {
   const { now, zone, policy, observed } = input
-  const dataset = input.dataset.dataset
   const calendarE = LocalCalendar.at(now, zone, memo)
-  if (calendarE._tag === 'Left') {
-    return {
-      dataset,
-      actions: [],
-      decisions: [{ _tag: 'NoSnapshot', reason: { _tag: 'InvalidZone', zone } }],
-    }
-  }
+  if (calendarE._tag === 'Left') return undefined
   const calendar = calendarE.right
   const { snapshots, holds } = observed
 
@@ -91,7 +98,6 @@ const planWith = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Plan => {
   const futureAfter = Future.after(policy, now)
   const newestOurs = newestDueInput(policy, snapshots, parsed, futureAfter)
   const due = SnapshotDue.due(policy, calendar, newestOurs, (name) => snapshots.includes(name))
-  const created = due._tag === 'Due' ? due : undefined
 
   const held = Retention.heldByIndex(snapshots, holds)
   const hosts =
@@ -99,7 +105,7 @@ const planWith = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Plan => {
       ? SyncHold.byHost(held.byIndex, snapshots, calendar.zoneImpl, memo, futureAfter)
       : noHosts
   const replication = Replication.plan({
-    dataset,
+    dataset: input.dataset.dataset,
     now,
     futureMs: futureAfter - now,
     snapshots,
@@ -108,6 +114,36 @@ const planWith = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Plan => {
     destinations: input.dataset.destinations,
     evidence: held._tag === 'Known' ? (observed.evidence ?? []) : [],
   })
+  return { calendar, parsed, futureAfter, newestOurs, due, hosts, replication, held }
+}
+
+/** The sync context of an analysed input (§12: the snapshot created in this plan is the source). */
+export const syncContextOf = (input: PlanInput, a: Analysis): SyncDecision.SyncContext => ({
+  dataset: input.dataset.dataset,
+  now: input.now,
+  policy: input.policy,
+  calendar: a.calendar,
+  source: a.due._tag === 'Due' ? a.due.name : input.observed.snapshots[input.observed.snapshots.length - 1],
+  holds: input.observed.holds,
+  replication: a.replication.states,
+  inFlight: input.observed.inFlight,
+  failures: input.observed.failures,
+})
+
+const planWith = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Plan => {
+  const { now, zone, policy, observed } = input
+  const dataset = input.dataset.dataset
+  const analysis = analyse(input, memo)
+  if (analysis === undefined) {
+    return {
+      dataset,
+      actions: [],
+      decisions: [{ _tag: 'NoSnapshot', reason: { _tag: 'InvalidZone', zone } }],
+    }
+  }
+  const { parsed, futureAfter, due, hosts, replication, held } = analysis
+  const { snapshots, holds } = observed
+  const created = due._tag === 'Due' ? due : undefined
   const byTag = held._tag === 'Known' ? Replication.baseIndicesByTag(held.byIndex) : new Map()
   const retention = Retention.apply({
     dataset,
@@ -127,17 +163,7 @@ const planWith = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Plan => {
   })
   const releases = holds._tag === 'Known' ? HoldHygiene.releases(dataset, hosts) : []
 
-  const syncContext: SyncDecision.SyncContext = {
-    dataset,
-    now,
-    policy,
-    calendar,
-    source: created?.name ?? snapshots[snapshots.length - 1],
-    holds,
-    replication: replication.states,
-    inFlight: observed.inFlight,
-    failures: observed.failures,
-  }
+  const syncContext = syncContextOf(input, analysis)
   const syncs = input.dataset.destinations.map((d) => SyncDecision.decide(syncContext, d))
 
   const actions: Action[] = []

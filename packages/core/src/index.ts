@@ -6,6 +6,7 @@
  */
 export * as BaseTag from './BaseTag.js'
 export * as Explain from './Explain.js'
+export * as NextDue from './NextDue.js'
 export type * from './Observation.js'
 export type * from './Plan.js'
 export * from './Planner.js'
