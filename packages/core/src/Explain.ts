@@ -9,6 +9,7 @@ import type {
   Action,
   CreateReason,
   Decision,
+  DestroyReason,
   FutureReason,
   HoldReason,
   KeepReason,
@@ -17,6 +18,8 @@ import type {
   Plan,
   ReleaseReason,
   StaleEvidenceReason,
+  TargetDestroy,
+  TargetPlan,
 } from './Plan.js'
 
 // -------------------------------------------------------------------------------------
@@ -86,6 +89,10 @@ export const keepReason = (r: KeepReason): string => {
       return `holds unknown (${r.why}), destroying nothing`
     case 'ReplicationBase':
       return `replication base of ${r.remoteHost}:${r.remoteDataset}`
+    case 'NewestCommon':
+      return 'newest snapshot in common with the source (the next incremental starts there)'
+    case 'FromTheFuture':
+      return `named ${duration(r.aheadSeconds)} after now (a clock fault or a hand-made name)`
   }
 }
 
@@ -153,12 +160,15 @@ export const futureReason = (r: FutureReason): string => {
 // -------------------------------------------------------------------------------------
 
 /** Why an action was chosen, without the action itself (the tail of a log line, a report column). */
+/** Why a snapshot is destroyed, on the source or on a backup host. */
+const destroyReason = (r: DestroyReason): string => `beyond newest ${r.count} ${r.type} (rank ${r.rank})`
+
 export const actionReason = (a: Action): string => {
   switch (a._tag) {
     case 'CreateSnapshot':
       return createReason(a.reason)
     case 'DestroySnapshot':
-      return `beyond newest ${a.reason.count} ${a.reason.type} (rank ${a.reason.rank})`
+      return destroyReason(a.reason)
     case 'HoldSnapshot':
       return holdReason(a.reason)
     case 'ReleaseHold':
@@ -220,4 +230,14 @@ export const decision = (d: Decision): string => {
 export const plan = (p: Plan): ReadonlyArray<string> => [
   ...p.actions.map(action),
   ...p.decisions.map(decision),
+]
+
+/** A destroy on a backup host, naming it: `destroy host:pool/ds@snap: beyond newest …`. */
+export const targetDestroy = (d: TargetDestroy): string =>
+  `destroy ${d.remoteHost}:${d.remoteDataset}@${d.snapshot}: ${destroyReason(d.reason)}`
+
+/** Retention on a backup host, destroys first, one line each (keeps name the host too). */
+export const targetPlan = (p: TargetPlan): ReadonlyArray<string> => [
+  ...p.destroy.map(targetDestroy),
+  ...p.keep.map((k) => `kept ${p.remoteHost}:${p.remoteDataset}@${k.snapshot}: ${decisionReason(k)}`),
 ]

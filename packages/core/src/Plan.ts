@@ -48,6 +48,16 @@ export type KeepReason =
    * it in this plan. Named explicitly although a hold protects it already (added in 0.2.0).
    */
   | { readonly _tag: 'ReplicationBase'; readonly remoteHost: string; readonly remoteDataset: string }
+  /**
+   * On a backup host (`TargetRetention`): its newest snapshot that the source also lists, where the API
+   * starts the next incremental (added in 0.2.0).
+   */
+  | { readonly _tag: 'NewestCommon' }
+  /**
+   * On a backup host (`TargetRetention`): named more than `backup_interval` after now (decisions.md §3 as
+   * amended); never destroyed there, whatever its rank (added in 0.2.0).
+   */
+  | { readonly _tag: 'FromTheFuture'; readonly aheadSeconds: number }
 
 /** Why a snapshot is destroyed. */
 export type DestroyReason = {
@@ -199,4 +209,26 @@ export interface Plan {
   readonly dataset: string
   readonly actions: ReadonlyArray<Action>
   readonly decisions: ReadonlyArray<Decision>
+}
+
+/**
+ * A destroy on a backup host (`TargetRetention`, added in 0.2.0): a type of its own, not an `Action`, so
+ * that it can never be carried out on the source (a remote dataset often has the local dataset's name).
+ */
+export interface TargetDestroy {
+  readonly _tag: 'DestroyTargetSnapshot'
+  readonly remoteHost: string
+  /** The dataset on the backup host. */
+  readonly remoteDataset: string
+  readonly snapshot: string
+  readonly reason: DestroyReason
+}
+
+/** Retention on one destination's backup host: what to destroy there and what to keep, each with its reason. */
+export interface TargetPlan {
+  readonly remoteHost: string
+  readonly remoteDataset: string
+  readonly destroy: ReadonlyArray<TargetDestroy>
+  /** One `Keep` per snapshot of the backup host not destroyed, in list order. */
+  readonly keep: ReadonlyArray<Extract<Decision, { readonly _tag: 'Keep' }>>
 }

@@ -4,7 +4,8 @@
  * this plan creates counts as rank 1 of its type (§4). Holds `Unknown` → nothing is destroyed.
  *
  * Guarantee: every destroyed name is an element of `snapshots`, matches our exact pattern, has no hold, is
- * outside every in-flight range, is no destination's replication base and is not the newest of the dataset. Cost: O(snapshots + in-flight × kept).
+ * outside every in-flight range, is no destination's replication base, is not pinned and is not the newest of
+ * the dataset. Cost: O(snapshots + in-flight × kept).
  *
  * @since 0.1.0
  */
@@ -57,6 +58,12 @@ export interface RetentionInput {
     number,
     ReadonlyArray<{ readonly remoteHost: string; readonly remoteDataset: string }>
   >
+  /**
+   * Further reasons to keep by list position, each of which alone forbids the destroy (the backup host's
+   * newest snapshot in common with the source, a name from the future there: `TargetRetention`). Ranks
+   * are unchanged. Absent: none.
+   */
+  readonly pinned?: ReadonlyMap<number, ReadonlyArray<KeepReason>>
 }
 
 export interface RetentionResult {
@@ -114,12 +121,14 @@ export const apply = (input: RetentionInput): RetentionResult => {
     const inFlight = i >= lowestInFlight
     const isNewest = i === newestIndex
     const baseOf = input.bases?.get(i)
+    const pins = input.pinned?.get(i)
     if (
       r > count &&
       tags.length === 0 &&
       !inFlight &&
       !isNewest &&
       baseOf === undefined &&
+      pins === undefined &&
       held !== undefined
     ) {
       destroy.push({
@@ -134,6 +143,7 @@ export const apply = (input: RetentionInput): RetentionResult => {
     if (r <= count) reasons.push({ _tag: 'AmongNewest', type, rank: r, count })
     if (tags.length > 0) reasons.push({ _tag: 'Held', tags })
     for (const d of baseOf ?? []) reasons.push({ _tag: 'ReplicationBase', ...d })
+    for (const p of pins ?? []) reasons.push(p)
     if (inFlight) reasons.push({ _tag: 'InFlight', taskIds: Protection.tasksCovering(input.inFlight, i) })
     if (isNewest) reasons.push({ _tag: 'NewestOfDataset' })
     if (holds._tag === 'Unknown' && reasons.length === 0)

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { DatasetPolicy, Policy } from '@zfs-autobackup/core'
+import type { DatasetPolicy, Policy, SnapshotType } from '@zfs-autobackup/core'
 import type { ConfigWarning } from './ConfigError.js'
 import type { RawConfig } from './Schema.js'
 
@@ -53,6 +53,11 @@ export interface DestinationApi {
   readonly remoteHost: string
   readonly remoteDataset: string
   readonly api: ZfsApiSettings
+  /**
+   * `target_retention`: the backup host is pruned to these counts (decisions.md §17); absent keys took
+   * `server.retention`'s. Absent: the backup host is not pruned.
+   */
+  readonly targetRetention?: SnapshotType.Retention
 }
 
 export interface Config {
@@ -105,6 +110,21 @@ const apiSettings = (a: RawApi): ZfsApiSettings => ({
       }),
 })
 
+type Counts = SnapshotType.Retention
+
+/** Each count given, else the source's. */
+const targetCounts = (
+  given: { readonly [K in keyof Counts]: number | undefined },
+  source: Counts,
+): Counts => ({
+  frequent: given.frequent ?? source.frequent,
+  hourly: given.hourly ?? source.hourly,
+  daily: given.daily ?? source.daily,
+  weekly: given.weekly ?? source.weekly,
+  monthly: given.monthly ?? source.monthly,
+  yearly: given.yearly ?? source.yearly,
+})
+
 export const fromRaw = (raw: RawConfig, warnings: ReadonlyArray<ConfigWarning>): Config => {
   const { server, zfs_api } = raw
   return {
@@ -139,6 +159,9 @@ export const fromRaw = (raw: RawConfig, warnings: ReadonlyArray<ConfigWarning>):
                 remoteHost: x.remote_host,
                 remoteDataset: x.remote_dataset ?? d.local_dataset,
                 api: apiSettings(x.api),
+                ...(x.target_retention === undefined
+                  ? {}
+                  : { targetRetention: targetCounts(x.target_retention, server.retention) }),
               },
             ],
       ),

@@ -45,6 +45,16 @@ const Retention = D.closed('retention', {
   yearly: D.withDefault(count, 3),
 })
 
+/** A backup host's counts: each key optional, an absent one takes `server.retention`'s (`Config.ts`). */
+const TargetRetention = D.closed('target_retention', {
+  frequent: D.optional(count),
+  hourly: D.optional(count),
+  daily: D.optional(count),
+  weekly: D.optional(count),
+  monthly: D.optional(count),
+  yearly: D.optional(count),
+})
+
 const Schedule = D.closed('schedule', {
   days: D.withDefault(days, ALL_DAYS),
   hours: D.withDefault(hours, ALL_HOURS),
@@ -141,12 +151,20 @@ const DestinationApi = D.closed('api', {
   auth: D.optional(Auth),
 })
 
-const Destination = D.closed('destination', {
-  remote_host: D.required(HostName),
-  remote_dataset: D.optional(DatasetName),
-  enabled: D.withDefault(D.boolean, true),
-  api: D.optional(DestinationApi),
-})
+const Destination = D.refine(
+  D.closed('destination', {
+    remote_host: D.required(HostName),
+    remote_dataset: D.optional(DatasetName),
+    enabled: D.withDefault(D.boolean, true),
+    api: D.optional(DestinationApi),
+    // Present (even `{}`): prune the backup host through `api` (decisions.md §17).
+    target_retention: D.optional(TargetRetention),
+  }),
+  (d) =>
+    d.target_retention !== undefined && d.api === undefined
+      ? "target_retention needs api: retention on the backup host lists and destroys its snapshots through the backup host's own API (destinations[].api)"
+      : undefined,
+)
 
 const Dataset = D.closed('dataset', {
   local_dataset: D.required(DatasetName),

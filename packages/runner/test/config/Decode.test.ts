@@ -503,6 +503,27 @@ const planted: ReadonlyArray<readonly [string, string, number | undefined, strin
     'expected a list',
   ],
   [
+    'target_retention without the destination api',
+    'datasets:\n  - local_dataset: tank\n    destinations:\n      - remote_host: nas\n        target_retention:\n          hourly: 3\n',
+    4,
+    'datasets[0].destinations[0]',
+    'target_retention needs api: retention on the backup host lists and destroys its snapshots through',
+  ],
+  [
+    'target_retention count negative',
+    `datasets:\n  - local_dataset: tank\n    destinations:\n      - remote_host: nas\n        api:\n          url: http://nas:8545\n        target_retention:\n          hourly: -1\n`,
+    8,
+    'datasets[0].destinations[0].target_retention.hourly',
+    'at least 0',
+  ],
+  [
+    'target_retention unknown type',
+    `datasets:\n  - local_dataset: tank\n    destinations:\n      - remote_host: nas\n        api:\n          url: http://nas:8545\n        target_retention:\n          minutely: 3\n`,
+    8,
+    'datasets[0].destinations[0].target_retention.minutely',
+    'unknown key (expected one of: frequent, hourly, daily, weekly, monthly, yearly)',
+  ],
+  [
     'duplicate local dataset',
     'datasets:\n  - local_dataset: tank\n  - local_dataset: tank\n',
     3,
@@ -517,6 +538,30 @@ const planted: ReadonlyArray<readonly [string, string, number | undefined, strin
     'duplicate of destinations[0]',
   ],
 ]
+
+describe('target_retention (decisions §17)', () => {
+  const dest = (extra: string) =>
+    `server:\n  retention:\n    hourly: 24\n    daily: 10\ndatasets:\n  - local_dataset: tank\n    destinations:\n      - remote_host: nas\n        api:\n          url: http://nas:8545\n${extra}`
+
+  it('takes each absent count from server.retention', () => {
+    const c = configOf(dest('        target_retention:\n          daily: 30\n          yearly: 0\n'))
+    expect(c.destinationApis[0]!.targetRetention).toEqual({
+      frequent: 4,
+      hourly: 24,
+      daily: 30,
+      weekly: 4,
+      monthly: 6,
+      yearly: 0,
+    })
+  })
+
+  it('an empty target_retention prunes to the source counts; none leaves the backup host alone', () => {
+    expect(configOf(dest('        target_retention: {}\n')).destinationApis[0]!.targetRetention).toEqual(
+      configOf(dest('')).policy.retention,
+    )
+    expect(configOf(dest('')).destinationApis[0]!.targetRetention).toBeUndefined()
+  })
+})
 
 describe('every planted error is reported with its path, line and reason', () => {
   it.each(planted)('%s', (_what, yaml, line, path, fragment) => {
