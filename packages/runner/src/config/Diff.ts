@@ -50,7 +50,14 @@ const serverSettings: ReadonlyArray<readonly [string, (c: Config) => unknown]> =
   ['server.metrics', (c) => c.metrics],
   ['server.log', (c) => c.log],
   ['zfs_api', (c) => c.zfsApi],
-  ['destinations[].api', (c) => c.destinationApis],
+  ['destinations[].api', (c) => c.destinationApis.map(({ targetRetention: _, ...api }) => api)],
+  [
+    'destinations[].target_retention',
+    (c) =>
+      c.destinationApis.flatMap((x) =>
+        x.targetRetention === undefined ? [] : [[x.remoteHost, x.remoteDataset, x.targetRetention]],
+      ),
+  ],
 ]
 
 // -------------------------------------------------------------------------------------

@@ -12,10 +12,12 @@ import {
   type Plan,
   type Policy,
   replicationOf,
+  type SnapshotType,
   SyncHold,
 } from '@zfs-autobackup/core'
 import type { RpcError } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
+import type { Config } from '../config/Config.js'
 import * as Freshness from '../health/Freshness.js'
 import type { Troubles } from '../health/Troubles.js'
 import type { Arrivals } from './Arrivals.js'
@@ -27,6 +29,7 @@ import * as Names from './Names.js'
 import * as Rpc from './RpcText.js'
 import type { CycleState, DatasetState, StateReader } from './StateReader.js'
 import { destinationOf } from './StateReader.js'
+import type { TargetPruner } from './TargetPruner.js'
 import type { UnconfirmedCreates } from './UnconfirmedCreates.js'
 
 // -------------------------------------------------------------------------------------
@@ -39,7 +42,25 @@ export interface Settings {
   readonly datasets: ReadonlyArray<DatasetPolicy>
   /** IANA zone of the API host (sync hold tags) and of the schedule windows. */
   readonly zone: string
+  /** Destinations whose backup host is pruned (`target_retention`, decisions.md §17); absent: none. */
+  readonly targets?: ReadonlyArray<{
+    readonly remoteHost: string
+    readonly remoteDataset: string
+    readonly retention: SnapshotType.Retention
+  }>
 }
+
+/** The settings a cycle reads, from a whole config. */
+export const settingsOf = (c: Config): Settings => ({
+  policy: c.policy,
+  datasets: c.datasets,
+  zone: c.timezone,
+  targets: c.destinationApis.flatMap((x) =>
+    x.targetRetention === undefined
+      ? []
+      : [{ remoteHost: x.remoteHost, remoteDataset: x.remoteDataset, retention: x.targetRetention }],
+  ),
+})
 
 export type CycleResult =
   | { readonly _tag: 'Down'; readonly error: RpcError }
@@ -74,6 +95,8 @@ export interface Parts {
   readonly arrivals?: Arrivals
   /** Where freshness, clock faults and persistent errors are reported (decisions.md §16). */
   readonly troubles?: Troubles
+  /** Retention on the backup hosts (decisions.md §17); absent: none is pruned. */
+  readonly targets?: TargetPruner
 }
 
 /** Cycles in a row with the same dataset error before it is a `persistent-error` trouble. */
@@ -223,6 +246,15 @@ export const make = (caps: Capabilities, parts: Parts) => {
           observed: state.right.observed,
         })
         reports.set(ds.dataset, report)
+        await parts.targets?.afterPlan({
+          settings,
+          dataset: ds,
+          observed: state.right.observed,
+          plan,
+          apis: caps.destinationApis,
+          arrivals: parts.arrivals,
+          stopRequested: () => signal.aborted,
+        })
         if (report.failed > 0) failedDatasets += 1
         else datasetOk(ds.dataset)
       } catch (e) {

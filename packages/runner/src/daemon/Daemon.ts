@@ -27,6 +27,7 @@ import * as Refusals from './Refusals.js'
 import * as Rpc from './RpcText.js'
 import * as StateReader from './StateReader.js'
 import * as SyncFailures from './SyncFailures.js'
+import * as TargetPruner from './TargetPruner.js'
 import * as UnconfirmedCreates from './UnconfirmedCreates.js'
 
 // -------------------------------------------------------------------------------------
@@ -128,6 +129,8 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     cache,
     arrivals,
     troubles,
+    // One record of refused destroys, the backup hosts' too: /health and status list them all.
+    targets: TargetPruner.make(caps, executor.refusals),
     ...(unconfirmed ? { unconfirmed } : {}),
   })
   const startedAt = caps.clock.now()

@@ -11,6 +11,7 @@ import type { Config } from '../config/Config.js'
 import * as CE from '../config/ConfigError.js'
 import { loadConfig, zoneFrom } from '../config/ConfigSource.js'
 import { applyLive, diffConfig, isEmpty } from '../config/Diff.js'
+import { settingsOf } from './Cycle.js'
 import type { Reload } from './LiveSettings.js'
 
 /** Settings that only a rebuild of the client, status server or logger applies. */
@@ -57,7 +58,7 @@ export const make = (
     commit(next)
     return {
       _tag: 'Changed',
-      settings: { policy: next.policy, datasets: next.datasets, zone: next.timezone },
+      settings: settingsOf(next),
       datasetChanges: [
         ...diff.added.map((d) => `added ${d.dataset}`),
         ...diff.removed.map((d) => `removed ${d.dataset}`),

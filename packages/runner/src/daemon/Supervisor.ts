@@ -19,6 +19,7 @@ import * as PageHtml from '../page/PageHtml.js'
 import { pageData } from '../page/PageModel.js'
 import { SCRIPT } from '../page/PageScript.js'
 import { type ClientDeps, clientOf } from './ApiClient.js'
+import * as Cycle from './Cycle.js'
 import * as Daemon from './Daemon.js'
 import * as DestinationApis from './DestinationApis.js'
 import * as EndedWhileStopped from './EndedWhileStopped.js'
@@ -64,8 +65,6 @@ export interface Deps {
 // constructors
 // -------------------------------------------------------------------------------------
 
-const settingsOf = (c: Config) => ({ policy: c.policy, datasets: c.datasets, zone: c.timezone })
-
 /** Runs until the signal aborts; always resolves (exit code 0 on a clean stop). */
 export const supervise = async (initial: Config, deps: Deps): Promise<number> => {
   const metrics = Metrics.make()
@@ -93,7 +92,7 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
     const planner = makePlanner()
     const daemon = Daemon.make(
       { api, destinationApis, clock: deps.clock, log, planner, metrics },
-      settingsOf(config),
+      Cycle.settingsOf(config),
       {
         holdRescanMs: config.holdRescanIntervalSeconds * 1000,
         ...(carried === undefined ? {} : { carried }),

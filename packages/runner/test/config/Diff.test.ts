@@ -35,6 +35,16 @@ describe('diffConfig', () => {
     expect([d.added, d.removed, d.changed]).toEqual([[], [], []])
   })
 
+  it('classes a change of target_retention apart from its api, as needing a restart', () => {
+    const api = '        enabled: true\n        api:\n          url: "http://192.168.1.100:8545"'
+    const withApi = edit('        enabled: true', api)
+    const d = diffConfig(
+      withApi,
+      edit('        enabled: true', `${api}\n        target_retention:\n          hourly: 3`),
+    )
+    expect(d.needsRestart).toEqual(['destinations[].target_retention'])
+  })
+
   it('applies dataset additions, removals and changes live', () => {
     const next = configOf(
       exampleText.replace('remote_dataset: "backup/dataset"', 'remote_dataset: "backup/other"') + extra,
