@@ -161,7 +161,8 @@ export const futureReason = (r: FutureReason): string => {
 
 /** Why an action was chosen, without the action itself (the tail of a log line, a report column). */
 /** Why a snapshot is destroyed, on the source or on a backup host. */
-const destroyReason = (r: DestroyReason): string => `beyond newest ${r.count} ${r.type} (rank ${r.rank})`
+export const destroyReason = (r: DestroyReason): string =>
+  `beyond newest ${r.count} ${r.type} (rank ${r.rank})`
 
 export const actionReason = (a: Action): string => {
   switch (a._tag) {

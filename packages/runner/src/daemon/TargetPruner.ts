@@ -122,7 +122,7 @@ export const planFor = async (
   now: number,
   policy: Pick<Policy, 'backupIntervalSeconds'>,
   holds: 'all' | 'candidates',
-): Promise<E.Either<string, TargetPlan>> => {
+): Promise<E.Either<string, { readonly snapshots: ReadonlyArray<string>; readonly plan: TargetPlan }>> => {
   const listed = await api.snapshotList(job.remoteDataset)()
   if (E.isLeft(listed)) return E.left(`cannot list the backup host: ${Rpc.describe(listed.left)}`)
   const snapshots = listed.right
@@ -133,7 +133,10 @@ export const planFor = async (
           input(job, now, policy, { snapshots, holds: { _tag: 'Known', bySnapshot: new Map() } }),
         ).destroy.map((d) => d.snapshot)
   const observed = await holdsOf(api, job.remoteDataset, names)
-  return E.right(TargetRetention.plan(input(job, now, policy, { snapshots, holds: observed })))
+  return E.right({
+    snapshots,
+    plan: TargetRetention.plan(input(job, now, policy, { snapshots, holds: observed })),
+  })
 }
 
 // -------------------------------------------------------------------------------------
@@ -157,7 +160,7 @@ export const make = (
       caps.log.warn(`${planned.left}; nothing pruned there`, fields)
       return { _tag: 'Unreadable', why: planned.left }
     }
-    const plan = planned.right
+    const { plan } = planned.right
     refusals.retain(target, plan.keep.map((k) => k.snapshot).concat(plan.destroy.map((d) => d.snapshot)))
     for (const k of plan.keep)
       caps.log.debug(`kept ${target}@${k.snapshot}: ${Explain.decisionReason(k)}`, fields)
@@ -231,26 +234,38 @@ export const make = (
       const sentAt = check?._tag === 'Verified' || check?._tag === 'SentUnverified' ? check.at : undefined
       if (!schedule.due(key, now, intervalMs, sentAt)) continue
       schedule.ran(key, now)
-      const tag = BaseTag.of(d)
-      const bases = observed.snapshots.filter((s) => holds.bySnapshot.get(s)?.includes(tag) === true)
-      for (const a of plan.actions) if (a._tag === 'HoldSnapshot' && a.tag === tag) bases.push(a.snapshot)
-      await prune(
-        api,
-        {
-          dataset: dataset.dataset,
-          remoteHost: d.remoteHost,
-          remoteDataset: d.remoteDataset,
-          retention,
-          source: observed.snapshots,
-          bases,
-          inFlight: observed.inFlight.filter(same(d)).map((m) => ({ taskId: m.taskId, from: m.baseAtStart })),
-        },
-        settings.policy,
-      )
+      await prune(api, jobOf(dataset.dataset, d, retention, observed, plan, holds), settings.policy)
     }
   }
 
   return { prune, afterPlan, refusals }
+}
+
+/**
+ * The job for destination `d` of `dataset` from the source's observation and this cycle's plan: its bases
+ * are the snapshots carrying its base tag and the one this plan holds as its new base; its in-flight
+ * migrations start where the runner recorded them to (`baseAtStart`).
+ */
+export const jobOf = (
+  dataset: string,
+  d: { readonly remoteHost: string; readonly remoteDataset: string },
+  retention: SnapshotType.Retention,
+  observed: DatasetObservation,
+  plan: Plan,
+  holds: Extract<HoldsObservation, { _tag: 'Known' }>,
+): Job => {
+  const tag = BaseTag.of(d)
+  const bases = observed.snapshots.filter((s) => holds.bySnapshot.get(s)?.includes(tag) === true)
+  for (const a of plan.actions) if (a._tag === 'HoldSnapshot' && a.tag === tag) bases.push(a.snapshot)
+  return {
+    dataset,
+    remoteHost: d.remoteHost,
+    remoteDataset: d.remoteDataset,
+    retention,
+    source: observed.snapshots,
+    bases,
+    inFlight: observed.inFlight.filter(same(d)).map((m) => ({ taskId: m.taskId, from: m.baseAtStart })),
+  }
 }
 
 const same =

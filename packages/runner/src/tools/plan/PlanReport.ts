@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { type Action, type Decision, Explain, type Plan } from '@zfs-autobackup/core'
+import { type Action, type Decision, Explain, type Plan, type TargetPlan } from '@zfs-autobackup/core'
 import { DateTime } from 'luxon'
 import * as Table from '../Table.js'
 
@@ -12,12 +12,24 @@ import * as Table from '../Table.js'
 // model
 // -------------------------------------------------------------------------------------
 
+/** Retention on one destination's backup host (decisions §17). */
+export type TargetResult =
+  | { readonly _tag: 'Planned'; readonly snapshots: ReadonlyArray<string>; readonly plan: TargetPlan }
+  | {
+      readonly _tag: 'Unreadable'
+      readonly remoteHost: string
+      readonly remoteDataset: string
+      readonly why: string
+    }
+
 export type DatasetResult =
   | {
       readonly _tag: 'Planned'
       readonly dataset: string
       readonly snapshots: ReadonlyArray<string>
       readonly plan: Plan
+      /** Destinations with `target_retention`; absent: none. */
+      readonly targets?: ReadonlyArray<TargetResult>
     }
   | { readonly _tag: 'Unreadable'; readonly dataset: string; readonly why: string }
 
@@ -74,8 +86,25 @@ export const rows = (r: Extract<DatasetResult, { _tag: 'Planned' }>): string[][]
   for (const d of decisions)
     if (d._tag === 'NoSync')
       out.push(['no sync', `${d.remoteHost}:${d.remoteDataset}`, Explain.decisionReason(d)])
+  for (const t of r.targets ?? []) out.push(...targetRows(t))
   return out
 }
+
+/** Every snapshot of a backup host, in list order, with its fate there. */
+const targetRows = (t: TargetResult): string[][] => {
+  if (t._tag === 'Unreadable')
+    return [['backup host', `${t.remoteHost}:${t.remoteDataset}`, `not pruned: ${t.why}`]]
+  const { plan } = t
+  const where = (s: string) => `${plan.remoteHost}:${plan.remoteDataset}@${s}`
+  const fate = new Map<string, string[]>()
+  for (const d of plan.destroy)
+    fate.set(d.snapshot, ['DESTROY', where(d.snapshot), Explain.destroyReason(d.reason)])
+  for (const k of plan.keep) fate.set(k.snapshot, ['keep', where(k.snapshot), Explain.decisionReason(k)])
+  return t.snapshots.map((s) => fate.get(s) ?? ['keep', where(s), 'no decision reported'])
+}
+
+const targetDestroys = (r: Extract<DatasetResult, { _tag: 'Planned' }>): number =>
+  (r.targets ?? []).reduce((n, t) => n + (t._tag === 'Planned' ? t.plan.destroy.length : 0), 0)
 
 const count = (p: Plan, tag: Action['_tag'] | Decision['_tag']): number =>
   p.actions.filter((a) => a._tag === tag).length + p.decisions.filter((d) => d._tag === tag).length
@@ -94,7 +123,8 @@ export const text = (report: PlanReport): string => {
       `${r.dataset}: ${count(p, 'CreateSnapshot')} create, ${count(p, 'DestroySnapshot')} destroy, ` +
         `${count(p, 'Keep')} keep, ${count(p, 'HoldSnapshot')} hold, ${count(p, 'ReleaseHold')} release, ` +
         `${count(p, 'StartSync')} sync, ` +
-        `${count(p, 'NoSync')} sync skipped`,
+        `${count(p, 'NoSync')} sync skipped` +
+        (r.targets === undefined ? '' : `, ${targetDestroys(r)} destroy on backup hosts`),
     )
     lines.push(...Table.render(['ACTION', 'WHAT', 'WHY'], rows(r)).map((l) => `  ${l}`))
   }
@@ -119,6 +149,21 @@ export const json = (report: PlanReport, extra: Readonly<Record<string, unknown>
               snapshots: r.snapshots,
               actions: r.plan.actions.map((a) => ({ ...a, why: Explain.actionReason(a) })),
               decisions: r.plan.decisions.map((d) => ({ ...d, why: Explain.decisionReason(d) })),
+              ...(r.targets === undefined
+                ? {}
+                : {
+                    targets: r.targets.map((t) =>
+                      t._tag === 'Unreadable'
+                        ? { remoteHost: t.remoteHost, remoteDataset: t.remoteDataset, error: t.why }
+                        : {
+                            remoteHost: t.plan.remoteHost,
+                            remoteDataset: t.plan.remoteDataset,
+                            snapshots: t.snapshots,
+                            destroy: t.plan.destroy.map((d) => ({ ...d, why: Explain.targetDestroy(d) })),
+                            keep: t.plan.keep.map((k) => ({ ...k, why: Explain.decisionReason(k) })),
+                          },
+                    ),
+                  }),
             },
       ),
     },

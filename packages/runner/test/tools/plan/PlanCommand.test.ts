@@ -1,3 +1,4 @@
+import type { FetchLike } from '@zfs-autobackup/zfs-rpc'
 import { describe, expect, it } from 'vitest'
 import { memoryIo } from '../../../src/cli/Io.js'
 import * as PlanCommand from '../../../src/tools/plan/PlanCommand.js'
@@ -68,6 +69,52 @@ describe('plan on the Europe/Vienna spring-forward morning', () => {
     // Fresh: the holds of every snapshot were read, in one batch.
     expect(w.sim.inspect.counts().byMethod['snapshot_holds_list']).toBe(dstMorning.length)
     expect(w.sim.inspect.snapshots('tank/data')).toEqual(dstMorning)
+  })
+
+  it('with target_retention, shows the fate of every snapshot on the backup host, read-only', async () => {
+    const w = world(start)
+    const backup = w.sim.hostApi('10.0.0.5')
+    const there = [
+      'daily_backup_2026-03-27-23-00',
+      'hourly_backup_2026-03-28-21-00',
+      'hourly_backup_2026-03-28-22-00',
+      'frequent_backup_2026-03-28-22-00',
+      'frequent_backup_2026-03-28-23-10',
+    ]
+    backup.seed.snapshots('backup/data', there)
+    backup.seed.hold('backup/data', 'hourly_backup_2026-03-28-21-00', 'keep')
+    const yaml = configYaml().replace(
+      '        remote_dataset: backup/data\n',
+      '        remote_dataset: backup/data\n        api:\n          url: "http://10.0.0.5:8545"\n' +
+        '        target_retention: { frequent: 1, hourly: 1, daily: 0 }\n',
+    )
+    const io = memoryIo()
+    const fetch: FetchLike = (url, init) =>
+      new URL(url).host === '10.0.0.5:8545' ? backup.fetch(url, init) : w.sim.fetch(url, init)
+    const code = await PlanCommand.make({ fetch, now: () => w.clock.now() }).run(
+      ['--config', writeConfig(yaml), '--at', AT],
+      io,
+    )
+    expect(code).toBe(0)
+    const lines = io.out().split('\n')
+    expect(lines).toContain(
+      'tank/data: 1 create, 3 destroy, 7 keep, 1 hold, 0 release, 1 sync, 0 sync skipped, 2 destroy on backup hosts',
+    )
+    const row = (what: string) => lines.find((l) => l.trim().split(/ {2,}/)[1] === what) ?? ''
+    const at = (s: string) => `10.0.0.5:backup/data@${s}`
+    expect(row(at('daily_backup_2026-03-27-23-00'))).toMatch(
+      /^ {2}DESTROY .*beyond newest 0 daily \(rank 1\)/,
+    )
+    expect(row(at('frequent_backup_2026-03-28-22-00'))).toMatch(/^ {2}DESTROY .*beyond newest 1 frequent/)
+    expect(row(at('hourly_backup_2026-03-28-21-00'))).toMatch(/^ {2}keep .*held by keep/)
+    expect(row(at('frequent_backup_2026-03-28-23-10'))).toMatch(
+      /^ {2}keep .*newest snapshot in common with the source.*newest snapshot of the dataset/,
+    )
+    // Read-only on the backup host too; every snapshot's holds read there, fresh.
+    expect(backup.inspect.mutations()).toEqual([])
+    expect(backup.inspect.counts().byMethod['snapshot_destroy']).toBeUndefined()
+    expect(backup.inspect.counts().byMethod['snapshot_holds_list']).toBe(there.length)
+    expect(backup.inspect.snapshots('backup/data')).toEqual(there)
   })
 
   it('after a failed sync, says the destination is backing off', async () => {
