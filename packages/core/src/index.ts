@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+export { applyPlan } from './ApplyPlan.js'
 export * as BaseTag from './BaseTag.js'
 export * as Explain from './Explain.js'
 export * as NextDue from './NextDue.js'

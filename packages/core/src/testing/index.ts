@@ -5,5 +5,5 @@
  *
  * @since 0.1.0
  */
-export * from './ApplyPlan.js'
+export { applyPlan } from '../ApplyPlan.js'
 export * from './Arbitraries.js'

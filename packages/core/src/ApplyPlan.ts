@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import type { DatasetObservation, InFlightMigration } from '../Observation.js'
-import type { Plan } from '../Plan.js'
+import type { DatasetObservation, InFlightMigration } from './Observation.js'
+import type { Plan } from './Plan.js'
 
 /**
  * The state after `plan` succeeded: the created snapshot appended (newest), placed base holds added,
