@@ -23,14 +23,18 @@ export const lastSnapshotTime = (
 export const newestOurs = (
   snapshots: ReadonlyArray<string>,
   notAfter: number,
-): { readonly at: number | undefined; readonly future: number } => {
+): { readonly at: number | undefined; readonly name: string | undefined; readonly future: number } => {
   let best: number | undefined
+  let name: string | undefined
   let future = 0
   for (const s of snapshots) {
     const t = ourSnapshotTime(s)
     if (t === undefined) continue
     if (t > notAfter) future++
-    else if (best === undefined || t > best) best = t
+    else if (best === undefined || t > best) {
+      best = t
+      name = s
+    }
   }
-  return { at: best, future }
+  return { at: best, name, future }
 }

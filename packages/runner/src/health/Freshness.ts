@@ -2,10 +2,11 @@
  * Freshness: whether what the policy says is due is happening, judged from one observation of a dataset
  * (decisions.md §16). Pure, so the daemon (which feeds `Troubles`) and `status` judge alike.
  *
- * - **stale-snapshots**: the newest snapshot of ours that is not from the future is older than twice the
- *   expected gap (`backup_interval` when `frequent` is kept, else the period of the lowest kept type), and
- *   the snapshot window was open both now and twice that gap ago (so a window that just opened after a
- *   night gives the daemon its time). Outside the window the verdict is `unknown`: a raised trouble stays.
+ * - **stale-snapshots**: no snapshot of ours for more than the expected gap (`backup_interval` when
+ *   `frequent` is kept, else the period of the lowest kept type) past the instant the next one was due
+ *   after the newest that is not from the future — that instant from the core (`NextDue` of the newest
+ *   alone: interval, calendar boundary, and the snapshot window's opening, so a night with the window
+ *   closed gives the daemon its time).
  * - **sync-lag**: a destination's lag (now − its last sync that is not from the future) is more than twice
  *   `remote_sync.interval`. Raised only while the sync window is open; it clears only when the lag is back
  *   under the bound (or the destination is disabled), so a nightly window does not make it flap.
@@ -17,6 +18,7 @@
 import {
   type DatasetObservation,
   type DatasetPolicy,
+  NextDue,
   type Policy,
   type Replication,
   Schedule,
@@ -103,14 +105,22 @@ export const judge = (i: Input): ReadonlyArray<Judgement> => {
   const newest = Names.newestOurs(observed.snapshots, futureAfter)
   const gap = expectedGapSeconds(policy)
   const staleness = (): Verdict => {
-    if (gap === undefined || newest.at === undefined) return ok
+    if (gap === undefined || newest.at === undefined || newest.name === undefined) return ok
+    // When the next snapshot was due after the newest, by the schedule alone (its own state, nothing else).
+    const due = NextDue.nextDue({
+      now: newest.at,
+      zone: i.zone,
+      policy,
+      dataset: { ...i.dataset, destinations: [] },
+      observed: {
+        snapshots: [newest.name],
+        holds: { _tag: 'Known', bySnapshot: new Map() },
+        inFlight: [],
+        failures: [],
+      },
+    }).at
+    if (now - due <= gap * 1000) return ok
     const age = (now - newest.at) / 1000
-    if (age <= 2 * gap) return ok
-    if (
-      !open(policy.snapshotWindow, i.zone, now) ||
-      !open(policy.snapshotWindow, i.zone, now - 2 * gap * 1000)
-    )
-      return unknown
     return bad(`newest snapshot of ours is ${ago(age)} old, expected every ${ago(gap)}`)
   }
   out.push({ kind: 'stale-snapshots', subject: dataset, verdict: staleness() })

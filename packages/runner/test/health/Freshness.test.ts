@@ -86,13 +86,19 @@ describe('Freshness.judge (decisions.md §16)', () => {
     expect(r['clock-fault tank/a']).toBe('the clock is 5m 0s behind the newest snapshot of ours')
   })
 
-  it('a closed window: no verdict on staleness (whatever was raised stays)', () => {
+  it('a closed window: judged from when the next snapshot was due (the window opening at 08:00), not by age', () => {
     const night = { days: '1111111', hours: `${'0'.repeat(8)}${'1'.repeat(16)}` }
     const r = judge('2026-11-27T08:10:00Z', observed(['frequent_backup_2026-11-26-23-50']), {
       ...policy,
       snapshotWindow: night,
     })
-    expect(r['stale-snapshots tank/a']).toBe('Unknown') // open now, but closed 20 min ago
+    expect(r['stale-snapshots tank/a']).toBe('Ok') // due at 08:00, one interval ago
+    expect(
+      judge('2026-11-27T08:10:01Z', observed(['frequent_backup_2026-11-26-23-50']), {
+        ...policy,
+        snapshotWindow: night,
+      })['stale-snapshots tank/a'],
+    ).toMatch(/^newest snapshot of ours is 8h 20m old/)
     expect(
       judge('2026-11-27T08:30:00Z', observed(['frequent_backup_2026-11-26-23-50']), {
         ...policy,
@@ -104,7 +110,7 @@ describe('Freshness.judge (decisions.md §16)', () => {
         ...policy,
         snapshotWindow: night,
       })['stale-snapshots tank/a'],
-    ).toBe('Unknown')
+    ).toBe('Ok') // not due before 08:00
   })
 })
 
