@@ -9,3 +9,5 @@ npx tsc -p packages/core/tsconfig.bench.json && node --expose-gc packages/core/d
 npx tsc -p packages/runner/tsconfig.bench.json && node --expose-gc packages/runner/dist-bench/bench/daemon-cycle.bench.js
 # runner: simulate one virtual year of 10-minute cycles for one dataset (direct model path), 30 days via JSON-RPC
 node --expose-gc packages/runner/dist-bench/bench/simulate.bench.js
+# runner: one simulated day at the default config, 10 and 100 datasets × 200 snapshots: the daemon sleeping until work is due vs a cycle every minute (API calls per day)
+node --expose-gc packages/runner/dist-bench/bench/day-cost.bench.js

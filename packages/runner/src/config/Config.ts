@@ -67,6 +67,8 @@ export interface Config {
   readonly timezone: string
   /** Full re-read of every snapshot's holds, in seconds (core-decisions.md §14). */
   readonly holdRescanIntervalSeconds: number
+  /** Longest the daemon sleeps between two looks at the API when nothing is due, in seconds. */
+  readonly maxSleepSeconds: number
   readonly zfsApi: ZfsApiSettings
   /** Destinations whose backup host's API is configured: arrival is verified there, not elsewhere. */
   readonly destinationApis: ReadonlyArray<DestinationApi>
@@ -149,6 +151,7 @@ export const fromRaw = (raw: RawConfig, warnings: ReadonlyArray<ConfigWarning>):
     })),
     timezone: server.timezone,
     holdRescanIntervalSeconds: server.hold_rescan_interval,
+    maxSleepSeconds: server.max_sleep,
     zfsApi: apiSettings(zfs_api),
     destinationApis: raw.datasets.flatMap((d) =>
       d.destinations.flatMap((x) =>

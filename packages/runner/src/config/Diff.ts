@@ -47,6 +47,7 @@ const serverSettings: ReadonlyArray<readonly [string, (c: Config) => unknown]> =
   ['server.remote_sync', (c) => c.policy.remoteSync],
   ['server.timezone', (c) => c.timezone],
   ['server.hold_rescan_interval', (c) => c.holdRescanIntervalSeconds],
+  ['server.max_sleep', (c) => c.maxSleepSeconds],
   ['server.metrics', (c) => c.metrics],
   ['server.log', (c) => c.log],
   ['zfs_api', (c) => c.zfsApi],

@@ -104,6 +104,7 @@ const Server = (zone: string) =>
     // A host zone that is no IANA name (e.g. a POSIX TZ string) cannot be the default: ask for it.
     timezone: IANAZone.isValidZone(zone) ? D.withDefault(timezone, zone) : D.required(timezone),
     hold_rescan_interval: D.withDefault(seconds(60), 3600),
+    max_sleep: D.withDefault(seconds(60), 600),
     metrics: D.section(Metrics),
     log: D.section(Log),
   })

@@ -6,10 +6,13 @@
  * @since 0.1.0
  */
 import {
+  applyPlan,
   type DatasetObservation,
   type DatasetPolicy,
   Explain,
+  NextDue,
   type Plan,
+  type PlanInput,
   type Policy,
   replicationOf,
   type SnapshotType,
@@ -70,6 +73,18 @@ export type CycleResult =
       readonly failedDatasets: number
       readonly holdsRead: number
       readonly stopped: boolean
+      /**
+       * The earliest instant at which a settled dataset's plan may change by time alone (`NextDue`, on the
+       * state after this cycle's actions); `+Infinity` when none can. Datasets not settled are counted in
+       * `unsettled` instead.
+       */
+      readonly dueAt: number
+      /**
+       * Datasets to look at again soon rather than at `dueAt`: not read or planned, holds or migrations
+       * unknown, an action that failed, was skipped or started a migration, a migration in flight, or work
+       * left for the next plan (a release lets a destroy follow).
+       */
+      readonly unsettled: number
     }
 
 /** What the last cycle saw of one dataset and planned for it (the status page's input). */
@@ -107,6 +122,26 @@ export const PERSISTENT_ERROR_CYCLES = 3
 // -------------------------------------------------------------------------------------
 
 export const make = (caps: Capabilities, parts: Parts) => {
+  const nextDue = NextDue.make()
+  /**
+   * When this dataset next needs a cycle: `undefined` (soon) unless everything planned was done and
+   * nothing is in flight; then the next due instant of the state the plan left, unless that state plans
+   * more work at once.
+   */
+  const settledDue = (
+    input: PlanInput,
+    plan: Plan,
+    report: Report,
+    inFlightKnown: boolean,
+  ): number | undefined => {
+    const o = input.observed
+    if (!inFlightKnown || o.holds._tag === 'Unknown' || o.inFlight.length > 0) return undefined
+    if (report.failed + report.skipped + report.stopped > 0) return undefined
+    if (plan.actions.some((a) => a._tag === 'StartSync')) return undefined
+    const after = { ...input, observed: applyPlan(o, plan) }
+    if (caps.planner(after).actions.length > 0) return undefined
+    return nextDue(after).at
+  }
   /** Last error logged per dataset: an error is logged when it starts or changes, and when it clears. */
   const lastError = new Map<string, string>()
   /** Cycles in a row each dataset has failed. */
@@ -200,15 +235,26 @@ export const make = (caps: Capabilities, parts: Parts) => {
     caps.metrics.setGauge('zfs_autobackup_sync_interval_seconds', settings.policy.remoteSync.intervalSeconds)
     const reports = new Map<string, Report>()
     let failedDatasets = 0
+    let dueAt = Number.POSITIVE_INFINITY
+    let unsettled = 0
     const configured = new Set(settings.datasets.map((d) => d.dataset))
     for (const d of [...seen.keys()]) if (!configured.has(d)) seen.delete(d)
     const at = caps.clock.now()
     for (const ds of settings.datasets) {
       if (signal.aborted)
-        return { _tag: 'Done', reports, failedDatasets, holdsRead: read.right.holdsRead, stopped: true }
+        return {
+          _tag: 'Done',
+          reports,
+          failedDatasets,
+          holdsRead: read.right.holdsRead,
+          stopped: true,
+          dueAt,
+          unsettled: unsettled + 1,
+        }
       const state = read.right.byDataset.get(ds.dataset)
       if (state === undefined || E.isLeft(state)) {
         failedDatasets += 1
+        unsettled += 1
         const e = state?.left
         const why = `cannot list snapshots: ${e ? Rpc.describe(e) : 'no reply'}`
         datasetError(ds.dataset, why, e ? Rpc.kind(e) : 'missing')
@@ -231,13 +277,14 @@ export const make = (caps: Capabilities, parts: Parts) => {
           dataset: ds.dataset,
         })
       try {
-        const plan = caps.planner({
+        const input: PlanInput = {
           now: caps.clock.now(),
           zone: settings.zone,
           policy: settings.policy,
           dataset: ds,
           observed: state.right.observed,
-        })
+        }
+        const plan = caps.planner(input)
         for (const d of plan.decisions) caps.log.debug(Explain.decision(d), { dataset: ds.dataset })
         seen.set(ds.dataset, { at, observed: state.right.observed, plan, error: undefined })
         const report = await parts.executor.execute(plan, {
@@ -257,8 +304,12 @@ export const make = (caps: Capabilities, parts: Parts) => {
         })
         if (report.failed > 0) failedDatasets += 1
         else datasetOk(ds.dataset)
+        const due = settledDue(input, plan, report, state.right.inFlightKnown)
+        if (due === undefined) unsettled += 1
+        else dueAt = Math.min(dueAt, due)
       } catch (e) {
         failedDatasets += 1
+        unsettled += 1
         const why = `planning failed: ${e instanceof Error ? e.message : String(e)}`
         datasetError(ds.dataset, why, 'planner')
         const planned = seen.get(ds.dataset)
@@ -271,7 +322,15 @@ export const make = (caps: Capabilities, parts: Parts) => {
       }
     }
     caps.metrics.setGauge('zfs_autobackup_destroys_refused', parts.executor.refusals.all().length)
-    return { _tag: 'Done', reports, failedDatasets, holdsRead: read.right.holdsRead, stopped: signal.aborted }
+    return {
+      _tag: 'Done',
+      reports,
+      failedDatasets,
+      holdsRead: read.right.holdsRead,
+      stopped: signal.aborted,
+      dueAt,
+      unsettled,
+    }
   }
 
   return {

@@ -1,15 +1,23 @@
 /**
- * The daemon loop: one cycle at a time, every `tick` of clock time, until the signal aborts.
+ * The daemon loop: one cycle at a time, each when work is next due, until the signal aborts.
  *
- * - Tick = min(60 s, backup_interval). Planning is cheap and idempotent (a cycle that finds nothing due
- *   costs two HTTP round trips), and a short tick keeps snapshots within a minute of when they are due
- *   instead of drifting by up to a whole interval.
+ * - After a cycle the daemon sleeps until the earliest instant at which any dataset's plan may change
+ *   (the core's `NextDue`, on the state the cycle's actions left), so a snapshot is taken when it is due,
+ *   not up to a tick later, and a steady hour costs a few looks at the API instead of sixty.
+ * - It looks again after a *tick* = min(60 s, backup_interval) instead while a dataset is unsettled
+ *   (not read, an action failed or was skipped, holds or migrations unknown, more work planned at once)
+ *   or a migration is in flight (the migration poll: its end is seen within a tick, as before).
+ * - Two cycles never start more than `maxSleepMs` apart (`server.max_sleep`, default 10 min) unless one
+ *   takes longer: that bounds how late a change made by someone else (a snapshot or hold by hand) is
+ *   noticed, and how late a dataset's slot of the periodic holds rescan is served (each wake re-reads the
+ *   slots that passed), without a call to the API in between.
  * - API down: logged once when it goes down and once when it is back; retried after 5 s, 10 s, … capped at
  *   5 min; the daemon keeps running. After an outage every hold is re-read before the first cycle plans
  *   (the API host may have changed).
- * - Config: re-read every 60 s at a cycle boundary (dataset changes apply; server settings are "needs
- *   restart"); `reloadNow()` (SIGHUP) applies everything, and ends `run` with `Restart` when a setting the
- *   loop cannot swap (API URL, HTTP port, logging) changed, so the caller rebuilds those.
+ * - Config: the file is checked every 60 s while asleep (no API call; a change wakes the daemon for a
+ *   cycle at once; dataset changes apply, server settings are "needs restart"); `reloadNow()` (SIGHUP)
+ *   wakes it and applies everything, and ends `run` with `Restart` when a setting the loop cannot swap
+ *   (API URL, HTTP port, logging) changed, so the caller rebuilds those.
  * - Shutdown: when the signal aborts, the current action finishes, no new one starts, `run` resolves.
  *
  * @since 0.1.0
@@ -42,6 +50,8 @@ export interface Options {
   readonly reloadEveryMs?: number
   readonly holdRescanMs?: number
   readonly tickMs?: number
+  /** Longest sleep between two cycles (`server.max_sleep`); default 600 s. */
+  readonly maxSleepMs?: number
   readonly monitor?: Partial<Omit<MigrationMonitor.Options, 'zone'>>
   /** How long a `migration_create` with no answer counts as in flight if never listed; 0: off (tests). */
   readonly unconfirmedGraceMs?: number
@@ -74,12 +84,17 @@ export interface Status {
   readonly apiReachable: boolean
   readonly apiDownSince: number | undefined
   readonly tickMs: number
+  /** The cycle planned after the last completed one (undefined before the first completes). */
+  readonly nextCycleAt: number | undefined
   /** What makes the daemon degraded now (decisions.md §16). */
   readonly troubles: ReadonlyArray<Troubles.Trouble>
 }
 
 const MAX_DOWN_DELAY_MS = 300_000
 const FIRST_DOWN_DELAY_MS = 5_000
+export const DEFAULT_MAX_SLEEP_MS = 600_000
+/** Shortest sleep between cycles: a due instant a few ms away is served a second later, not in a spin. */
+const MIN_SLEEP_MS = 1_000
 
 /** min(60 s, backup_interval). */
 const tickOf = (s: Cycle.Settings): number => Math.min(60_000, s.policy.backupIntervalSeconds * 1000)
@@ -137,15 +152,32 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
   let lastCycleAt: number | undefined
   let downSince: number | undefined
   let downCount = 0
-  let lastReloadAt = startedAt
+  let nextCycleAt: number | undefined
   let fullReloadRequested = false
   let wake = new AbortController()
   let busy = false
   /** Parked between cycles (tests step a virtual clock only when the loop waits on it). */
   let idle = false
 
-  const reload = async (full: boolean): Promise<Cycle.Settings | undefined> =>
-    options.reload === undefined ? undefined : live.apply(await options.reload(full), full)
+  /** Applies a reload; `changed`: the settings differ (the daemon cycles at once with them). */
+  const reload = async (
+    full: boolean,
+  ): Promise<{ readonly restart: Cycle.Settings | undefined; readonly changed: boolean }> => {
+    if (options.reload === undefined) return { restart: undefined, changed: false }
+    const r = await options.reload(full)
+    return { restart: live.apply(r, full), changed: r._tag === 'Changed' }
+  }
+
+  const tick = (): number => options.tickMs ?? tickOf(live.current())
+
+  /** When to cycle next after `r`, which started at `started` (see the header). */
+  const nextAfter = (r: Cycle.CycleResult | undefined, started: number, now: number): number => {
+    if (r?._tag === 'Down')
+      return now + Math.min(MAX_DOWN_DELAY_MS, FIRST_DOWN_DELAY_MS * 2 ** (downCount - 1))
+    const soon = r === undefined || r.stopped || r.unsettled > 0 || monitor.size() > 0
+    const at = Math.min(soon ? now + tick() : r.dueAt, started + (options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS))
+    return Math.max(at, now + MIN_SLEEP_MS)
+  }
 
   /** One cycle; never two at once. */
   const cycleOnce = async (signal: AbortSignal): Promise<Cycle.CycleResult | undefined> => {
@@ -193,28 +225,47 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     const monitorStop = new AbortController()
     const monitoring = monitor.run(monitorStop.signal)
     caps.log.info(
-      `daemon started: ${live.current().datasets.length} dataset(s), a cycle every ${tickOf(live.current()) / 1000} s`,
+      `daemon started: ${live.current().datasets.length} dataset(s); a cycle whenever work is due, at least every ${(options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS) / 1000} s`,
     )
+    const reloadEvery = options.reloadEveryMs ?? 60_000
+    // Sleeps are counted on the timeline of `sleep` (monotonic, like Node's timers), not by the wall clock:
+    // a wall clock stepped back a year must not postpone the next cycle (or file check) by a year.
+    let cycleIn = 0
+    let reloadIn = reloadEvery
     try {
       while (!signal.aborted) {
-        const now = caps.clock.now()
-        if (fullReloadRequested || now - lastReloadAt >= (options.reloadEveryMs ?? 60_000)) {
+        if (fullReloadRequested || reloadIn <= 0) {
           const full = fullReloadRequested
           fullReloadRequested = false
-          lastReloadAt = now
-          const restart = await reload(full)
+          reloadIn = reloadEvery
+          const { restart, changed } = await reload(full)
           if (restart !== undefined) return { _tag: 'Restart', settings: restart }
+          if (changed || full) cycleIn = 0
         }
-        const r = await cycleOnce(signal)
-        if (signal.aborted) break
-        const delay =
-          r?._tag === 'Down'
-            ? Math.min(MAX_DOWN_DELAY_MS, FIRST_DOWN_DELAY_MS * 2 ** (downCount - 1))
-            : (options.tickMs ?? tickOf(live.current()))
+        if (cycleIn <= 0) {
+          const started = caps.clock.now()
+          const r = await cycleOnce(signal)
+          if (signal.aborted) break
+          const now = caps.clock.now()
+          const at = nextAfter(r, started, now)
+          cycleIn = at - now
+          // Health counts staleness from the cycle planned after the last one that completed: retries
+          // during an outage must not hide that none completes.
+          if (r?._tag === 'Done') nextCycleAt = at
+        }
+        // Asleep until the next cycle, waking for the config file check (no API call) on the way.
+        const delay = Math.min(cycleIn, reloadIn)
         const stop = AbortSignal.any([signal, wake.signal])
         idle = true
-        await caps.clock.sleep(delay, stop).catch(() => undefined)
+        const slept = await caps.clock.sleep(delay, stop).then(
+          () => true,
+          () => false,
+        )
         idle = false
+        if (slept) {
+          cycleIn -= delay
+          reloadIn -= delay
+        }
         if (wake.signal.aborted) wake = new AbortController()
       }
       return { _tag: 'Stopped' }
@@ -230,7 +281,8 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     lastCycleAt,
     apiReachable: downSince === undefined,
     apiDownSince: downSince,
-    tickMs: options.tickMs ?? tickOf(live.current()),
+    tickMs: tick(),
+    nextCycleAt,
     troubles: troubles.list(),
   })
 

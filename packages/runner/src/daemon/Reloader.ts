@@ -21,6 +21,7 @@ const REBUILD = [
   'server.metrics',
   'server.log',
   'server.hold_rescan_interval',
+  'server.max_sleep',
 ]
 
 /** What identifies a version of the file without reading it. */

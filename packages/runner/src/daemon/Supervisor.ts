@@ -95,6 +95,7 @@ export const supervise = async (initial: Config, deps: Deps): Promise<number> =>
       Cycle.settingsOf(config),
       {
         holdRescanMs: config.holdRescanIntervalSeconds * 1000,
+        maxSleepMs: config.maxSleepSeconds * 1000,
         ...(carried === undefined ? {} : { carried }),
         ...(lock === undefined ? {} : { heartbeat: lock.refresh }),
         ...(deps.monitor === undefined ? {} : { monitor: deps.monitor }),

@@ -2,8 +2,9 @@
  * What `GET /health` answers, from the daemon's status. Pure, so the thresholds are table-tested.
  *
  * Unhealthy (503) when the ZFS API has been unreachable for `apiDownMs` (default 5 min), or no cycle has
- * completed for `staleMs` (default max(5 min, 3 ticks)) — counted from start-up before the first cycle,
- * so a daemon that never manages a cycle turns unhealthy too. A short blip stays 200 with
+ * completed for `staleMs` (default max(5 min, 3 ticks)) past the later of the last cycle and the cycle
+ * the daemon planned next (it sleeps until work is due, up to `server.max_sleep`) — counted from start-up
+ * before the first cycle, so a daemon that never manages a cycle turns unhealthy too. A short blip stays 200 with
  * `apiReachable: false`, so container orchestrators do not restart the daemon for the API's hiccups.
  *
  * Degraded (500) when the daemon runs but cannot do what the policy says is due: any current trouble
@@ -22,6 +23,8 @@ export interface DaemonStatus {
   readonly apiReachable: boolean
   readonly apiDownSince: number | undefined
   readonly tickMs: number
+  /** When the daemon plans its next cycle (it sleeps until then); absent: every tick. */
+  readonly nextCycleAt?: number | undefined
   /** Current troubles; any makes the daemon degraded. */
   readonly troubles?: ReadonlyArray<Trouble>
 }
@@ -68,7 +71,7 @@ export const problemsOf = (
     problems.push({ why: `ZFS API unreachable since ${iso(s.apiDownSince)}`, since: s.apiDownSince })
   const staleMs = t.staleMs ?? Math.max(300_000, 3 * s.tickMs)
   const since = s.lastCycleAt ?? s.startedAt
-  if (now - since > staleMs)
+  if (now - Math.max(since, s.nextCycleAt ?? since) > staleMs)
     problems.push({
       why:
         s.lastCycleAt === undefined

@@ -119,7 +119,7 @@ export const factsOf = (daemon: Daemon, now: number, planner: Planner): PageFact
   const status = daemon.status()
   const seen = daemon.seen()
   const { failures, monitor, arrivals } = daemon.internals
-  const nextCycleAt = Math.max(now, (status.lastCycleAt ?? now) + status.tickMs)
+  const nextCycleAt = Math.max(now, status.nextCycleAt ?? (status.lastCycleAt ?? now) + status.tickMs)
 
   const dataset = (ds: DatasetPolicy): DatasetFacts => {
     const s = seen.get(ds.dataset)

@@ -44,10 +44,11 @@ describe('restart while a migration is in flight', () => {
         ?.consecutive,
     ).toBe(nothing.length)
     // back-off (decisions.md §10): each retry waits backup_interval × 2^(k−1) after the k-th failure
-    // (10, 20, 40 min; each failure lands ~1 min after its start), not every cycle nor every sync interval
+    // (10, 20, 40 min; each failure lands seconds after its start, at the migration poll), not every cycle
+    // nor every sync interval; the daemon wakes when the back-off ends (NextDue), not at the next minute
     await w.run(60 * MIN)
     const starts = w.grep(/sync of @\S+ started/).map((l) => l.slice(11, 16))
-    expect(starts).toEqual(['08:00', '08:11', '08:32', '09:13'])
+    expect(starts).toEqual(['08:00', '08:10', '08:30', '09:10'])
     expect(await w.stop()).toBe(0)
   }, 30_000)
 })

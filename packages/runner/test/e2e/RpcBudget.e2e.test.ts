@@ -27,7 +27,7 @@ const ALL = { days: '1111111', hours: '1'.repeat(24) }
 const HOUR = 60 * MIN
 const NONE = { days: '1111111', hours: '0'.repeat(24) }
 
-const setup = (n: number, m: number, opts: { rescanMs: number; snapshots?: boolean }) => {
+const setup = (n: number, m: number, opts: { rescanMs: number; snapshots?: boolean; overlap?: boolean }) => {
   const clock = new VirtualClock(START)
   const datasets = Array.from({ length: n }, (_, i) => `tank/ds${i}`)
   const sim = makeSimulator({ clock, datasets })
@@ -47,7 +47,7 @@ const setup = (n: number, m: number, opts: { rescanMs: number; snapshots?: boole
     inFlight += calls
     peak = Math.max(peak, inFlight)
     try {
-      await new Promise((r) => setImmediate(r))
+      if (opts.overlap !== false) await new Promise((r) => setImmediate(r))
       return await (sim.fetch as unknown as FetchLike)(url, init)
     } finally {
       inFlight -= calls
@@ -77,7 +77,7 @@ const setup = (n: number, m: number, opts: { rescanMs: number; snapshots?: boole
     expect(r?._tag).toBe('Done')
     return diff(before, api.stats())
   }
-  return { cycle, sim, peak: () => peak }
+  return { cycle, sim, peak: () => peak, daemon, clock, api }
 }
 
 /** HTTP round trips for `k` calls in batches of the client's cap. */
@@ -131,6 +131,42 @@ describe('RPC budget per cycle (N datasets × M snapshots)', () => {
       byMethod: { snapshot_list: n, migration_list: 2, snapshot_create: n, snapshot_destroy: n },
     })
     expect(peak()).toBe(DEFAULT_MAX_CALLS_IN_FLIGHT)
+  })
+})
+
+describe('RPC budget per day: the daemon sleeps until work is due (issue 12)', () => {
+  it.each([
+    [1, 50],
+    [5, 200],
+  ])('N=%i, M=%i: one look at the API per due snapshot, none between', async (n, m) => {
+    // frequent: 2 every 10 minutes, no other type, no sync: due every 10 minutes after the first.
+    // Requests answered at once (no overlap): on the virtual clock a cycle then takes no time, as on a
+    // real host it takes a second or two, and every dataset's snapshot is due at the same instant.
+    const { daemon, clock, api } = setup(n, m, { rescanMs: 24 * HOUR, overlap: false })
+    const stop = new AbortController()
+    const running = daemon.run(stop.signal)
+    await clock.advance(24 * HOUR - 1)
+    stop.abort()
+    await clock.advance(0)
+    await running
+    const s = api.stats()
+    // 08:01 start-up (the first snapshot), then one look every 10 minutes when the next is due: 144.
+    const cycles = 144
+    // The holds: the start-up scan, and the daily rescan of each dataset in its slot (its M + our 2).
+    const holds = n * m + n * (m + 2)
+    expect(s.callsByMethod).toEqual({
+      snapshot_list: n * cycles,
+      migration_list: 2 * cycles,
+      snapshot_holds_list: holds,
+      snapshot_create: n * cycles,
+      snapshot_destroy: n * (cycles - 2),
+    })
+    expect(s.rpcCalls).toBe(n * cycles + 2 * cycles + holds + n * cycles + n * (cycles - 2))
+    expect(s.httpRequests).toBe(
+      2 * cycles + n * cycles + n * (cycles - 2) + n * (batches(m) + batches(m + 2)),
+    )
+    // A cycle every minute listed n snapshots 1,440 times a day: now ten times fewer.
+    expect(s.callsByMethod['snapshot_list']! * 8).toBeLessThanOrEqual(n * 1440)
   })
 })
 

@@ -57,7 +57,9 @@ describe('the status page of the running daemon', () => {
     expect(JSON.stringify(d)).not.toContain(TOKEN)
 
     w.sim.faults.random({ method: '*', probability: 1, faults: [{ kind: 'drop' }] })
-    await w.run(6 * MIN)
+    // Asleep until 10:10 (the next snapshot), the daemon finds the API gone then; 6 min later no cycle
+    // has completed for more than 5 min past the one it planned, and the API has been down for 5 min.
+    await w.run(11 * MIN)
     const down = (await (await fetch(`${w.statusUrl()}/status.json`, auth)).json()) as PageData
     expect(down.health).toBe('unhealthy')
     expect(down.troubles.map((t) => [t.kind, t.what.replace(/ since .*/, '')])).toEqual([
