@@ -27,7 +27,7 @@
  * Cost: one planner analysis, O(snapshots + hold tags + destinations), plus a walk over hour starts only
  * while a window is not always open (at most 8 days of them, memoised per hour).
  *
- * @since 0.3.0
+ * @since 0.2.0
  */
 import * as LocalCalendar from './LocalCalendar.js'
 import { type Analysis, analyse, type PlanInput, syncContextOf } from './Planner.js'
