@@ -7,7 +7,8 @@
  *   quirk: no common snapshot, destination without snapshots, a resume); so are `failed` and cancelled;
  * - a new sync hold is **not** proof of arrival (the API places it even when the receive failed,
  *   decisions.md §15): it only says which snapshot was sent. That becomes `Sent` evidence for the core,
- *   which keeps the destination's base hold on the last two snapshots sent (`Arrivals`), and the outcome
+ *   which keeps the destination's base hold on the snapshots sent lately (`Arrivals`; the last two and those of
+ *   the last four sync intervals, `Replication.unverifiedKeepMs`), and the outcome
  *   is `sent-unverified`;
  * - failures feed the back-off (`SyncFailures`), a sent migration resets it.
  *
@@ -53,7 +54,8 @@ export interface Transfer extends Migration {
 
 /**
  * `synced`: arrival verified through the destination API; `sent-unverified`: sent, arrival unknown (no
- * destination API); `unverified`: the holds could not be re-read, so not even what was sent is known.
+ * destination API); `unverified`: the holds could not be re-read for `getGiveUpMs` after it completed, so not
+ * even what was sent is known.
  */
 export type Outcome =
   | 'synced'
@@ -135,6 +137,11 @@ export interface Watch {
   stale: boolean
   /** Since when `migration_get` has failed without a break. */
   getFailingSince: number | undefined
+  /**
+   * When the task was seen `completed` while the holds could not be re-read: what it sent is not known yet,
+   * so it stays followed (in flight, blocking a new sync to its destination) and the re-read is retried.
+   */
+  completedAt?: number | undefined
 }
 
 export const defaults = {
@@ -173,25 +180,48 @@ export const make = (
     return outcome
   }
 
-  /** Re-reads the dataset's holds and checks for a sync tag of the host that was not there before. */
-  const verify = async (w: Watch): Promise<Outcome> => {
+  /**
+   * Re-reads the dataset's holds and checks for a sync tag of the host that was not there before;
+   * `undefined` while that read fails (the watch stays, see `Watch.completedAt`).
+   */
+  const verify = async (w: Watch): Promise<Outcome | undefined> => {
     const m = w.migration
     cache.invalidateDataset(m.dataset)
     const generation = cache.generation(m.dataset)
     const snaps = await caps.api.snapshotList(m.dataset)()
-    const holds = E.isRight(snaps) ? await caps.api.holdsList(m.dataset, snaps.right)() : snaps
+    // The API holds the snapshot it sent, which is newer than the destination's base when the migration
+    // started: read from that base on (a few calls rather than one per snapshot of the dataset, so one
+    // flaky call rarely fails the read); the rest is re-read by the next cycle (invalidated above).
+    const from =
+      E.isRight(snaps) && typeof w.baseAtStart === 'string' ? snaps.right.indexOf(w.baseAtStart) : -1
+    const candidates = E.isRight(snaps) ? snaps.right.slice(Math.max(0, from)) : []
+    const holds = E.isRight(snaps) ? await caps.api.holdsList(m.dataset, candidates)() : snaps
     if (E.isLeft(snaps) || E.isLeft(holds)) {
+      // Without the re-read the snapshot sent is unknown, and forgetting the task would lose its `Sent`
+      // evidence for good: the base would not move, and after one failed receive later the destination's
+      // real newest snapshot could lose its hold and be pruned (frozen). So keep it and read again.
       const e = E.isLeft(holds) ? holds.left : undefined
-      caps.log.warn(
-        `${label(m)} completed; could not re-read holds (${e ? Rpc.describe(e) : '?'}), next cycle will`,
-        fields(m),
-      )
-      return 'unverified'
+      const now = caps.clock.now()
+      const first = w.completedAt === undefined
+      w.completedAt ??= now
+      if (now - w.completedAt >= options.getGiveUpMs) {
+        caps.log.error(
+          `${label(m)} completed, but its dataset's holds could not be re-read for ${Progress.duration((now - w.completedAt) / 1000)} (last: ${e ? Rpc.describe(e) : '?'}); what it sent stays unknown and the destination's base does not move`,
+          fields(m),
+        )
+        return 'unverified'
+      }
+      if (first)
+        caps.log.warn(
+          `${label(m)} completed; could not re-read holds (${e ? Rpc.describe(e) : '?'}); still followed, read again every ${options.pollMs / 1000} s`,
+          fields(m),
+        )
+      return undefined
     }
     cache.store(m.dataset, holds.right, generation)
     const isFresh = (t: string) => SyncHold.parseTag(t)?.host === m.remoteHost && !w.before.has(t)
     // The snapshot the API sent is the one it put the new sync hold on (the newest if several).
-    const sent = [...snaps.right].reverse().find((s) => holds.right.get(s)?.some(isFresh))
+    const sent = [...candidates].reverse().find((s) => holds.right.get(s)?.some(isFresh))
     if (sent === undefined)
       return fail(
         w,
@@ -209,7 +239,7 @@ export const make = (
     failures.recordSuccess(m)
     caps.metrics.setLastSync(m, Names.ourSnapshotTime(sent) ?? now)
     caps.log.info(
-      `${label(m)} done: sent ${m.dataset}@${sent}; arrival not verified (no API for the destination), the base stays on the last two snapshots sent`,
+      `${label(m)} done: sent ${m.dataset}@${sent}; arrival not verified (no API for the destination), the base stays on the snapshots sent lately`,
       fields(m),
     )
     return 'sent-unverified'
@@ -294,6 +324,14 @@ export const make = (
   const pollOnce = async () => {
     const ended: Array<{ readonly migration: Migration; readonly outcome: Outcome }> = []
     for (const [id, w] of [...watches]) {
+      if (w.completedAt !== undefined) {
+        const outcome = await verify(w)
+        if (outcome !== undefined) {
+          watches.delete(id)
+          ended.push({ migration: w.migration, outcome })
+        }
+        continue
+      }
       const got = await caps.api.migrationGet(id)()
       if (E.isLeft(got) && !Rpc.isTaskNotFound(got.left)) {
         // API trouble: an outage the daemon logs; anything else is said once here. Asked again later,

@@ -65,6 +65,44 @@ describe('MigrationMonitor', () => {
     )
   })
 
+  it('completed while the holds cannot be re-read: still followed and in flight, its Sent evidence kept for the next read', async () => {
+    const t = setup()
+    t.api.setTask('task-1', { status: 'completed' })
+    t.api.hold('tank/a', 's2', NEW)
+    t.api.failing.set('snapshot_holds_list', {
+      error: { _tag: 'Transport', method: 'snapshot_holds_list', message: 'fetch failed', timedOut: false },
+      sticky: false,
+    })
+    // Forgetting the task here would lose what it sent: the base would never move to s2.
+    expect(await t.monitor.pollOnce()).toEqual([])
+    expect(t.monitor.size()).toBe(1)
+    expect(t.monitor.inFlight('tank/a').map((x) => x.taskId)).toEqual(['task-1'])
+    expect(t.arrivals.of('tank/a')).toEqual([])
+    expect(t.log.text('warn').join('\n')).toMatch(/could not re-read holds .*still followed/)
+    const ended = await t.monitor.pollOnce()
+    expect(ended).toEqual([{ migration: m, outcome: 'sent-unverified' }])
+    expect(t.arrivals.of('tank/a')).toEqual([
+      { _tag: 'Sent', remoteHost: 'nas', remoteDataset: 'backup/a', snapshot: 's2' },
+    ])
+    expect(t.monitor.size()).toBe(0)
+  })
+
+  it('completed and the holds stay unreadable: given up as unverified after getGiveUpMs, said as an error', async () => {
+    const t = setup()
+    t.api.setTask('task-1', { status: 'completed' })
+    t.api.failing.set('snapshot_holds_list', {
+      error: { _tag: 'Transport', method: 'snapshot_holds_list', message: 'fetch failed', timedOut: false },
+      sticky: true,
+    })
+    expect(await t.monitor.pollOnce()).toEqual([])
+    await t.clock.advance(MigrationMonitor.defaults.getGiveUpMs - 1)
+    expect(await t.monitor.pollOnce()).toEqual([])
+    await t.clock.advance(1)
+    expect(await t.monitor.pollOnce()).toEqual([{ migration: m, outcome: 'unverified' }])
+    expect(t.log.text('error').join('\n')).toMatch(/holds could not be re-read for 30m/)
+    expect(t.monitor.size()).toBe(0)
+  })
+
   it('completed but no new sync hold (nothing sent): warns and counts a failure', async () => {
     const t = setup()
     t.api.setTask('task-1', { status: 'completed' })
