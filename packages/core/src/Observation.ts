@@ -45,7 +45,8 @@ export type HoldsObservation =
  * appeared by itself (the API places one even when the receive failed).
  * - `Sent`: no destination API: the migration ended `completed` and the API's new sync hold of the host
  *   sits on `snapshot`, so that is what was sent; whether it arrived is unknown. The base hold then stays
- *   on the last two snapshots sent, so one failed receive heals at the next sync.
+ *   on the snapshots sent lately (the last two, and those named within `Replication.unverifiedKeepMs`), so
+ *   receives failing for less than that heal at the next sync.
  * - `Arrived`: the destination API listed `snapshot` as the destination's newest common snapshot and its
  *   `guid` is equal on both ends. The base hold moves to it alone.
  */

@@ -122,7 +122,7 @@ export type ReleaseReason =
 export type HoldReason =
   /** The destination had no base hold yet: it starts where the host's `sync_*` hold is (an upgrade). */
   | { readonly _tag: 'SeedFromSyncHold'; readonly syncTag: string }
-  /** No destination API: the migration sent this snapshot; the previous base stays too (last two sent). */
+  /** No destination API: the migration sent this snapshot; earlier bases sent lately stay too. */
   | { readonly _tag: 'Sent' }
   /** The destination API listed it as the destination's newest common snapshot, same guid both ends. */
   | { readonly _tag: 'Arrived'; readonly guid: string }

@@ -113,6 +113,7 @@ export const analyse = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Ana
     hosts,
     destinations: input.dataset.destinations,
     evidence: held._tag === 'Known' ? (observed.evidence ?? []) : [],
+    unverifiedKeepMs: Replication.unverifiedKeepMs(policy.remoteSync.intervalSeconds),
   })
   return { calendar, parsed, futureAfter, newestOurs, due, hosts, replication, held }
 }
@@ -219,5 +220,6 @@ export const replicationOf = (input: PlanInput): ReadonlyArray<Replication.Desti
     hosts: SyncHold.byHost(held.byIndex, snapshots, calendar.right.zoneImpl, undefined, futureAfter),
     destinations: input.dataset.destinations,
     evidence: input.observed.evidence ?? [],
+    unverifiedKeepMs: Replication.unverifiedKeepMs(input.policy.remoteSync.intervalSeconds),
   }).states
 }

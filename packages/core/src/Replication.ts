@@ -10,11 +10,17 @@
  *   without base holds). The `sync_*` tags are otherwise advisory: a new one is never proof of arrival.
  * - A base moves only on evidence (`ArrivalEvidence`) and only forward: `Arrived` (verified through the
  *   destination API) moves the hold to that snapshot alone; `Sent` (no destination API) adds it and keeps
- *   the previous base, so the hold sits on the last two snapshots sent. Evidence behind the base or about
- *   a snapshot no longer listed changes nothing and is reported (`StaleEvidence`).
+ *   the earlier bases that are *unverified-recent*: the newest two, and every one whose name time is within
+ *   `unverifiedKeepMs` of now. Evidence behind the base or about a snapshot no longer listed changes
+ *   nothing and is reported (`StaleEvidence`).
+ *   Why a window and not only the last two sent (§15 as amended here): a receive that fails because the
+ *   backup host is out of space fails again at every sync until someone frees space; after the second, the
+ *   destination's real newest snapshot would lose its hold, be pruned, and the destination would be frozen
+ *   for good (`zfs recv -F` takes an incremental only from the destination's newest snapshot). Keeping
+ *   four sync intervals of sent snapshots lets it heal for as long as that lasts, at the cost of a few holds.
  * - A new hold comes before the release of the old one (the runner skips the release if the hold failed),
- *   so there is no moment without a base. Without evidence, more than two holds of one tag (an interrupted
- *   move) are trimmed to the newest two.
+ *   so there is no moment without a base. Without evidence, holds of one tag beyond the same keep rule (an
+ *   interrupted move, an expired window) are released.
  * - Last sync: the UTC time in the base snapshot's name when it is one of ours and not from the future;
  *   otherwise the host's newest `sync_*` tag time (§7).
  *
@@ -76,7 +82,16 @@ export interface ReplicationInput {
   readonly hosts: ReadonlyMap<string, HostSyncState>
   readonly destinations: ReadonlyArray<Destination>
   readonly evidence: ReadonlyArray<ArrivalEvidence>
+  /** Unverified bases named within this of `now` stay held (`unverifiedKeepMs`); default: none (last two). */
+  readonly unverifiedKeepMs?: number
 }
+
+/**
+ * How long sent-but-unverified bases stay held: four sync intervals, so a destination whose receives fail
+ * at three syncs in a row (out of space, say) still heals at the next; at most about five holds each.
+ */
+export const unverifiedKeepMs = (remoteSyncIntervalSeconds: number): number =>
+  4 * remoteSyncIntervalSeconds * 1000
 
 // -------------------------------------------------------------------------------------
 // reading
@@ -102,7 +117,20 @@ export const baseIndicesByTag = (
 const same = (a: DestinationKey) => (b: DestinationKey) =>
   a.remoteHost === b.remoteHost && a.remoteDataset === b.remoteDataset
 
-const newestTwo = (xs: ReadonlyArray<number>): ReadonlyArray<number> => xs.slice(-2)
+/**
+ * The unverified bases to keep among `xs` (list positions, ascending): the newest two, and every one named
+ * at or after `since` (ours only: a foreign name has no time).
+ */
+const unverifiedKept = (
+  xs: ReadonlyArray<number>,
+  snapshots: ReadonlyArray<string>,
+  since: number,
+): ReadonlyArray<number> =>
+  xs.filter(
+    (i, k) =>
+      k >= xs.length - 2 ||
+      (SnapshotName.parseOrUndefined(snapshots[i]!)?.at ?? Number.NEGATIVE_INFINITY) >= since,
+  )
 
 /**
  * Where a migration to `d` may start its `-I` range (§8 as amended): the oldest snapshot carrying its base
@@ -183,7 +211,8 @@ export const plan = (input: ReplicationInput): ReplicationPlan => {
       })
     }
 
-    let keep: ReadonlyArray<number> = newestTwo(observed)
+    const since = input.now - (input.unverifiedKeepMs ?? 0)
+    let keep: ReadonlyArray<number> = unverifiedKept(observed, snapshots, since)
     const e = ev === undefined ? undefined : find(ev.snapshot)
     if (ev !== undefined && e === undefined) {
       decisions.push(stale(ev, { _tag: 'NotListed' }))
@@ -192,7 +221,10 @@ export const plan = (input: ReplicationInput): ReplicationPlan => {
       if (forward) {
         if (!observed.includes(e))
           hold(e, ev._tag === 'Arrived' ? { _tag: 'Arrived', guid: ev.guid } : { _tag: 'Sent' })
-        keep = ev._tag === 'Arrived' || newestObserved < 0 ? [e] : [newestObserved, e]
+        keep =
+          ev._tag === 'Arrived' || newestObserved < 0
+            ? [e]
+            : unverifiedKept([...observed.filter((i) => i !== e), e], snapshots, since)
       } else if (!(ev._tag === 'Sent' && observed.includes(e))) {
         decisions.push(stale(ev, { _tag: 'BehindBase', base: snapshots[newestObserved]! }))
       }

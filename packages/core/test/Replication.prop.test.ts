@@ -2,6 +2,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as BaseTag from '../src/BaseTag.js'
 import { type PlanInput, planDataset } from '../src/index.js'
+import * as Replication from '../src/Replication.js'
+import * as SnapshotName from '../src/SnapshotName.js'
 import * as SyncHold from '../src/SyncHold.js'
 import { applyPlan, planInputArb } from '../src/testing/index.js'
 import { runs } from './runs.js'
@@ -77,9 +79,21 @@ describe('replication bases (decisions §15)', () => {
             expect(now).toEqual([newestNow])
           } else {
             expect(newestNow).toBe(ev?.snapshot)
-            // Sent keeps the previous base too (the last two sent); Arrived keeps only the arrived one.
+            // Arrived keeps only the arrived one. Sent keeps the previous base too (the last two sent), and
+            // older bases only while named within the unverified window.
             if (ev?._tag === 'Arrived') expect(now).toEqual([ev.snapshot])
-            else expect(now).toEqual(newestBefore === undefined ? [newestNow] : [newestBefore, newestNow])
+            else {
+              expect(now.slice(-2)).toEqual(
+                newestBefore === undefined ? [newestNow] : [newestBefore, newestNow],
+              )
+              const since = i.now - Replication.unverifiedKeepMs(i.policy.remoteSync.intervalSeconds)
+              for (const s of now.slice(0, -2)) {
+                expect(before).toContain(s)
+                expect(
+                  SnapshotName.parseOrUndefined(s)?.at ?? Number.NEGATIVE_INFINITY,
+                ).toBeGreaterThanOrEqual(since)
+              }
+            }
           }
         }
       }),
@@ -126,5 +140,52 @@ describe('replication bases (decisions §15)', () => {
       }),
       runs(400),
     )
+  })
+  it('without a destination API, receives failing for up to the unverified window (out of space) never cost the destination its newest snapshot', () => {
+    let streaks = 0
+    fc.assert(
+      fc.property(
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 30 }),
+        (arrives, intervalHours) => {
+          const interval = intervalHours * 3_600_000
+          const window = Replication.unverifiedKeepMs(intervalHours * 3600)
+          const d = { remoteHost: 'nas', remoteDataset: 'backup/a', enabled: true }
+          const t0 = Date.UTC(2026, 0, 1)
+          const snapshots = arrives.map((_, k) => SnapshotName.format('hourly', t0 + (k + 1) * interval))
+          const heldByIndex = new Map<number, string[]>([[0, [BaseTag.of(d)]]]) // the first one arrived
+          let newestThere = 0 // what the destination really has as its newest
+          let failingSince: number | undefined
+          for (let k = 1; k < arrives.length; k++) {
+            const now = t0 + (k + 1) * interval + 60_000
+            // The migration sent snapshot k; the API reports it completed either way (Sent evidence).
+            if (arrives[k]) {
+              newestThere = k
+              failingSince = undefined
+            } else failingSince ??= now
+            const p = Replication.plan({
+              dataset: 'tank/a',
+              now,
+              futureMs: 600_000,
+              snapshots,
+              heldByIndex,
+              hosts: new Map(),
+              destinations: [d],
+              evidence: [{ _tag: 'Sent', ...d, snapshot: snapshots[k]! }],
+              unverifiedKeepMs: window,
+            })
+            for (const h of p.holds) heldByIndex.set(snapshots.indexOf(h.snapshot), [h.tag])
+            for (const r of p.releases) heldByIndex.delete(snapshots.indexOf(r.snapshot))
+            // While the receives have failed for no longer than the window, the destination's newest is held
+            // (retention never destroys a held base), so the next successful receive heals it.
+            const within = failingSince === undefined || now - failingSince < window - interval
+            if (within) expect(heldByIndex.has(newestThere)).toBe(true)
+            if (failingSince !== undefined && k - newestThere >= 3) streaks++
+          }
+        },
+      ),
+      runs(300),
+    )
+    expect(streaks).toBeGreaterThan(0)
   })
 })

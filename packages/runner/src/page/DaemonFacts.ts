@@ -34,7 +34,7 @@ import type { DatasetFacts, DestinationFacts, PageFacts } from './Facts.js'
 export type Planner = (input: PlanInput) => Plan
 
 const NOT_VERIFIED =
-  'arrival not verified (no destination API): the base hold stays on the last two snapshots sent, because the API places its sync hold even when a receive failed'
+  'arrival not verified (no destination API): the base hold stays on the snapshots sent lately (the last two, and those of the last four sync intervals), because the API places its sync hold even when a receive failed'
 
 const HOUR = 3_600_000
 const PROBE_LIMIT_MS = 8 * 24 * HOUR
