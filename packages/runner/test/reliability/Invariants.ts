@@ -4,7 +4,8 @@
  * - Safety (after every cycle): no request to destroy a foreign, held-at-the-time, newest or in-flight
  *   protected snapshot (World's watch); no transfer broken by a destroy (simulator violations); every seeded
  *   foreign or admin-held snapshot still there; no name created twice; our names in creation order have
- *   strictly increasing times; the daemon is still running.
+ *   strictly increasing times; no destination without a snapshot in common with its source (frozen); the
+ *   daemon is still running.
  * - Convergence (after faults stop): exactly the policy — nothing in flight, one sync hold per destination
  *   host placed after the faults stopped and present on the remote, and the state a fixed point of the planner
  *   (nothing left to destroy or release), with every type holding its full retention count when the run was
@@ -104,6 +105,18 @@ export const safety = (
       if (s.holds.some((t) => !snap!.holds.has(t)) || extra.length > 0)
         fail(`${s.dataset}@${s.snapshot} holds changed to ${[...snap!.holds].join(', ')}`)
     }
+    // No destination is ever frozen: its newest snapshot is still on the source. The API sends from the
+    // newest name both sides list, and `zfs recv` (even with -F; tried on zfs-fuse) takes an incremental
+    // only from the destination's newest snapshot: once that is pruned here, every later sync fails.
+    for (const ds of w.settings.datasets)
+      for (const d of ds.destinations) {
+        const newest = w.sim.model.remote(d.remoteHost)?.snapshots(d.remoteDataset).at(-1)
+        if (newest === undefined) continue
+        if (w.sim.model.local.snapshot(ds.dataset, newest.name)?.guid !== newest.guid)
+          fail(
+            `${ds.dataset} → ${d.remoteHost}:${d.remoteDataset} is frozen: its newest, @${newest.name}, is gone here`,
+          )
+      }
     // For the same reason new names are then rightly older than a name that was from the future when
     // they were made: a name may follow one that was ever seen from the future, and only such a one.
     for (const { dataset } of w.settings.datasets) {

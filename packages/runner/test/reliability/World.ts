@@ -295,10 +295,12 @@ export const makeWorld = (o: WorldOptions) => {
       /** Faults a method must not get (e.g. delays past every retry for `snapshot_create`). */
       spare: Readonly<Record<string, (f: RandomFaults['faults'][number]) => boolean>> = {},
     ) => {
-      // A failed migration only means something for `migration_create` (elsewhere it would be no fault);
-      // there it is half of the faults, so that migrations fail as often as the calls around them.
-      const calls = faults.filter((f) => f.kind !== 'failMigration')
-      const migrations = faults.filter((f) => f.kind === 'failMigration')
+      // A failed migration or receive only means something for `migration_create` (elsewhere it would be no
+      // fault); there it is half of the faults, so that migrations fail as often as the calls around them.
+      const isMigrationFault = (f: RandomFaults['faults'][number]) =>
+        f.kind === 'failMigration' || f.kind === 'failReceive'
+      const calls = faults.filter((f) => !isMigrationFault(f))
+      const migrations = faults.filter(isMigrationFault)
       const create =
         migrations.length === 0
           ? calls
