@@ -6,13 +6,15 @@
 import type { MigrationProgress } from '@zfs-autobackup/zfs-rpc'
 
 export const duration = (seconds: number): string => {
-  const s = Math.max(0, Math.round(seconds))
+  // A negative duration is shown as such, never as 0: a lag below zero is a clock fault to see.
+  const sign = seconds <= -0.5 ? '-' : ''
+  const s = Math.abs(Math.round(seconds))
   const h = Math.floor(s / 3600)
   const m = Math.floor((s % 3600) / 60)
   const r = s % 60
-  if (h > 0) return `${h}h ${m}m`
-  if (m > 0) return `${m}m ${r}s`
-  return `${r}s`
+  if (h > 0) return `${sign}${h}h ${m}m`
+  if (m > 0) return `${sign}${m}m ${r}s`
+  return `${sign}${r}s`
 }
 
 export const bytes = (n: number): string => {

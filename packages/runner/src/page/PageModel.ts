@@ -179,7 +179,8 @@ const transferView = (x: DestinationFacts): TransferView | null => {
 export const behindAfterSeconds = (f: PageFacts): number => 2 * f.policy.remoteSync.intervalSeconds
 
 const destinationView = (f: PageFacts, d: DatasetFacts, x: DestinationFacts): DestinationView => {
-  const lagSeconds = x.base === undefined ? undefined : Math.max(0, Math.floor((f.now - x.base.at) / 1000))
+  // Never clamped: a base named after `now` (within backup_interval) shows as a negative lag.
+  const lagSeconds = x.base === undefined ? undefined : Math.floor((f.now - x.base.at) / 1000)
   const limit = behindAfterSeconds(f)
   const noSync = noSyncOf(d, x)
   const running = x.transfer !== undefined

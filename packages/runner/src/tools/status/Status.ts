@@ -183,7 +183,8 @@ export const datasetStatus = (i: StatusInput): DatasetStatus => {
         : { snapshot: r.base.snapshot, label: r.lastSync.label, at: r.lastSync.at }
     const base = r?.base === undefined ? undefined : { snapshot: r.base.snapshot, from: r.base.from }
     const lagSeconds =
-      lastSync === undefined ? undefined : Math.max(0, Math.floor((i.now - lastSync.at) / 1000))
+      // Never clamped: a base named after `now` (within backup_interval) shows as a negative lag.
+      lastSync === undefined ? undefined : Math.floor((i.now - lastSync.at) / 1000)
     const health: Health =
       !d.enabled || !i.policy.remoteSync.enabled
         ? 'disabled'

@@ -32,6 +32,18 @@ describe('status on the Europe/Vienna spring-forward morning', () => {
     ])
   })
 
+  it('never clamps the lag: a base named 2 min after now (a clock a little behind) shows -2m 0s', async () => {
+    const w = world(Date.parse('2026-03-28T23:08:00Z'))
+    const { lines } = await runStatus(w, ['--json'])
+    const json = JSON.parse(lines.join('\n')) as {
+      datasets: Array<{ destinations: Array<{ lagSeconds: number }> }>
+    }
+    expect(json.datasets[0]?.destinations[0]?.lagSeconds).toBe(-120)
+    const text = await runStatus(world(Date.parse('2026-03-28T23:08:00Z')), [])
+    const dest = text.lines.find((l) => l.startsWith('  10.0.0.5:backup/data')) ?? ''
+    expect(dest).toContain('-2m 0s / 2h 0m')
+  })
+
   it('exits 1 with a one-line WARNING when the lag exceeds --max-lag', async () => {
     const w = world(now)
     const { code, lines } = await runStatus(w, ['--max-lag', '90m'])
