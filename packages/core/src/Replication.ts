@@ -119,18 +119,20 @@ const same = (a: DestinationKey) => (b: DestinationKey) =>
 
 /**
  * The unverified bases to keep among `xs` (list positions, ascending): the newest two, and every one named
- * at or after `since` (ours only: a foreign name has no time).
+ * in `[since, latest]` (ours only: a foreign name has no time; a name from the future says nothing of
+ * when it was sent, and would otherwise stay held until its time came).
  */
 const unverifiedKept = (
   xs: ReadonlyArray<number>,
   snapshots: ReadonlyArray<string>,
   since: number,
+  latest: number,
 ): ReadonlyArray<number> =>
-  xs.filter(
-    (i, k) =>
-      k >= xs.length - 2 ||
-      (SnapshotName.parseOrUndefined(snapshots[i]!)?.at ?? Number.NEGATIVE_INFINITY) >= since,
-  )
+  xs.filter((i, k) => {
+    if (k >= xs.length - 2) return true
+    const at = SnapshotName.parseOrUndefined(snapshots[i]!)?.at
+    return at !== undefined && at >= since && at <= latest
+  })
 
 /**
  * Where a migration to `d` may start its `-I` range (§8 as amended): the oldest snapshot carrying its base
@@ -212,7 +214,8 @@ export const plan = (input: ReplicationInput): ReplicationPlan => {
     }
 
     const since = input.now - (input.unverifiedKeepMs ?? 0)
-    let keep: ReadonlyArray<number> = unverifiedKept(observed, snapshots, since)
+    const latest = input.now + input.futureMs
+    let keep: ReadonlyArray<number> = unverifiedKept(observed, snapshots, since, latest)
     const e = ev === undefined ? undefined : find(ev.snapshot)
     if (ev !== undefined && e === undefined) {
       decisions.push(stale(ev, { _tag: 'NotListed' }))
@@ -224,7 +227,7 @@ export const plan = (input: ReplicationInput): ReplicationPlan => {
         keep =
           ev._tag === 'Arrived' || newestObserved < 0
             ? [e]
-            : unverifiedKept([...observed.filter((i) => i !== e), e], snapshots, since)
+            : unverifiedKept([...observed.filter((i) => i !== e), e], snapshots, since, latest)
       } else if (!(ev._tag === 'Sent' && observed.includes(e))) {
         decisions.push(stale(ev, { _tag: 'BehindBase', base: snapshots[newestObserved]! }))
       }

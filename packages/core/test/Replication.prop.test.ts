@@ -89,9 +89,9 @@ describe('replication bases (decisions §15)', () => {
               const since = i.now - Replication.unverifiedKeepMs(i.policy.remoteSync.intervalSeconds)
               for (const s of now.slice(0, -2)) {
                 expect(before).toContain(s)
-                expect(
-                  SnapshotName.parseOrUndefined(s)?.at ?? Number.NEGATIVE_INFINITY,
-                ).toBeGreaterThanOrEqual(since)
+                const at = SnapshotName.parseOrUndefined(s)?.at ?? Number.NEGATIVE_INFINITY
+                expect(at).toBeGreaterThanOrEqual(since)
+                expect(at).toBeLessThanOrEqual(i.now + i.policy.backupIntervalSeconds * 1000)
               }
             }
           }

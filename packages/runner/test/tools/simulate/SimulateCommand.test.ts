@@ -33,9 +33,9 @@ describe('simulate (through the CLI registry)', () => {
       '  weekly    1 / 1             weekly_backup_2026-10-25-23-00    weekly_backup_2026-10-25-23-00',
     )
     const kept = Number(/Snapshots at the end: (\d+)/.exec(out)?.[1])
-    // frequent (+1 carrying the sync hold, +1 the older of the last two snapshots sent: the base hold
-    // without a destination API, §15), hourly, daily, weekly
-    expect(kept).toBe(2 + 1 + 1 + 2 + 2 + 1)
+    // frequent (+1 carrying the sync hold, +1 the older of the last two snapshots sent, +2 sent within the
+    // last four sync intervals (4 h): the base holds without a destination API, §15), hourly, daily, weekly
+    expect(kept).toBe(2 + 1 + 1 + 2 + 2 + 2 + 1)
     expect(err).toContain(`timeline of tank/data written to ${join(cwd, 'timeline.svg')}`)
     const svg = parseXml(readFileSync(join(cwd, 'timeline.svg'), 'utf8'))
     expect(elements(svg).filter((e) => e.attrs['class'] === 'mark snap')).toHaveLength(kept)
