@@ -29,6 +29,7 @@ import type { Executor, Report } from './Executor.js'
 import type { HoldsCache } from './HoldsCache.js'
 import type { MigrationMonitor } from './MigrationMonitor.js'
 import * as Names from './Names.js'
+import * as Progress from './ProgressText.js'
 import * as Rpc from './RpcText.js'
 import type { CycleState, DatasetState, StateReader } from './StateReader.js'
 import { destinationOf } from './StateReader.js'
@@ -98,6 +99,9 @@ export interface Seen {
   /** Why the dataset could not be read or planned, in words, and since when (the first cycle it did not). */
   readonly error: { readonly why: string; readonly since: number } | undefined
 }
+
+/** A refusal shorter than this (a busy snapshot, a clone about to go) is not yet trouble. */
+export const REFUSED_TROUBLE_AFTER_MS = 3_600_000
 
 export interface Parts {
   readonly reader: StateReader
@@ -227,6 +231,35 @@ export const make = (caps: Capabilities, parts: Parts) => {
       if (r.lastSync !== undefined) caps.metrics.setLastSync({ dataset: ds.dataset, ...r }, r.lastSync.at)
   }
 
+  /**
+   * Work that stopped moving, judged afresh each cycle (health/Troubles.ts): a stale migration blocks
+   * syncs and retention to its destination; a destroy zfs has refused for an hour (a restore clone, a
+   * hold) keeps retention from pruning that snapshot. Both are degraded until they go.
+   */
+  const watchStuck = (now: number) => {
+    const troubles = parts.troubles
+    if (troubles === undefined) return
+    troubles.reconcile(
+      'stale-migration',
+      parts.monitor.stale().map(({ migration: m, since }) => ({
+        subject: `${m.dataset} → ${m.remoteHost}:${m.remoteDataset}`,
+        why: `migration ${m.taskId} has shown no progress for ${Progress.duration((now - since) / 1000)}; it blocks syncs and retention to this destination`,
+      })),
+      now,
+    )
+    troubles.reconcile(
+      'destroy-refused',
+      parts.executor.refusals
+        .all()
+        .filter((r) => now - r.since >= REFUSED_TROUBLE_AFTER_MS)
+        .map((r) => ({
+          subject: `${r.dataset}@${r.snapshot}`,
+          why: `zfs has refused to destroy it for ${Progress.duration((now - r.since) / 1000)} (${r.why}); retention cannot prune it`,
+        })),
+      now,
+    )
+  }
+
   const run = async (settings: Settings, signal: AbortSignal): Promise<CycleResult> => {
     const read = await parts.reader.read(settings.datasets.map((d) => d.dataset))
     if (E.isLeft(read)) return { _tag: 'Down', error: read.left }
@@ -322,6 +355,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
       }
     }
     caps.metrics.setGauge('zfs_autobackup_destroys_refused', parts.executor.refusals.all().length)
+    watchStuck(caps.clock.now())
     return {
       _tag: 'Done',
       reports,

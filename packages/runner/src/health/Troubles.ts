@@ -33,6 +33,8 @@ export const kinds = [
   'persistent-error',
   /** A migration that shows no progress and no end past a bound. */
   'stale-migration',
+  /** A snapshot zfs has refused to destroy for an hour (dependent clones, busy, held): retention is stuck. */
+  'destroy-refused',
 ] as const
 
 export type Kind = (typeof kinds)[number]
