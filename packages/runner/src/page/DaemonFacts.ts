@@ -3,10 +3,9 @@
  * follows, its sync failures and `/health`'s problems. Read at request time; sends no API call.
  *
  * Derived here from today's models (each to be fed directly once the core has it):
- * - the next cycle's plan: the core planner at the next tick, on the last observation with the last plan's
- *   creates, destroys and releases applied (the page says "if nothing changes meanwhile");
- * - the next due snapshot: the same planner probed at the candidate instants (interval elapsed, the next
- *   calendar boundaries, then hour by hour through a closed window, a week at most);
+ * - the next cycle's plan: the core planner at the next tick, on the last observation with the last plan
+ *   carried out (the core's `applyPlan`; the page says "if nothing changes meanwhile");
+ * - the next due snapshot: the planner at the core's next due instants (`NextDue`) until one creates;
  * - a destination's base and last sync: the core's replication model (`replicationOf`, decisions.md §15);
  *   its arrival is verified only when the backup host's API said so (`Arrivals`); back-off from
  *   `SyncFailures` with the core's `backOffMs`; frozen when that API found no common snapshot.
@@ -14,15 +13,14 @@
  * @since 0.1.0
  */
 import {
-  type DatasetObservation,
+  applyPlan,
   type DatasetPolicy,
+  NextDue,
   type Plan,
   type PlanInput,
   replicationOf,
-  SnapshotName,
   SyncDecision,
 } from '@zfs-autobackup/core'
-import { DateTime } from 'luxon'
 import type { Daemon } from '../daemon/Daemon.js'
 import * as Health from '../http/Health.js'
 import type { DatasetFacts, DestinationFacts, PageFacts } from './Facts.js'
@@ -43,67 +41,27 @@ const PROBE_LIMIT_MS = 8 * 24 * HOUR
 // derivations
 // -------------------------------------------------------------------------------------
 
-/** The observation after the plan was carried out: creates appended, destroys and releases applied. */
-export const applied = (o: DatasetObservation, plan: Plan): DatasetObservation => {
-  const destroyed = new Set<string>()
-  const released = new Map<string, Set<string>>()
-  const created: string[] = []
-  for (const a of plan.actions) {
-    if (a._tag === 'CreateSnapshot') created.push(a.snapshot)
-    else if (a._tag === 'DestroySnapshot') destroyed.add(a.snapshot)
-    else if (a._tag === 'ReleaseHold')
-      released.set(a.snapshot, (released.get(a.snapshot) ?? new Set()).add(a.tag))
-  }
-  const snapshots = [...o.snapshots.filter((s) => !destroyed.has(s)), ...created]
-  if (o.holds._tag === 'Unknown') return { ...o, snapshots }
-  const bySnapshot = new Map<string, ReadonlyArray<string>>()
-  for (const [s, tags] of o.holds.bySnapshot) {
-    if (destroyed.has(s)) continue
-    const gone = released.get(s)
-    const kept = gone === undefined ? tags : tags.filter((t) => !gone.has(t))
-    if (kept.length > 0) bySnapshot.set(s, kept)
-  }
-  return { ...o, snapshots, holds: { _tag: 'Known', bySnapshot } }
-}
-
 /**
- * The first instant at or after `from` when the planner would create a snapshot, and its type: it is tried
- * at `backup_interval` after the newest snapshot and at the next calendar boundaries, then hour by hour (a
- * closed window opens on an hour), for a week at most.
+ * The next snapshot the planner would create at or after `from`, and its type: the core's next due
+ * instants (`NextDue`) walked forward until one plans a create — a sync or a name leaving the future may
+ * come first — for a week at most.
  */
 export const nextDue = (
   planner: Planner,
   input: Omit<PlanInput, 'now'>,
   from: number,
 ): DatasetFacts['nextDue'] => {
-  const creates = (now: number) => {
+  const due = NextDue.make()
+  for (let now = from, steps = 0; now < from + PROBE_LIMIT_MS && steps < MAX_STEPS; steps++) {
     const c = planner({ ...input, now }).actions.find((a) => a._tag === 'CreateSnapshot')
-    return c?._tag === 'CreateSnapshot' ? { at: now, type: c.type } : undefined
-  }
-  let newest: number | undefined
-  for (const s of input.observed.snapshots) {
-    const at = SnapshotName.parseOrUndefined(s)?.at
-    if (at !== undefined && (newest === undefined || at > newest)) newest = at
-  }
-  const local = DateTime.fromMillis(from, { zone: input.zone })
-  const boundaries = (['hour', 'day', 'week', 'month', 'year'] as const).map((u) =>
-    local
-      .startOf(u)
-      .plus({ [`${u}s`]: 1 })
-      .toMillis(),
-  )
-  const interval = newest === undefined ? from : newest + input.policy.backupIntervalSeconds * 1000
-  const candidates = [...new Set([Math.max(from, interval), ...boundaries])].sort((a, b) => a - b)
-  for (const t of candidates) {
-    const due = creates(t)
-    if (due !== undefined) return due
-  }
-  for (let t = boundaries[0]! + HOUR; t < from + PROBE_LIMIT_MS; t += HOUR) {
-    const due = creates(t)
-    if (due !== undefined) return due
+    if (c?._tag === 'CreateSnapshot') return { at: now, type: c.type }
+    now = due({ ...input, now }).at
   }
   return undefined
 }
+
+/** Due instants walked at most (each a sync, a window edge or a name leaving the future). */
+const MAX_STEPS = 200
 
 const same =
   (d: { readonly remoteHost: string; readonly remoteDataset: string }) =>
@@ -128,7 +86,7 @@ export const factsOf = (daemon: Daemon, now: number, planner: Planner): PageFact
       o === undefined
         ? undefined
         : {
-            ...(s?.plan === undefined ? o : applied(o, s.plan)),
+            ...(s?.plan === undefined ? o : applyPlan(o, s.plan)),
             inFlight: monitor.inFlight(ds.dataset),
             failures: failures.of(ds.dataset),
           }

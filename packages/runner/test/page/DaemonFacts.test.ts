@@ -1,6 +1,6 @@
-import { type DatasetObservation, type Plan, planDataset } from '@zfs-autobackup/core'
+import { type DatasetObservation, planDataset } from '@zfs-autobackup/core'
 import { describe, expect, it } from 'vitest'
-import { applied, nextDue } from '../../src/page/DaemonFacts.js'
+import { nextDue } from '../../src/page/DaemonFacts.js'
 import { policy } from './Fixtures.js'
 
 const at = (h: number, m: number, day = 2) => Date.UTC(2026, 11, day, h, m)
@@ -17,7 +17,7 @@ const input = (snapshots: ReadonlyArray<string>, p = policy) => ({
   observed: observed(snapshots),
 })
 
-describe('DaemonFacts.nextDue: the core planner probed at the candidate instants', () => {
+describe('DaemonFacts.nextDue: the planner at the core’s next due instants until one creates', () => {
   it('the interval after the newest snapshot: frequent', () => {
     expect(
       nextDue(
@@ -61,50 +61,5 @@ describe('DaemonFacts.nextDue: the core planner probed at the candidate instants
       retention: { frequent: 0, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 },
     }
     expect(nextDue(planDataset, input([], none), at(12, 0))).toBeUndefined()
-  })
-})
-
-describe('DaemonFacts.applied: the last observation with its plan carried out', () => {
-  it('appends creates, drops destroyed snapshots and released tags', () => {
-    const o: DatasetObservation = {
-      ...observed(['a', 'b', 'c']),
-      holds: {
-        _tag: 'Known',
-        bySnapshot: new Map([
-          ['b', ['sync_x_nas', 'keep']],
-          ['a', ['t']],
-        ]),
-      },
-    }
-    const plan: Plan = {
-      dataset: 'tank/home',
-      actions: [
-        {
-          _tag: 'CreateSnapshot',
-          dataset: 'tank/home',
-          snapshot: 'd',
-          type: 'frequent',
-          recursive: false,
-          reason: { _tag: 'FirstSnapshot' },
-        },
-        {
-          _tag: 'ReleaseHold',
-          dataset: 'tank/home',
-          snapshot: 'b',
-          tag: 'sync_x_nas',
-          reason: { _tag: 'SupersededSyncHold', newer: 'n', newerOn: 'c' },
-        },
-        {
-          _tag: 'DestroySnapshot',
-          dataset: 'tank/home',
-          snapshot: 'a',
-          reason: { _tag: 'BeyondRetention', type: 'frequent', rank: 4, count: 3 },
-        },
-      ],
-      decisions: [],
-    }
-    const r = applied(o, plan)
-    expect(r.snapshots).toEqual(['b', 'c', 'd'])
-    expect(r.holds).toEqual({ _tag: 'Known', bySnapshot: new Map([['b', ['keep']]]) })
   })
 })
