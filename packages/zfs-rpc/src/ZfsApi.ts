@@ -2,7 +2,7 @@
  * The ZFS API as the product uses it: typed, decoded, batched. `Client.ts` implements it over JSON-RPC;
  * tests may implement it in memory. Every method returns a `TaskEither` and never throws.
  *
- * Wire contract: ../../../../shared/reference/zfs-api-contract.md (summarised in docs/api-contract.md).
+ * Wire contract: docs/api-contract.md (the API's real behaviour, quirks included).
  *
  * @since 0.1.0
  */
