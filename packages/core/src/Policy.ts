@@ -49,7 +49,16 @@ export interface Destination {
 export interface DatasetPolicy {
   /** Full ZFS dataset name, e.g. `tank/data`. */
   readonly dataset: string
-  /** Take snapshots with `-r` (children too). Sends stay non-recursive. */
+  /**
+   * A tree: one atomic `zfs snapshot -r` of the dataset, and every descendant pruned on its own listing
+   * (`TreeMember`). Trees are not replicated (the runner's config rejects destinations on one).
+   */
   readonly recursive: boolean
+  /**
+   * Descendants of a tree left out of its retention (full names; their own descendants too): `-r` still
+   * snapshots them (zfs cannot skip one), so they keep none of the tree's snapshots beyond what is
+   * protected. Absent: none. Read by the runner only.
+   */
+  readonly exclude?: ReadonlyArray<string>
   readonly destinations: ReadonlyArray<Destination>
 }
