@@ -17,6 +17,7 @@ import {
   replicationOf,
   type SnapshotType,
   SyncHold,
+  TreeMember,
 } from '@zfs-autobackup/core'
 import type { RpcError } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
@@ -34,6 +35,7 @@ import * as Rpc from './RpcText.js'
 import type { CycleState, DatasetState, StateReader } from './StateReader.js'
 import { destinationOf } from './StateReader.js'
 import type { TargetPruner } from './TargetPruner.js'
+import type { Member, TreeMembers } from './TreeMembers.js'
 import type { UnconfirmedCreates } from './UnconfirmedCreates.js'
 
 // -------------------------------------------------------------------------------------
@@ -116,6 +118,8 @@ export interface Parts {
   readonly troubles?: Troubles
   /** Retention on the backup hosts (decisions.md §17); absent: none is pruned. */
   readonly targets?: TargetPruner
+  /** The descendants of each recursive tree; absent: only the roots are pruned. */
+  readonly trees?: TreeMembers
 }
 
 /** Cycles in a row with the same dataset error before it is a `persistent-error` trouble. */
@@ -261,7 +265,18 @@ export const make = (caps: Capabilities, parts: Parts) => {
   }
 
   const run = async (settings: Settings, signal: AbortSignal): Promise<CycleResult> => {
-    const read = await parts.reader.read(settings.datasets.map((d) => d.dataset))
+    const trees = (await parts.trees?.refresh(settings.datasets)) ?? new Map<string, ReadonlyArray<Member>>()
+    const configured = new Set(settings.datasets.map((d) => d.dataset))
+    // A configured dataset inside a tree is a config error; should one slip through, it is planned once, as itself.
+    const members = new Map(
+      [...trees].map(([root, ms]) => [root, ms.filter((m) => !configured.has(m.dataset))] as const),
+    )
+    const descendants = [...members.values()].flatMap((ms) => ms.map((m) => m.dataset))
+    // One batched listing for the roots and every descendant.
+    const read = await parts.reader.read(
+      [...settings.datasets.map((d) => d.dataset), ...descendants],
+      new Set(descendants),
+    )
     if (E.isLeft(read)) return { _tag: 'Down', error: read.left }
     reportBadTasks(read.right.undecodableTasks)
     caps.metrics.setGauge('zfs_autobackup_backup_interval_seconds', settings.policy.backupIntervalSeconds)
@@ -270,8 +285,9 @@ export const make = (caps: Capabilities, parts: Parts) => {
     let failedDatasets = 0
     let dueAt = Number.POSITIVE_INFINITY
     let unsettled = 0
-    const configured = new Set(settings.datasets.map((d) => d.dataset))
     for (const d of [...seen.keys()]) if (!configured.has(d)) seen.delete(d)
+    /** The snapshot each tree's root created this cycle, confirmed by the API (so every descendant has it). */
+    const createdIn = new Map<string, { readonly name: string; readonly type: SnapshotType.SnapshotType }>()
     const at = caps.clock.now()
     for (const ds of settings.datasets) {
       if (signal.aborted)
@@ -326,6 +342,9 @@ export const make = (caps: Capabilities, parts: Parts) => {
           observed: state.right.observed,
         })
         reports.set(ds.dataset, report)
+        const create = plan.actions.find((a) => a._tag === 'CreateSnapshot')
+        if (ds.recursive && create?._tag === 'CreateSnapshot' && report.created === create.snapshot)
+          createdIn.set(ds.dataset, { name: create.snapshot, type: create.type })
         await parts.targets?.afterPlan({
           settings,
           dataset: ds,
@@ -354,6 +373,37 @@ export const make = (caps: Capabilities, parts: Parts) => {
         })
       }
     }
+    for (const [root, ms] of members) {
+      for (const m of ms) {
+        if (signal.aborted)
+          return {
+            _tag: 'Done',
+            reports,
+            failedDatasets,
+            holdsRead: read.right.holdsRead,
+            stopped: true,
+            dueAt,
+            unsettled: unsettled + 1,
+          }
+        const report = await pruneMember(settings, root, m, read.right, createdIn.get(root), signal)
+        if (report !== undefined) reports.set(m.dataset, report)
+        if (report === undefined || report.failed > 0) failedDatasets += 1
+        else datasetOk(m.dataset)
+        // A descendant's plan never changes by time alone (retention only): settled unless it could not
+        // be read or pruned in full, or its holds or migrations are unknown or in flight.
+        const state = read.right.byDataset.get(m.dataset)
+        const o = state !== undefined && E.isRight(state) ? state.right : undefined
+        if (
+          report === undefined ||
+          report.failed + report.skipped + report.stopped > 0 ||
+          o === undefined ||
+          !o.inFlightKnown ||
+          o.observed.holds._tag === 'Unknown' ||
+          o.observed.inFlight.length > 0
+        )
+          unsettled += 1
+      }
+    }
     caps.metrics.setGauge('zfs_autobackup_destroys_refused', parts.executor.refusals.all().length)
     watchStuck(caps.clock.now())
     return {
@@ -367,6 +417,49 @@ export const make = (caps: Capabilities, parts: Parts) => {
     }
   }
 
+  /**
+   * Retention on one descendant of a tree, over its own listing (`TreeMember`): destroys only. Undefined
+   * when it could not be listed (then the tree's members are read again next cycle: it may be gone).
+   */
+  const pruneMember = async (
+    settings: Settings,
+    root: string,
+    m: Member,
+    read: CycleState,
+    created: { readonly name: string; readonly type: SnapshotType.SnapshotType } | undefined,
+    signal: AbortSignal,
+  ): Promise<Report | undefined> => {
+    const state = read.byDataset.get(m.dataset)
+    if (state === undefined || E.isLeft(state)) {
+      const e = state?.left
+      datasetError(
+        m.dataset,
+        `cannot list snapshots of this descendant of ${root}: ${e ? Rpc.describe(e) : 'no reply'}`,
+        e ? Rpc.kind(e) : 'missing',
+      )
+      parts.trees?.invalidate(root)
+      return undefined
+    }
+    const { observed } = state.right
+    parts.executor.refusals.retain(m.dataset, observed.snapshots)
+    // ZFS creates snapshots without holds: the `-r` one needs no holds read on any descendant.
+    if (created !== undefined) parts.cache.seedEmpty(m.dataset, created.name)
+    if (observed.holds._tag === 'Unknown')
+      caps.log.warn(`${observed.holds.why}; nothing is destroyed this cycle`, { dataset: m.dataset })
+    const plan = TreeMember.plan({
+      dataset: m.dataset,
+      retention: m.excluded ? noCounts : settings.policy.retention,
+      observed,
+      created: created?.type,
+    })
+    for (const d of plan.decisions) caps.log.debug(Explain.decision(d), { dataset: m.dataset })
+    return parts.executor.execute(plan, {
+      inFlightKnown: state.right.inFlightKnown,
+      stopRequested: () => signal.aborted,
+      observed,
+    })
+  }
+
   return {
     run,
     /** The last cycle's view of each configured dataset. */
@@ -375,5 +468,15 @@ export const make = (caps: Capabilities, parts: Parts) => {
 }
 
 export type Cycle = ReturnType<typeof make>
+
+/** An excluded descendant's counts: it keeps only what is protected (its newest, held ones, …). */
+const noCounts: SnapshotType.Retention = {
+  frequent: 0,
+  hourly: 0,
+  daily: 0,
+  weekly: 0,
+  monthly: 0,
+  yearly: 0,
+}
 
 const sourceOf = (source: string): string => source.split('@')[0] ?? source

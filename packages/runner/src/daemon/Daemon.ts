@@ -36,6 +36,7 @@ import * as Rpc from './RpcText.js'
 import * as StateReader from './StateReader.js'
 import * as SyncFailures from './SyncFailures.js'
 import * as TargetPruner from './TargetPruner.js'
+import * as TreeMembers from './TreeMembers.js'
 import * as UnconfirmedCreates from './UnconfirmedCreates.js'
 
 // -------------------------------------------------------------------------------------
@@ -146,6 +147,8 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     troubles,
     // One record of refused destroys, the backup hosts' too: /health and status list them all.
     targets: TargetPruner.make(caps, executor.refusals),
+    // Descendants re-read with the holds rescan's period (and on reload, and when one vanished).
+    trees: TreeMembers.make(caps, options.holdRescanMs),
     ...(unconfirmed ? { unconfirmed } : {}),
   })
   const startedAt = caps.clock.now()

@@ -58,6 +58,8 @@ export interface Report {
   readonly skipped: number
   /** Actions left undone because shutdown was requested. */
   readonly stopped: number
+  /** The snapshot this plan's create made, when the API confirmed it (a recursive one is on every descendant). */
+  readonly created?: string
 }
 
 /** `refused`: failed, provably without effect (zfs said no); `failed` may have had an effect. */
@@ -213,6 +215,7 @@ export const make = (
     let failedN = 0
     let skipped = 0
     let destroyFailed = false
+    let created: { readonly created: string } | Record<string, never> = {}
     const failedHolds = new Set<string>()
     const actions = ordered(plan.actions)
     for (let i = 0; i < actions.length; i++) {
@@ -222,11 +225,12 @@ export const make = (
         caps.log.info(`shutdown requested; ${left} action(s) left for the next start to re-plan`, {
           dataset: plan.dataset,
         })
-        return { done, failed: failedN, skipped, stopped: left }
+        return { done, failed: failedN, skipped, stopped: left, ...created }
       }
       const outcome = a._tag === 'StartSync' && destroyFailed ? postponed(a) : await run(a, ctx, failedHolds)
       if (a._tag === 'DestroySnapshot' && outcome === 'failed') destroyFailed = true
       caps.metrics.countAction(kindOf(a), outcome === 'abort' || outcome === 'refused' ? 'failed' : outcome)
+      if (a._tag === 'CreateSnapshot' && outcome === 'ok') created = { created: a.snapshot }
       if (outcome === 'ok') done += 1
       else if (outcome === 'skipped') skipped += 1
       else failedN += 1
@@ -236,10 +240,10 @@ export const make = (
           caps.log.warn(`${left} action(s) dropped: the plan assumed the new snapshot`, {
             dataset: plan.dataset,
           })
-        return { done, failed: failedN, skipped: skipped + left, stopped: 0 }
+        return { done, failed: failedN, skipped: skipped + left, stopped: 0, ...created }
       }
     }
-    return { done, failed: failedN, skipped, stopped: 0 }
+    return { done, failed: failedN, skipped, stopped: 0, ...created }
   }
 
   return { execute, refusals }

@@ -50,8 +50,15 @@ export interface CycleState {
 }
 
 export interface StateReader {
-  /** Left when the API did not answer the snapshot listing at all (down). */
-  readonly read: (datasets: ReadonlyArray<string>) => Promise<E.Either<RpcError, CycleState>>
+  /**
+   * Left when the API did not answer the snapshot listing at all (down). `descendants`: those of
+   * `datasets` that are descendants of a recursive tree; a recursive migration of an ancestor (`zfs send
+   * -R`) counts as in flight on them too.
+   */
+  readonly read: (
+    datasets: ReadonlyArray<string>,
+    descendants?: ReadonlySet<string>,
+  ) => Promise<E.Either<RpcError, CycleState>>
 }
 
 /** Migrations the daemon itself tracks (started or adopted, not yet ended). */
@@ -86,7 +93,10 @@ export const make = (
   let previous = new Map<string, ReadonlySet<string>>()
   const emptied = EmptiedListings()
 
-  const read = async (datasets: ReadonlyArray<string>): Promise<E.Either<RpcError, CycleState>> => {
+  const read = async (
+    datasets: ReadonlyArray<string>,
+    descendants: ReadonlySet<string> = new Set(),
+  ): Promise<E.Either<RpcError, CycleState>> => {
     cache.arrange(datasets)
     const got = await caps.api.snapshotLists(datasets)()
     if (E.isLeft(got)) return got
@@ -176,9 +186,15 @@ export const make = (
         return
       }
       const mine = bySource.get(d) ?? []
-      const inFlight = union(mine.map(toInFlight), tracked(d))
+      const below = descendants.has(d) ? ancestors(d) : []
+      // A recursive send of an ancestor may carry this descendant's snapshots: in flight here too.
+      const fromAbove = below.flatMap((a) => (bySource.get(a) ?? []).filter((t) => t.params.recursive))
+      const inFlight = union([...mine, ...fromAbove].map(toInFlight), tracked(d))
       const h = holds.get(d) ?? { _tag: 'Unknown', why: 'holds not read' }
-      const why = unknown.all ?? unknown.bySource.get(d)
+      const why =
+        unknown.all ??
+        unknown.bySource.get(d) ??
+        below.map((a) => unknown.bySource.get(a)).find((w) => w !== undefined)
       byDataset.set(
         d,
         E.right({
@@ -234,6 +250,12 @@ const inFlightUnknown = (
 const sourceDataset = (source: string): string => {
   const at = source.indexOf('@')
   return at < 0 ? source : source.slice(0, at)
+}
+
+/** `tank/a/b` → `tank/a`, `tank`. */
+const ancestors = (d: string): ReadonlyArray<string> => {
+  const parts = d.split('/')
+  return parts.slice(1).map((_, i) => parts.slice(0, parts.length - 1 - i).join('/'))
 }
 
 const isInFlight = (t: MigrationTask): boolean => t.status === 'pending' || t.status === 'running'

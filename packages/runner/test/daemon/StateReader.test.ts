@@ -12,8 +12,8 @@ const setup = (initial: Record<string, string[]>) => {
   const cache = HoldsCache.make()
   const failures = SyncFailures.make()
   const reader = StateReader.make(h.caps, cache, failures, () => [])
-  const read = async (ds: ReadonlyArray<string>) => {
-    const r = await reader.read(ds)
+  const read = async (ds: ReadonlyArray<string>, descendants?: ReadonlySet<string>) => {
+    const r = await reader.read(ds, descendants)
     if (E.isLeft(r)) throw new Error('down')
     return r.right
   }
@@ -29,6 +29,25 @@ const task = (id: string, source: string, status: 'pending' | 'running' | 'compl
   pushTask(id, { source, destination: 'backup/x', remote: remoteHost }, status)
 
 describe('StateReader', () => {
+  it("a recursive migration of an ancestor is in flight on a tree's descendants; a plain one is not", async () => {
+    const t = setup({ 'tank/a': ['s1'], 'tank/a/x': ['s1'], 'tank/a/x/y': ['s1'] })
+    t.api.tasks.set('t1', {
+      ...task('t1', 'tank/a@s1', 'running'),
+      params: { ...task('t1', 'tank/a@s1', 'running').params, recursive: true },
+    })
+    t.api.tasks.set('t2', task('t2', 'tank/a/x@s1', 'pending'))
+    const s = await t.read(['tank/a', 'tank/a/x', 'tank/a/x/y'], new Set(['tank/a/x', 'tank/a/x/y']))
+    const ids = (d: string) => t.obs(s, d).observed.inFlight.map((m) => m.taskId)
+    expect(ids('tank/a')).toEqual(['t1'])
+    expect(ids('tank/a/x')).toEqual(['t2', 't1'])
+    expect(ids('tank/a/x/y')).toEqual(['t1'])
+    // only its own are adopted (listed) for a descendant
+    expect(t.obs(s, 'tank/a/x/y').listedTasks).toEqual([])
+    t.api.tasks.set('t1', task('t1', 'tank/a@s1', 'running'))
+    const plain = await t.read(['tank/a', 'tank/a/x', 'tank/a/x/y'], new Set(['tank/a/x', 'tank/a/x/y']))
+    expect(t.obs(plain, 'tank/a/x/y').observed.inFlight).toEqual([])
+  })
+
   it('start-up: one batched listing, one migration listing, one holds batch per dataset', async () => {
     const t = setup({ 'tank/a': ['s1', 's2'], 'tank/b': ['s3'] })
     t.api.hold('tank/a', 's1', 'keep')

@@ -194,3 +194,84 @@ describe('the periodic holds rescan is spread over its period and paced', () => 
     expect(peak()).toBeLessThanOrEqual(DEFAULT_MAX_CALLS_IN_FLIGHT)
   })
 })
+
+describe('RPC budget of a recursive tree with K descendants (issue 11)', () => {
+  const setupTree = (k: number, m: number) => {
+    const clock = new VirtualClock(START)
+    const children = Array.from({ length: k }, (_, i) => `tank/root/c${i}`)
+    const sim = makeSimulator({ clock, datasets: ['tank/root', ...children] })
+    for (const d of ['tank/root', ...children])
+      sim.seed.snapshots(
+        d,
+        Array.from({ length: m }, (_, i) => `manual-${i}`),
+      )
+    const api = makeClient({ url: 'http://sim:8545', fetch: sim.fetch as unknown as FetchLike, clock })
+    const daemon = Daemon.make(
+      { api, clock, log: silentLog, planner: planDataset, metrics: Metrics.make() },
+      {
+        policy: {
+          backupIntervalSeconds: 600,
+          snapshotWindow: ALL,
+          retention: { frequent: 2, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 },
+          remoteSync: { enabled: false, intervalSeconds: 86400, window: ALL },
+        },
+        datasets: [{ dataset: 'tank/root', recursive: true, destinations: [] }],
+        zone: 'UTC',
+      },
+      { holdRescanMs: 24 * HOUR },
+    )
+    const signal = new AbortController().signal
+    const cycle = async (at: number) => {
+      clock.set(at)
+      const before = api.stats()
+      const r = await daemon.cycleOnce(signal)
+      expect(r?._tag).toBe('Done')
+      if (r?._tag === 'Done') expect(r.failedDatasets).toBe(0)
+      return diff(before, api.stats())
+    }
+    const ours = (d: string) => sim.inspect.snapshots(d).filter((s) => s.startsWith('frequent_'))
+    return { cycle, ours, children }
+  }
+
+  it.each([
+    [1, 20],
+    [3, 50],
+    [20, 50],
+  ])('K=%i, M=%i: the descendants ride in the one batched listing, O(K) calls', async (k, m) => {
+    const { cycle, ours, children } = setupTree(k, m)
+    const n = 1 + k
+    const list = batches(n) + 1
+    // start-up: one dataset_list for the tree's members, the listing of root + K descendants, a full holds
+    // scan of each, one `-r` create on the root
+    expect(await cycle(START)).toEqual({
+      http: 1 + list + n * batches(m) + 1,
+      calls: 1 + n + 2 + n * m + 1,
+      byMethod: {
+        dataset_list: 1,
+        snapshot_list: n,
+        migration_list: 2,
+        snapshot_holds_list: n * m,
+        snapshot_create: 1,
+      },
+    })
+    // steady, nothing due: K + 3 calls (no dataset_list: members are re-read with the holds rescan)
+    expect(await cycle(START + MIN)).toEqual({
+      http: list,
+      calls: n + 2,
+      byMethod: { snapshot_list: n, migration_list: 2 },
+    })
+    // a snapshot due: one `-r` create, whatever K (the new snapshot needs no holds read anywhere)
+    expect(await cycle(START + 10 * MIN)).toEqual({
+      http: list + 1,
+      calls: n + 2 + 1,
+      byMethod: { snapshot_list: n, migration_list: 2, snapshot_create: 1 },
+    })
+    // retention at work (frequent: 2): + one destroy on the root and on each descendant
+    expect(await cycle(START + 20 * MIN)).toEqual({
+      http: list + 1 + n,
+      calls: n + 2 + 1 + n,
+      byMethod: { snapshot_list: n, migration_list: 2, snapshot_create: 1, snapshot_destroy: n },
+    })
+    for (const d of ['tank/root', ...children]) expect(ours(d)).toHaveLength(2)
+  })
+})
