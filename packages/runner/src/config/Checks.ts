@@ -100,20 +100,55 @@ export const warnings = (c: RawConfig): ReadonlyArray<Finding> => {
       path: ['server', 'remote_sync', 'enabled'],
       message: `remote sync is off: ${destinations.length} enabled destination(s) will not be sent to`,
     })
+  // Two destinations on one host are fine: each has its own base hold (decisions.md §15), and the
+  // planner never runs two migrations of a dataset to one host at once (§9 as amended).
   found.push(...sharedApiMismatches(c))
+  return found
+}
+
+/**
+ * Errors of recursive trees (docs/configuration.md, "Recursive trees"): a dataset inside a tree is that
+ * tree's (its `-r` snapshots it and its retention prunes it), so configuring it again, or a tree inside
+ * another, would give one listing two schedules and two retentions; `exclude` names descendants only; and
+ * a tree is not replicated (the reason is in the message).
+ */
+export const trees = (c: RawConfig): ReadonlyArray<Finding> => {
+  const found: Array<Finding> = []
   c.datasets.forEach((d, i) => {
-    // Two destinations on one host are fine: each has its own base hold (decisions.md §15), and the
-    // planner never runs two migrations of a dataset to one host at once (§9 as amended).
     c.datasets.forEach((parent, k) => {
-      if (k !== i && parent.recursive && d.local_dataset.startsWith(parent.local_dataset + '/'))
+      if (k === i || !parent.recursive || !d.local_dataset.startsWith(`${parent.local_dataset}/`)) return
+      found.push({
+        path: ['datasets', i, 'local_dataset'],
+        message: d.recursive
+          ? `overlapping trees: inside the recursive tree of datasets[${k}] ("${parent.local_dataset}"), which already snapshots and prunes all of it; keep one of the two`
+          : `inside the recursive tree of datasets[${k}] ("${parent.local_dataset}"), which already snapshots it (zfs snapshot -r) and prunes it with the tree's retention; remove it here, or list it in datasets[${k}].exclude`,
+      })
+    })
+    if (!d.recursive && d.exclude.length > 0)
+      found.push({
+        path: ['datasets', i, 'exclude'],
+        message: 'exclude applies to a recursive tree only (recursive: true)',
+      })
+    d.exclude.forEach((x, j) => {
+      if (d.recursive && !x.startsWith(`${d.local_dataset}/`))
         found.push({
-          path: ['datasets', i, 'local_dataset'],
-          message: `inside datasets[${k}] ("${parent.local_dataset}", recursive): its snapshots are taken twice`,
+          path: ['datasets', i, 'exclude', j],
+          message: `"${x}" is not a descendant of "${d.local_dataset}"`,
         })
     })
+    const enabled = d.destinations.flatMap((x, j) => (x.enabled ? [j] : []))
+    if (d.recursive && enabled.length > 0)
+      found.push({
+        path: ['datasets', i, 'recursive'],
+        message: `${REPLICATING_TREES} (enabled: ${enabled.map((j) => `destinations[${j}]`).join(', ')}); set enabled: false on them, or recursive: false`,
+      })
   })
   return found
 }
+
+/** Why a recursive tree with enabled destinations is refused (docs/configuration.md says the same). */
+export const REPLICATING_TREES =
+  "replicating a recursive tree is not supported yet: the API's sync holds are not recursive, so a child's incremental base would be unprotected, and a non-recursive send would leave the children behind"
 
 /**
  * Destination APIs with the same URL and credentials share one client (`daemon/DestinationApis.ts`), which

@@ -143,6 +143,7 @@ export const fromRaw = (raw: RawConfig, warnings: ReadonlyArray<ConfigWarning>):
     datasets: raw.datasets.map((d) => ({
       dataset: d.local_dataset,
       recursive: d.recursive,
+      ...(d.exclude.length > 0 ? { exclude: d.exclude } : {}),
       destinations: d.destinations.map((x) => ({
         remoteHost: x.remote_host,
         remoteDataset: x.remote_dataset ?? d.local_dataset,

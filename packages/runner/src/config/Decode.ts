@@ -179,8 +179,15 @@ export const decodeConfig = (text: string, options: DecodeOptions): E.Either<Con
   const dupErrors = Checks.duplicates(js).map(
     (f): InvalidField => ({ _tag: 'InvalidField', ...at(f.path, f.message) }),
   )
+  const treeErrors = E.isRight(decoded)
+    ? Checks.trees(decoded.right).map(
+        (f): InvalidField => ({ _tag: 'InvalidField', ...at(f.path, f.message) }),
+      )
+    : []
   // In file order, so the output reads top to bottom like the file.
-  const all = nonEmpty([...schemaErrors, ...dupErrors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)))
+  const all = nonEmpty(
+    [...schemaErrors, ...dupErrors, ...treeErrors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
+  )
   if (all !== undefined || E.isLeft(decoded))
     return all ?? E.left([invalidField('', undefined, 'invalid config')])
   const warnings: ReadonlyArray<ConfigWarning> = Checks.warnings(decoded.right).map((f) =>

@@ -170,6 +170,8 @@ const Destination = D.refine(
 const Dataset = D.closed('dataset', {
   local_dataset: D.required(DatasetName),
   recursive: D.withDefault(D.boolean, false),
+  // Descendants of the tree left out of its retention (checked against local_dataset in Checks.trees).
+  exclude: D.withDefault(D.list(DatasetName), []),
   destinations: D.withDefault(D.list(Destination), []),
 })
 

@@ -285,20 +285,31 @@ const validConfig = fc.record({
     }),
     timezone: fc.constantFrom('UTC', 'Europe/Vienna', 'America/New_York', 'Asia/Kolkata'),
   }),
-  datasets: fc.uniqueArray(
-    fc.record({
-      local_dataset: datasetName,
-      recursive: fc.boolean(),
-      destinations: fc.uniqueArray(
-        fc.record({ remote_host: host, remote_dataset: datasetName, enabled: fc.boolean() }),
-        {
-          maxLength: 3,
-          selector: (d) => d.remote_host,
-        },
+  datasets: fc
+    .uniqueArray(
+      fc.record({
+        local_dataset: datasetName,
+        recursive: fc.boolean(),
+        destinations: fc.uniqueArray(
+          fc.record({ remote_host: host, remote_dataset: datasetName, enabled: fc.boolean() }),
+          {
+            maxLength: 3,
+            selector: (d) => d.remote_host,
+          },
+        ),
+      }),
+      { maxLength: 5, selector: (d) => d.local_dataset },
+    )
+    .map((ds) =>
+      // Valid trees only: nothing configured inside one, and no enabled destination (not replicated).
+      ds.map((d) =>
+        !d.recursive
+          ? d
+          : ds.some((o) => o.local_dataset.startsWith(`${d.local_dataset}/`))
+            ? { ...d, recursive: false }
+            : { ...d, destinations: d.destinations.map((x) => ({ ...x, enabled: false })) },
       ),
-    }),
-    { maxLength: 5, selector: (d) => d.local_dataset },
-  ),
+    ),
 })
 
 describe('valid configs', () => {
