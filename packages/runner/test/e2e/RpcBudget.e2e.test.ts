@@ -226,7 +226,8 @@ describe('RPC budget of a recursive tree with K descendants (issue 11)', () => {
       const before = api.stats()
       const r = await daemon.cycleOnce(signal)
       expect(r?._tag).toBe('Done')
-      if (r?._tag === 'Done') expect(r.failedDatasets).toBe(0)
+      // settled: a tree does not keep the daemon waking every tick (its descendants change by time alone never)
+      if (r?._tag === 'Done') expect([r.failedDatasets, r.unsettled]).toEqual([0, 0])
       return diff(before, api.stats())
     }
     const ours = (d: string) => sim.inspect.snapshots(d).filter((s) => s.startsWith('frequent_'))
