@@ -165,6 +165,26 @@ describe('retention on a backup host (decisions §17)', () => {
     expect(pruned).toBeGreaterThan(0)
   })
 
+  it('holds only forbid: with the holds of the destroys planned on no holds, the same destroys as with all', () => {
+    // The runner reads holds of those candidates only (TargetPruner); this is why that is enough.
+    let held = 0
+    fc.assert(
+      fc.property(inputArb, (i) => {
+        if (i.holds._tag !== 'Known') return
+        const all = i.holds.bySnapshot
+        const none = TargetRetention.plan({ ...i, holds: { _tag: 'Known', bySnapshot: new Map() } })
+        const candidates = new Map(
+          none.destroy.flatMap((d) => (all.has(d.snapshot) ? [[d.snapshot, all.get(d.snapshot)!]] : [])),
+        )
+        if (candidates.size > 0) held++
+        const some = TargetRetention.plan({ ...i, holds: { _tag: 'Known', bySnapshot: candidates } })
+        expect(some.destroy).toEqual(TargetRetention.plan(i).destroy)
+      }),
+      runs(2000),
+    )
+    expect(held).toBeGreaterThan(0)
+  })
+
   it('a name from the future is never destroyed, whatever its rank', () => {
     fc.assert(
       fc.property(snapshotTypeArb, fc.integer({ min: 1, max: 6 }), (type, older) => {
