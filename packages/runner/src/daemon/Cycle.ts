@@ -24,7 +24,9 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Config } from '../config/Config.js'
 import * as Freshness from '../health/Freshness.js'
 import type { Troubles } from '../health/Troubles.js'
-import type { Arrivals } from './Arrivals.js'
+import type * as Metrics from '../http/Metrics.js'
+import * as Arrivals from './Arrivals.js'
+import type { ArrivalVerifier } from './ArrivalVerifier.js'
 import type { Capabilities } from './Capabilities.js'
 import type { Executor, Report } from './Executor.js'
 import type { HoldsCache } from './HoldsCache.js'
@@ -113,7 +115,9 @@ export interface Parts {
   /** Creates whose outcome is unknown; settled against each working `migration_list`. */
   readonly unconfirmed?: UnconfirmedCreates
   /** Arrival evidence not yet applied; forgotten once the listed holds show it applied. */
-  readonly arrivals?: Arrivals
+  readonly arrivals?: Arrivals.Arrivals
+  /** Runs the arrival checks that are due (destinations with their own API) before a dataset is planned. */
+  readonly verifier?: ArrivalVerifier
   /** Where freshness, clock faults and persistent errors are reported (decisions.md §16). */
   readonly troubles?: Troubles
   /** Retention on the backup hosts (decisions.md §17); absent: none is pruned. */
@@ -121,6 +125,11 @@ export interface Parts {
   /** The descendants of each recursive tree; absent: only the roots are pruned. */
   readonly trees?: TreeMembers
 }
+
+const same =
+  (d: { readonly remoteHost: string; readonly remoteDataset: string }) =>
+  (x: { readonly remoteHost: string; readonly remoteDataset: string }) =>
+    x.remoteHost === d.remoteHost && x.remoteDataset === d.remoteDataset
 
 /** Cycles in a row with the same dataset error before it is a `persistent-error` trouble. */
 export const PERSISTENT_ERROR_CYCLES = 3
@@ -231,8 +240,44 @@ export const make = (caps: Capabilities, parts: Parts) => {
         else if (j.verdict._tag === 'Ok') troubles.clear(j.kind, j.subject, now)
       }
     }
-    for (const r of states ?? [])
-      if (r.lastSync !== undefined) caps.metrics.setLastSync({ dataset: ds.dataset, ...r }, r.lastSync.at)
+    // With a destination API the last sync is the snapshot it verified; otherwise the core's base.
+    const arrivals: Array<Metrics.DestinationArrival> = []
+    for (const d of ds.destinations) {
+      const target = { dataset: ds.dataset, remoteHost: d.remoteHost, remoteDataset: d.remoteDataset }
+      const standing = standingOf(target)
+      const last = Arrivals.verifiedSync(standing, futureAfter)?.at ?? states?.find(same(d))?.lastSync?.at
+      if (last !== undefined) caps.metrics.setLastSync(target, last)
+      if (d.enabled && settings.policy.remoteSync.enabled)
+        arrivals.push({
+          ...target,
+          unverified: standing._tag !== 'Verified',
+          frozen: standing._tag === 'Frozen',
+        })
+    }
+    caps.metrics.setDestinations(ds.dataset, arrivals)
+  }
+
+  const standingOf = (d: Arrivals.Destination): Arrivals.Standing =>
+    Arrivals.standingOf(parts.verifier?.hasApi(d) ?? false, parts.arrivals?.check(d))
+
+  /** Frozen destinations of the datasets read this cycle (and of datasets no longer configured) as troubles. */
+  const reportFrozen = (settings: Settings, looked: ReadonlySet<string>, now: number) => {
+    const configured = new Set(settings.datasets.map((d) => d.dataset))
+    const present = settings.datasets.flatMap((ds) =>
+      !looked.has(ds.dataset) || !settings.policy.remoteSync.enabled
+        ? []
+        : ds.destinations.flatMap((d) => {
+            const s = d.enabled ? standingOf({ dataset: ds.dataset, ...d }) : undefined
+            return s?._tag === 'Frozen'
+              ? [{ subject: `${ds.dataset} → ${d.remoteHost}:${d.remoteDataset}`, why: s.why }]
+              : []
+          }),
+    )
+    const datasetOf = (subject: string) => subject.split(' → ')[0] ?? subject
+    parts.troubles?.reconcile('frozen-destination', present, now, (subject) => {
+      const d = datasetOf(subject)
+      return looked.has(d) || !configured.has(d)
+    })
   }
 
   /**
@@ -289,8 +334,11 @@ export const make = (caps: Capabilities, parts: Parts) => {
     /** The snapshot each tree's root created this cycle, confirmed by the API (so every descendant has it). */
     const createdIn = new Map<string, { readonly name: string; readonly type: SnapshotType.SnapshotType }>()
     const at = caps.clock.now()
+    /** Datasets read this cycle (their destinations' standing is current). */
+    const looked = new Set<string>()
     for (const ds of settings.datasets) {
-      if (signal.aborted)
+      if (signal.aborted) {
+        reportFrozen(settings, looked, caps.clock.now())
         return {
           _tag: 'Done',
           reports,
@@ -300,6 +348,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
           dueAt,
           unsettled: unsettled + 1,
         }
+      }
       const state = read.right.byDataset.get(ds.dataset)
       if (state === undefined || E.isLeft(state)) {
         failedDatasets += 1
@@ -317,12 +366,23 @@ export const make = (caps: Capabilities, parts: Parts) => {
       }
       adopt(ds.dataset, state.right)
       parts.executor.refusals.retain(ds.dataset, state.right.observed.snapshots)
-      const { observed } = state.right
-      if (observed.holds._tag === 'Known')
-        parts.arrivals?.settle(ds.dataset, observed.snapshots, observed.holds.bySnapshot)
-      observeMetrics(settings, ds, state.right, caps.clock.now())
-      if (state.right.observed.holds._tag === 'Unknown')
-        caps.log.warn(`${state.right.observed.holds.why}; nothing is destroyed or released this cycle`, {
+      const listed = state.right.observed
+      if (listed.holds._tag === 'Known')
+        parts.arrivals?.settle(ds.dataset, listed.snapshots, listed.holds.bySnapshot)
+      // Due arrival checks use this cycle's listing; their evidence goes into this cycle's plan.
+      const checked = settings.policy.remoteSync.enabled
+        ? ((await parts.verifier?.runDue(ds, listed.snapshots)) ?? 0)
+        : 0
+      // A check still due (one that failed, to be tried again) wants the next cycle soon.
+      if (parts.verifier?.hasDue(ds) === true) unsettled += 1
+      const observed: DatasetObservation =
+        checked > 0 && parts.arrivals !== undefined
+          ? { ...listed, evidence: parts.arrivals.of(ds.dataset) }
+          : listed
+      looked.add(ds.dataset)
+      observeMetrics(settings, ds, { ...state.right, observed }, caps.clock.now())
+      if (observed.holds._tag === 'Unknown')
+        caps.log.warn(`${observed.holds.why}; nothing is destroyed or released this cycle`, {
           dataset: ds.dataset,
         })
       try {
@@ -331,15 +391,15 @@ export const make = (caps: Capabilities, parts: Parts) => {
           zone: settings.zone,
           policy: settings.policy,
           dataset: ds,
-          observed: state.right.observed,
+          observed,
         }
         const plan = caps.planner(input)
         for (const d of plan.decisions) caps.log.debug(Explain.decision(d), { dataset: ds.dataset })
-        seen.set(ds.dataset, { at, observed: state.right.observed, plan, error: undefined })
+        seen.set(ds.dataset, { at, observed, plan, error: undefined })
         const report = await parts.executor.execute(plan, {
           inFlightKnown: state.right.inFlightKnown,
           stopRequested: () => signal.aborted,
-          observed: state.right.observed,
+          observed,
         })
         reports.set(ds.dataset, report)
         const create = plan.actions.find((a) => a._tag === 'CreateSnapshot')
@@ -348,7 +408,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
         await parts.targets?.afterPlan({
           settings,
           dataset: ds,
-          observed: state.right.observed,
+          observed,
           plan,
           apis: caps.destinationApis,
           arrivals: parts.arrivals,
@@ -367,7 +427,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
         const planned = seen.get(ds.dataset)
         seen.set(ds.dataset, {
           at,
-          observed: state.right.observed,
+          observed,
           plan: planned?.at === at ? planned.plan : undefined,
           error: failing(ds.dataset, why, at),
         })
@@ -406,6 +466,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
     }
     caps.metrics.setGauge('zfs_autobackup_destroys_refused', parts.executor.refusals.all().length)
     watchStuck(caps.clock.now())
+    reportFrozen(settings, looked, caps.clock.now())
     return {
       _tag: 'Done',
       reports,

@@ -24,6 +24,7 @@
  */
 import * as Troubles from '../health/Troubles.js'
 import * as Arrivals from './Arrivals.js'
+import * as ArrivalVerifier from './ArrivalVerifier.js'
 import type { Capabilities } from './Capabilities.js'
 import * as Cycle from './Cycle.js'
 import * as Executor from './Executor.js'
@@ -110,11 +111,12 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
   const carried = options.carried
   const failures = carried?.failures ?? SyncFailures.make()
   const arrivals = Arrivals.make()
+  const verifier = ArrivalVerifier.make(caps, arrivals)
   const monitor = MigrationMonitor.make(
     caps,
     cache,
     failures,
-    { ...MigrationMonitor.defaults, ...options.monitor, zone: () => live.current().zone, arrivals },
+    { ...MigrationMonitor.defaults, ...options.monitor, zone: () => live.current().zone, arrivals, verifier },
     carried?.migrations,
   )
   const unconfirmed =
@@ -144,6 +146,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     monitor,
     cache,
     arrivals,
+    verifier,
     troubles,
     // One record of refused destroys, the backup hosts' too: /health and status list them all.
     targets: TargetPruner.make(caps, executor.refusals),
@@ -304,7 +307,7 @@ export const make = (caps: Capabilities, initial: Cycle.Settings, options: Optio
     seen: () => cycle.seen(),
     /** The registry other parts feed and status pages read (`health/Troubles.ts`). */
     troubles,
-    internals: { cache, failures, monitor, refusals: executor.refusals, arrivals },
+    internals: { cache, failures, monitor, refusals: executor.refusals, arrivals, verifier },
     /** For the successor after an in-process restart (call once `run` has returned). */
     carry: (): Carried => ({
       migrations: monitor.handOver(),

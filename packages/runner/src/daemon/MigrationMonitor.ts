@@ -6,11 +6,17 @@
  * - `completed` with **no new sync hold** of that host is a failure (the API's "completed but nothing sent"
  *   quirk: no common snapshot, destination without snapshots, a resume); so are `failed` and cancelled;
  * - a new sync hold is **not** proof of arrival (the API places it even when the receive failed,
- *   decisions.md §15): it only says which snapshot was sent. That becomes `Sent` evidence for the core,
- *   which keeps the destination's base hold on the snapshots sent lately (`Arrivals`; the last two and those of
- *   the last four sync intervals, `Replication.unverifiedKeepMs`), and the outcome
- *   is `sent-unverified`;
- * - failures feed the back-off (`SyncFailures`), a sent migration resets it.
+ *   decisions.md §15): it only says which snapshot was sent. For a destination with its own API the
+ *   monitor then asks it (`ArrivalVerifier`, with the listing it has just read): `synced` when the sent
+ *   snapshot is there with the same guid (`Arrived` evidence: the base hold moves to it alone),
+ *   `not-received` when the destination's newest common snapshot is still an older one (the receive
+ *   failed: the base stays), `diverged` / `frozen` when no incremental can run there, and
+ *   `sent-unverified` when the check itself failed (retried by the cycle). Without a destination API the
+ *   sent snapshot becomes `Sent` evidence for the core, which keeps the destination's base hold on the
+ *   snapshots sent lately (`Arrivals`; the last two and those of the last four sync intervals,
+ *   `Replication.unverifiedKeepMs`), and the outcome is `sent-unverified`;
+ * - every other end of a migration to a destination with an API asks the cycle for a check;
+ * - failures feed the back-off (`SyncFailures`), a verified (or, without an API, a sent) migration resets it.
  *
  * And it says when one cannot be followed (see docs/design-daemon.md, "Migrations that stop moving"):
  * - a `migration_get` that keeps failing is logged once, and after `getGiveUpMs` the task is no longer
@@ -26,7 +32,9 @@
 import { type InFlightMigration, SyncHold } from '@zfs-autobackup/core'
 import type { MigrationProgress, MigrationTask } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
+import type * as ArrivalCheck from './ArrivalCheck.js'
 import type { Arrivals } from './Arrivals.js'
+import { type ArrivalVerifier, frozenText } from './ArrivalVerifier.js'
 import type { Capabilities } from './Capabilities.js'
 import type { HoldsCache } from './HoldsCache.js'
 import * as Names from './Names.js'
@@ -54,12 +62,16 @@ export interface Transfer extends Migration {
 
 /**
  * `synced`: arrival verified through the destination API; `sent-unverified`: sent, arrival unknown (no
- * destination API); `unverified`: the holds could not be re-read for `getGiveUpMs` after it completed, so not
- * even what was sent is known.
+ * destination API, or its check failed); `not-received`: sent, but the destination API shows it did not
+ * arrive; `diverged` / `frozen`: the destination API shows no incremental can run there; `unverified`: the
+ * holds could not be re-read for `getGiveUpMs` after it completed, so not even what was sent is known.
  */
 export type Outcome =
   | 'synced'
   | 'sent-unverified'
+  | 'not-received'
+  | 'diverged'
+  | 'frozen'
   | 'nothing-sent'
   | 'failed'
   | 'cancelled'
@@ -113,6 +125,8 @@ export interface Options {
   readonly abandonAfterMs: number
   /** Where `Sent` evidence and arrival checks go (absent: nowhere, the base stays put). */
   readonly arrivals?: Arrivals
+  /** Checks arrival at destinations with their own API (absent: none is checked). */
+  readonly verifier?: Pick<ArrivalVerifier, 'verify' | 'request'>
 }
 
 /** What a new monitor takes over from the old one at an in-process restart (SIGHUP). */
@@ -209,6 +223,7 @@ export const make = (
           `${label(m)} completed, but its dataset's holds could not be re-read for ${Progress.duration((now - w.completedAt) / 1000)} (last: ${e ? Rpc.describe(e) : '?'}); what it sent stays unknown and the destination's base does not move`,
           fields(m),
         )
+        options.verifier?.request(m)
         return 'unverified'
       }
       if (first)
@@ -222,6 +237,8 @@ export const make = (
     const isFresh = (t: string) => SyncHold.parseTag(t)?.host === m.remoteHost && !w.before.has(t)
     // The snapshot the API sent is the one it put the new sync hold on (the newest if several).
     const sent = [...candidates].reverse().find((s) => holds.right.get(s)?.some(isFresh))
+    const checked = await options.verifier?.verify(m, snaps.right)
+    if (checked !== undefined) return settleChecked(w, sent, checked.verdict, snaps.right)
     if (sent === undefined)
       return fail(
         w,
@@ -245,6 +262,53 @@ export const make = (
     return 'sent-unverified'
   }
 
+  /** The outcome of a completed migration whose destination's API was asked what arrived. */
+  const settleChecked = (
+    w: Watch,
+    sent: string | undefined,
+    verdict: ArrivalCheck.Verdict,
+    snapshots: ReadonlyArray<string>,
+  ): Outcome => {
+    const m = w.migration
+    const to = `${m.remoteHost}:${m.remoteDataset}`
+    const what =
+      sent === undefined
+        ? 'completed but placed no new sync hold (nothing sent)'
+        : `completed and sent ${m.dataset}@${sent}`
+    switch (verdict._tag) {
+      case 'NoCommon':
+        return fail(w, 'frozen', `${what}; ${frozenText(m, verdict)}`)
+      case 'Diverged':
+        return fail(w, 'diverged', `${what}; ${frozenText(m, verdict)}`)
+      case 'Unknown':
+        if (sent === undefined)
+          return fail(
+            w,
+            'nothing-sent',
+            `${what}; what ${to} has is unknown (arrival check failed: ${verdict.why}; tried again at the next cycle)`,
+          )
+        caps.log.warn(
+          `${label(m)} ${what}; arrival not verified yet: the check through ${to}'s API failed (${verdict.why}), tried again at the next cycle; the base hold stays where it is meanwhile`,
+          fields(m),
+        )
+        return 'sent-unverified'
+      case 'Arrived': {
+        const has = `${to} has ${m.dataset}@${verdict.snapshot} (verified: same guid on both ends)`
+        if (sent === undefined) return fail(w, 'nothing-sent', `${what}; ${has}, the base hold moves there`)
+        if (snapshots.indexOf(verdict.snapshot) < snapshots.indexOf(sent))
+          return fail(
+            w,
+            'not-received',
+            `${what}, but it did not arrive: ${to}'s newest common snapshot is still ${verdict.snapshot} (same guid on both ends), so the receive failed there; the base hold stays on it and the next sync sends from it`,
+          )
+        failures.recordSuccess(m)
+        caps.metrics.setLastSync(m, Names.ourSnapshotTime(verdict.snapshot) ?? caps.clock.now())
+        caps.log.info(`${label(m)} done: ${has}; the base hold moves there`, fields(m))
+        return 'synced'
+      }
+    }
+  }
+
   /**
    * Stops following a task. `abandon`: it stops counting in flight too, even while the API lists it;
    * otherwise the listing still counts it while it shows it (only the polling ends).
@@ -254,6 +318,7 @@ export const make = (
     givenUp.add(w.migration.taskId)
     if (abandon) abandoned.add(w.migration.taskId)
     cache.invalidateDataset(w.migration.dataset)
+    options.verifier?.request(w.migration)
     caps.metrics.countError('sync_given_up')
     const to = `${w.migration.remoteHost}:${w.migration.remoteDataset}`
     caps.log.error(
@@ -301,6 +366,8 @@ export const make = (
   const settle = async (w: Watch, task: MigrationTask): Promise<Outcome | undefined> => {
     if (task.status === 'pending' || task.status === 'running') return watchMovement(w, task)
     cache.invalidateDataset(w.migration.dataset)
+    // Ended without a listing to check against: the cycle checks the destination with its own.
+    if (task.status !== 'completed' || task.result?.cancelled === true) options.verifier?.request(w.migration)
     if (task.status === 'cancelled' || task.result?.cancelled === true)
       return fail(w, 'cancelled', 'was cancelled')
     if (task.status === 'failed')
@@ -360,6 +427,7 @@ export const make = (
       if (E.isLeft(got)) {
         watches.delete(id)
         cache.invalidateDataset(w.migration.dataset)
+        options.verifier?.request(w.migration)
         caps.log.warn(
           `${label(w.migration)} is no longer known to the API; its holds will be re-read`,
           fields(w.migration),

@@ -35,6 +35,8 @@ export const kinds = [
   'stale-migration',
   /** A snapshot zfs has refused to destroy for an hour (dependent clones, busy, held): retention is stuck. */
   'destroy-refused',
+  /** A destination's own API shows no incremental can run there (no common snapshot, or a diverged one). */
+  'frozen-destination',
 ] as const
 
 export type Kind = (typeof kinds)[number]

@@ -18,6 +18,11 @@ export interface SyncTarget {
   readonly remoteDataset: string
 }
 
+export interface DestinationArrival extends SyncTarget {
+  readonly unverified: boolean
+  readonly frozen: boolean
+}
+
 /** Unlabelled gauges set as they are observed, with their help text. */
 export const GAUGES = {
   zfs_autobackup_migrations_stale:
@@ -34,10 +39,15 @@ export interface Metrics {
   readonly setGauge: (name: Gauge, value: number) => void
   /** Newest snapshot of ours not from the future, from its name (UTC), epoch ms. */
   readonly setLastSnapshot: (dataset: string, at: number) => void
-  /** Newest sync point of a destination, from its sync hold tag, epoch ms. */
+  /** A destination's last sync (its verified or believed base, `Replication`/`Arrivals`), epoch ms. */
   readonly setLastSync: (target: SyncTarget, at: number) => void
   /** Snapshots of ours named more than backup_interval after now (decisions.md §3 as amended). */
   readonly setFutureSnapshots: (dataset: string, count: number) => void
+  /**
+   * How each enabled destination of `dataset` stands on arrival (replaces what was set for it before):
+   * `unverified` unless its own API verified what it has, `frozen` when that API shows no incremental can run.
+   */
+  readonly setDestinations: (dataset: string, list: ReadonlyArray<DestinationArrival>) => void
   /** The current troubles (`health/Troubles.ts`), rendered as one gauge per kind. */
   readonly setTroubles: (troubles: ReadonlyArray<Trouble>) => void
   /** Forget a dataset removed from the config. */
@@ -73,6 +83,7 @@ const seconds = (ms: number): string => String(ms / 1000)
 export const make = (): Metrics => {
   const lastSnapshot = new Map<string, number>()
   const futureSnapshots = new Map<string, number>()
+  const destinations = new Map<string, ReadonlyArray<DestinationArrival>>()
   let troubles: ReadonlyArray<Trouble> = []
   const lastSync = new Map<string, { readonly target: SyncTarget; readonly at: number }>()
   const actions = new Map<string, number>()
@@ -94,12 +105,14 @@ export const make = (): Metrics => {
       lastSync.set(JSON.stringify(target), { target, at })
     },
     setFutureSnapshots: (dataset, count) => void futureSnapshots.set(dataset, count),
+    setDestinations: (dataset, list) => void destinations.set(dataset, list),
     setTroubles: (list) => {
       troubles = list
     },
     dropDataset: (dataset) => {
       lastSnapshot.delete(dataset)
       futureSnapshots.delete(dataset)
+      destinations.delete(dataset)
       for (const [k, v] of lastSync) if (v.target.dataset === dataset) lastSync.delete(k)
     },
     countAction: (kind, outcome) => void bump(actions, JSON.stringify([kind, outcome])),
@@ -133,7 +146,7 @@ export const make = (): Metrics => {
       family(
         'zfs_autobackup_last_sync_timestamp_seconds',
         'gauge',
-        'Time of the newest sync hold per destination (its tag, local time of the API host).',
+        "Time in the name of the destination's base snapshot: the one its own API verified, where it has one (see zfs_autobackup_destination_unverified).",
         [...lastSync.values()].map(
           (v) => `zfs_autobackup_last_sync_timestamp_seconds${targetLabels(v.target)} ${seconds(v.at)}`,
         ),
@@ -141,10 +154,25 @@ export const make = (): Metrics => {
       family(
         'zfs_autobackup_sync_lag_seconds',
         'gauge',
-        'Seconds since the newest sync point per destination (never clamped: negative means the clock is behind it).',
+        'Seconds since the last sync per destination (never clamped: negative means the clock is behind it); verified where zfs_autobackup_destination_unverified is 0.',
         [...lastSync.values()].map(
           (v) => `zfs_autobackup_sync_lag_seconds${targetLabels(v.target)} ${seconds(now - v.at)}`,
         ),
+      )
+      const arrivals = [...destinations.values()].flat()
+      family(
+        'zfs_autobackup_destination_unverified',
+        'gauge',
+        '1 when what the destination has is not verified: it has no API of its own, or that API has not confirmed the base yet.',
+        arrivals.map(
+          (d) => `zfs_autobackup_destination_unverified${targetLabels(d)} ${d.unverified ? 1 : 0}`,
+        ),
+      )
+      family(
+        'zfs_autobackup_destination_frozen',
+        'gauge',
+        "1 when the destination's own API shows no incremental can run there (no common snapshot, or a diverged one).",
+        arrivals.map((d) => `zfs_autobackup_destination_frozen${targetLabels(d)} ${d.frozen ? 1 : 0}`),
       )
       family(
         'zfs_autobackup_future_snapshots',

@@ -7,8 +7,9 @@
  *   carried out (the core's `applyPlan`; the page says "if nothing changes meanwhile");
  * - the next due snapshot: the planner at the core's next due instants (`NextDue`) until one creates;
  * - a destination's base and last sync: the core's replication model (`replicationOf`, decisions.md §15);
- *   its arrival is verified only when the backup host's API said so (`Arrivals`); back-off from
- *   `SyncFailures` with the core's `backOffMs`; frozen when that API found no common snapshot.
+ *   its arrival is verified only when the backup host's API said so (`Arrivals.standingOf`), and then
+ *   the base shown is the snapshot it verified; back-off from `SyncFailures` with the core's
+ *   `backOffMs`; frozen when that API found no common snapshot or a diverged one.
  *
  * @since 0.1.0
  */
@@ -21,6 +22,7 @@ import {
   replicationOf,
   SyncDecision,
 } from '@zfs-autobackup/core'
+import * as Arrivals from '../daemon/Arrivals.js'
 import type { Daemon } from '../daemon/Daemon.js'
 import * as Health from '../http/Health.js'
 import type { DatasetFacts, DestinationFacts, PageFacts } from './Facts.js'
@@ -33,6 +35,9 @@ export type Planner = (input: PlanInput) => Plan
 
 const NOT_VERIFIED =
   'arrival not verified (no destination API): the base hold stays on the snapshots sent lately (the last two, and those of the last four sync intervals), because the API places its sync hold even when a receive failed'
+
+const NOT_YET_VERIFIED =
+  "arrival not verified yet: the destination's API has not confirmed the base (it is asked when a migration there ends)"
 
 const HOUR = 3_600_000
 const PROBE_LIMIT_MS = 8 * 24 * HOUR
@@ -76,7 +81,7 @@ export const factsOf = (daemon: Daemon, now: number, planner: Planner): PageFact
   const settings = daemon.settings()
   const status = daemon.status()
   const seen = daemon.seen()
-  const { failures, monitor, arrivals } = daemon.internals
+  const { failures, monitor, arrivals, verifier } = daemon.internals
   const nextCycleAt = Math.max(now, status.nextCycleAt ?? (status.lastCycleAt ?? now) + status.tickMs)
 
   const dataset = (ds: DatasetPolicy): DatasetFacts => {
@@ -98,11 +103,13 @@ export const factsOf = (daemon: Daemon, now: number, planner: Planner): PageFact
     const transfers = monitor.transfers(ds.dataset)
     const destination = (d: DatasetPolicy['destinations'][number]): DestinationFacts => {
       const r = replication?.find(same(d))
+      const standing = Arrivals.standingOf(verifier.hasApi(d), arrivals.check({ dataset: ds.dataset, ...d }))
+      // With a destination API the base shown is the snapshot it verified (the base hold follows it).
       const base =
-        r?.base === undefined || r.lastSync === undefined
+        Arrivals.verifiedSync(standing, now + settings.policy.backupIntervalSeconds * 1000) ??
+        (r?.base === undefined || r.lastSync === undefined
           ? undefined
-          : { snapshot: r.base.snapshot, at: r.lastSync.at }
-      const check = arrivals.check({ dataset: ds.dataset, ...d })
+          : { snapshot: r.base.snapshot, at: r.lastSync.at })
       const f = failures.get({ dataset: ds.dataset, ...d })
       const t = transfers.find(same(d))
       return {
@@ -111,16 +118,18 @@ export const factsOf = (daemon: Daemon, now: number, planner: Planner): PageFact
         enabled: d.enabled && settings.policy.remoteSync.enabled,
         base,
         arrival:
-          check?._tag === 'Verified' && check.snapshot === base?.snapshot
+          standing._tag === 'Verified'
             ? { _tag: 'Verified' }
             : {
                 _tag: 'NotVerified',
-                why: check?._tag === 'Diverged' ? `diverged at ${check.snapshot}` : NOT_VERIFIED,
+                why:
+                  standing._tag === 'NoApi'
+                    ? NOT_VERIFIED
+                    : standing._tag === 'Frozen'
+                      ? standing.why
+                      : NOT_YET_VERIFIED,
               },
-        frozen:
-          check?._tag === 'Frozen'
-            ? { why: 'the destination has no snapshot in common with the source', since: check.at }
-            : undefined,
+        frozen: standing._tag === 'Frozen' ? { why: standing.why, since: standing.since } : undefined,
         backOff:
           f === undefined
             ? undefined

@@ -1,9 +1,12 @@
 import type { MigrationProgress } from '@zfs-autobackup/zfs-rpc'
 import { describe, expect, it } from 'vitest'
 import * as Arrivals from '../../src/daemon/Arrivals.js'
+import * as ArrivalVerifier from '../../src/daemon/ArrivalVerifier.js'
+import * as DestinationApis from '../../src/daemon/DestinationApis.js'
 import * as HoldsCache from '../../src/daemon/HoldsCache.js'
 import * as MigrationMonitor from '../../src/daemon/MigrationMonitor.js'
 import * as SyncFailures from '../../src/daemon/SyncFailures.js'
+import * as FakeApi from './FakeApi.js'
 import { pushTask } from './FakeApi.js'
 import { harness, T0 } from './Harness.js'
 
@@ -238,5 +241,125 @@ describe('MigrationMonitor', () => {
       { taskId: 'task-1', remoteHost: 'nas', remoteDataset: 'backup/a', status: 'pending' },
     ])
     expect(t.monitor.inFlight('tank/b')).toEqual([])
+  })
+})
+
+/** The same, with nas:backup/a served by its own API (`nas`), holding `remote` (guids as the source's). */
+const withApi = (remote: ReadonlyArray<string>) => {
+  const h = harness({ 'tank/a': ['s1', 's2'] })
+  h.api.hold('tank/a', 's1', OLD)
+  h.api.tasks.set(
+    'task-1',
+    pushTask('task-1', { source: 'tank/a@s2', destination: 'backup/a', remote: 'nas' }),
+  )
+  const nas = FakeApi.make({ 'backup/a': remote })
+  const destinationApis = DestinationApis.make(
+    [
+      {
+        remoteHost: 'nas',
+        remoteDataset: 'backup/a',
+        api: { url: 'http://nas:8545', timeoutSeconds: 30, maxCallsInFlight: 8 },
+      },
+    ],
+    () => nas,
+  )
+  const cache = HoldsCache.make()
+  const failures = SyncFailures.make()
+  const arrivals = Arrivals.make()
+  const verifier = ArrivalVerifier.make({ ...h.caps, destinationApis }, arrivals)
+  const monitor = MigrationMonitor.make(h.caps, cache, failures, {
+    ...MigrationMonitor.defaults,
+    zone: () => 'UTC',
+    arrivals,
+    verifier,
+  })
+  monitor.track(m, [OLD], 'started')
+  /** The migration completes, the API's new sync hold on s2 (placed whether or not it arrived). */
+  const complete = () => {
+    h.api.setTask('task-1', { status: 'completed' })
+    h.api.hold('tank/a', 's2', NEW)
+  }
+  const ds = {
+    dataset: 'tank/a',
+    recursive: false,
+    destinations: [{ remoteHost: 'nas', remoteDataset: 'backup/a', enabled: true }],
+  }
+  return { ...h, nas, cache, failures, arrivals, verifier, monitor, complete, ds }
+}
+
+describe('MigrationMonitor with a destination API (verified arrival)', () => {
+  it('the sent snapshot is there with the same guid: synced, Arrived evidence (not Sent), back-off reset', async () => {
+    const t = withApi(['s1', 's2'])
+    t.failures.recordFailure(m, 0)
+    t.complete()
+    expect(await t.monitor.pollOnce()).toEqual([{ migration: m, outcome: 'synced' }])
+    expect(t.arrivals.of('tank/a')).toEqual([
+      { _tag: 'Arrived', remoteHost: 'nas', remoteDataset: 'backup/a', snapshot: 's2', guid: 'guid-of-s2' },
+    ])
+    expect(t.arrivals.check(m)).toMatchObject({ _tag: 'Verified', snapshot: 's2' })
+    expect(t.failures.get(m)).toBeUndefined()
+    expect(t.log.text('info').join('\n')).toContain(
+      'done: nas:backup/a has tank/a@s2 (verified: same guid on both ends); the base hold moves there',
+    )
+    // The cost of verifying: one listing on the backup host, one guid on each side.
+    expect(t.nas.calls).toEqual(['snapshot_list', 'dataset_get_properties'])
+    expect(t.api.calls.filter((c) => c === 'dataset_get_properties')).toHaveLength(1)
+    // Checked already: the cycle has nothing due for it.
+    expect(await t.verifier.runDue(t.ds, ['s1', 's2'])).toBe(0)
+  })
+
+  it('a failed receive (sync hold placed, nothing arrived): not-received, the base stays, a failure for the back-off', async () => {
+    const t = withApi(['s1'])
+    t.complete()
+    expect((await t.monitor.pollOnce())[0]?.outcome).toBe('not-received')
+    // What is there (s1) is confirmed; s2 is never evidence.
+    expect(t.arrivals.of('tank/a').map((e) => [e._tag, e.snapshot])).toEqual([['Arrived', 's1']])
+    expect(t.failures.get(m)?.consecutive).toBe(1)
+    expect(t.log.text('error').join('\n')).toContain(
+      "but it did not arrive: nas:backup/a's newest common snapshot is still s1",
+    )
+    expect(t.metrics.render(t.clock.now(), t.api.stats())).not.toContain('zfs_autobackup_sync_lag_seconds{')
+  })
+
+  it('diverged (same name, other guid) and frozen (nothing in common): failures, no evidence', async () => {
+    const t = withApi(['s1', 's2'])
+    t.nas.guids.set('backup/a@s2', 'retaken')
+    t.complete()
+    expect((await t.monitor.pollOnce())[0]?.outcome).toBe('diverged')
+    expect(t.arrivals.of('tank/a')).toEqual([])
+    expect(t.arrivals.check(m)).toMatchObject({ _tag: 'Diverged', snapshot: 's2' })
+    expect(t.log.text('error').join('\n')).toContain('DIVERGED')
+
+    const f = withApi(['other'])
+    f.api.setTask('task-1', { status: 'completed' }) // "No common snapshots … Aborting": completed, no hold
+    expect((await f.monitor.pollOnce())[0]?.outcome).toBe('frozen')
+    expect(f.arrivals.check(m)).toMatchObject({ _tag: 'Frozen' })
+    expect(f.failures.get(m)?.consecutive).toBe(1)
+  })
+
+  it('the check fails: sent-unverified, nothing concluded, the cycle checks again', async () => {
+    const t = withApi(['s1', 's2'])
+    t.nas.down = true
+    t.complete()
+    expect((await t.monitor.pollOnce())[0]?.outcome).toBe('sent-unverified')
+    expect(t.arrivals.of('tank/a')).toEqual([])
+    expect(t.arrivals.check(m)).toBeUndefined()
+    expect(t.log.text('warn').join('\n')).toContain('arrival not verified yet')
+    t.nas.down = false
+    expect(await t.verifier.runDue(t.ds, ['s1', 's2'])).toBe(1)
+    expect(t.arrivals.of('tank/a').map((e) => [e._tag, e.snapshot])).toEqual([['Arrived', 's2']])
+  })
+
+  it('a failed, cancelled or vanished migration asks the cycle for a check (it has no listing to check with)', async () => {
+    for (const end of ['failed', 'cancelled', 'vanished'] as const) {
+      const t = withApi(['s1'])
+      t.arrivals.setCheck(m, { _tag: 'Verified', snapshot: 's1', at: 0 })
+      if (end === 'vanished') t.api.tasks.delete('task-1')
+      else t.api.setTask('task-1', { status: end })
+      expect((await t.monitor.pollOnce())[0]?.outcome).toBe(end)
+      expect(t.nas.calls).toEqual([])
+      expect(await t.verifier.runDue(t.ds, ['s1', 's2'])).toBe(1)
+      expect(t.nas.calls).toEqual(['snapshot_list', 'dataset_get_properties'])
+    }
   })
 })
