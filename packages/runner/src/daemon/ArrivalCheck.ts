@@ -7,8 +7,9 @@
  * 3. that name is the same snapshot only if `guid` is equal on both ends (`dataset_get_properties` of
  *    `ds@snap` with property `guid`, one call per side).
  * Equal guids → `Arrived` (evidence for the core); different → `Diverged` (reported, never a base); no
- * common name → `NoCommon` (the destination is frozen: incrementals cannot run). Any API trouble →
- * `Unknown`: nothing is concluded.
+ * common name → `NoCommon` (the destination is frozen: incrementals cannot run), unless it lists no
+ * snapshot at all → `Empty` (nothing arrived yet: `snapshot_list` of a missing dataset is empty too, and
+ * the API sends a missing dataset in full). Any API trouble → `Unknown`: nothing is concluded.
  *
  * @since 0.2.0
  */
@@ -28,7 +29,10 @@ export type Verdict =
       readonly source: string
       readonly destination: string
     }
+  /** The destination lists snapshots, none of them the source's: incrementals cannot run. */
   | { readonly _tag: 'NoCommon'; readonly destinationSnapshots: number }
+  /** It lists none: nothing has arrived yet (a missing dataset gets a full send at the next sync). */
+  | { readonly _tag: 'Empty' }
   | { readonly _tag: 'Unknown'; readonly why: string }
 
 export interface Target {
@@ -62,6 +66,7 @@ export const check = async (
   let common: string | undefined
   for (let i = remote.length - 1; i >= 0 && common === undefined; i--)
     if (local.has(remote[i]!)) common = remote[i]!
+  if (remote.length === 0) return { _tag: 'Empty' }
   if (common === undefined) return { _tag: 'NoCommon', destinationSnapshots: remote.length }
   const [mine, theirs] = await Promise.all([
     guidOf(source, `${t.dataset}@${common}`),

@@ -5,6 +5,7 @@
  *   `Verified`;
  * - `Diverged` (same name, other guid: never a base) and `NoCommon` (no incremental can run) → the check
  *   `Diverged` / `Frozen`: the destination is *frozen*, an operator must act;
+ * - `Empty` (it lists no snapshot: nothing arrived yet) → the check `Empty`, not frozen;
  * - `Unknown` (an API call failed) → nothing is concluded and the check is due again at the next cycle,
  *   at most `MAX_ATTEMPTS` times in a row; then it waits for the next migration to that destination to end.
  *
@@ -90,7 +91,9 @@ export const make = (
         ? { _tag: 'Verified', snapshot: verdict.snapshot, at }
         : verdict._tag === 'Diverged'
           ? { _tag: 'Diverged', snapshot: verdict.snapshot, at: sinceOf(previous, 'Diverged', at) }
-          : { _tag: 'Frozen', at: sinceOf(previous, 'Frozen', at) }
+          : verdict._tag === 'Empty'
+            ? { _tag: 'Empty', at }
+            : { _tag: 'Frozen', at: sinceOf(previous, 'Frozen', at) }
     arrivals.setCheck(d, check)
     if (verdict._tag === 'Arrived')
       arrivals.record(d.dataset, {
@@ -132,6 +135,13 @@ export const make = (
       case 'NoCommon':
         if (p?._tag !== (v.verdict._tag === 'Diverged' ? 'Diverged' : 'Frozen'))
           caps.log.error(frozenText(d, v.verdict), fields)
+        return
+      case 'Empty':
+        if (p?._tag !== 'Empty')
+          caps.log.info(
+            `arrival: ${target(d)} lists no snapshot yet, nothing verified there (the next sync sends in full)`,
+            fields,
+          )
         return
       case 'Unknown':
         caps.log.warn(

@@ -34,6 +34,8 @@ export type Check =
   | { readonly _tag: 'Diverged'; readonly snapshot: string; readonly at: number }
   /** The destination has no snapshot in common with the source: incrementals cannot run. */
   | { readonly _tag: 'Frozen'; readonly at: number }
+  /** The destination lists no snapshot: nothing has arrived there yet. */
+  | { readonly _tag: 'Empty'; readonly at: number }
 
 export interface Arrivals {
   readonly record: (dataset: string, evidence: ArrivalEvidence) => void
@@ -58,6 +60,8 @@ export type Standing =
   | { readonly _tag: 'NoApi' }
   /** An API, but no verdict yet (just started, or every check so far failed). */
   | { readonly _tag: 'Unchecked' }
+  /** An API that lists no snapshot there: nothing has arrived yet. */
+  | { readonly _tag: 'Empty' }
   /** The destination has `snapshot` (same guid on both ends), as checked at `at`. */
   | { readonly _tag: 'Verified'; readonly snapshot: string; readonly at: number }
   /** No incremental can run (no common snapshot, or a diverged one): an operator must act. */
@@ -76,6 +80,8 @@ export const standingOf = (hasApi: boolean, check: Check | undefined): Standing 
       }
     case 'Frozen':
       return { _tag: 'Frozen', why: 'no snapshot in common with the source', since: check.at }
+    case 'Empty':
+      return { _tag: 'Empty' }
     default:
       return { _tag: 'Unchecked' }
   }

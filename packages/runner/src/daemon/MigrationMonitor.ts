@@ -280,6 +280,12 @@ export const make = (
         return fail(w, 'frozen', `${what}; ${frozenText(m, verdict)}`)
       case 'Diverged':
         return fail(w, 'diverged', `${what}; ${frozenText(m, verdict)}`)
+      case 'Empty':
+        return fail(
+          w,
+          sent === undefined ? 'nothing-sent' : 'not-received',
+          `${what}, but ${to} lists no snapshot: nothing arrived${sent === undefined ? ' (an existing destination dataset without snapshots gets nothing from the API: destroy it there for a full send)' : ' (the receive failed); the next sync sends in full again'}`,
+        )
       case 'Unknown':
         if (sent === undefined)
           return fail(

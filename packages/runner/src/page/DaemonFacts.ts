@@ -127,7 +127,9 @@ export const factsOf = (daemon: Daemon, now: number, planner: Planner): PageFact
                     ? NOT_VERIFIED
                     : standing._tag === 'Frozen'
                       ? standing.why
-                      : NOT_YET_VERIFIED,
+                      : standing._tag === 'Empty'
+                        ? "nothing verified: the destination's API lists no snapshot there yet"
+                        : NOT_YET_VERIFIED,
               },
         frozen: standing._tag === 'Frozen' ? { why: standing.why, since: standing.since } : undefined,
         backOff:

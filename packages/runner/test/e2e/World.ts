@@ -8,11 +8,17 @@ import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type FetchLike, VirtualClock } from '@zfs-autobackup/zfs-rpc'
-import { makeSimulator, type Simulator, type SimulatorOptions } from '@zfs-autobackup/zfs-rpc/testing'
+import {
+  type ApiOptions,
+  makeSimulator,
+  type Simulator,
+  type SimulatorOptions,
+} from '@zfs-autobackup/zfs-rpc/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import { loadConfig } from '../../src/config/ConfigSource.js'
 import type { Daemon } from '../../src/daemon/Daemon.js'
 import { supervise } from '../../src/daemon/Supervisor.js'
+import { routedFetch } from '../../src/demo/RoutedFetch.js'
 
 export const MIN = 60_000
 
@@ -34,6 +40,11 @@ export interface WorldOptions {
   readonly simulator?: Omit<SimulatorOptions, 'clock'>
   /** Runs before the daemon starts (seed snapshots, holds, migrations). */
   readonly seed?: (sim: Simulator) => void
+  /**
+   * Serve this host of the simulator as its own API (the backup host's, `destinations[].api`) at
+   * `http://<host>:8545` (`config({ api: true })` names it). The world's `backup` is that API.
+   */
+  readonly backupApi?: { readonly host: string; readonly options?: ApiOptions }
   /** Reuse a simulator (a restart of the daemon against the same API). */
   readonly sim?: Simulator
   readonly clock?: VirtualClock
@@ -55,7 +66,13 @@ export const startWorld = async (o: WorldOptions) => {
   writeFileSync(path, o.yaml)
   const clock = o.clock ?? new VirtualClock(o.start)
   const sim = o.sim ?? makeSimulator({ zone: 'UTC', ...o.simulator, clock })
+  const backup =
+    o.backupApi === undefined ? undefined : sim.hostApi(o.backupApi.host, o.backupApi.options ?? {})
   o.seed?.(sim)
+  const fetch = routedFetch(
+    backup === undefined ? {} : { [`${backup.host}:8545`]: backup.fetch as unknown as FetchLike },
+    sim.fetch as unknown as FetchLike,
+  )
   const loaded = await loadConfig(path, { defaultZone: 'UTC' })()
   if (E.isLeft(loaded)) throw new Error(`bad test config: ${JSON.stringify(loaded.left)}`)
   const lines: string[] = []
@@ -65,7 +82,7 @@ export const startWorld = async (o: WorldOptions) => {
   let statusUrl: string | undefined
   const exit = supervise(loaded.right, {
     clock,
-    fetch: sim.fetch as unknown as FetchLike,
+    fetch,
     retry: { baseDelayMs: 1, maxDelayMs: 2 },
     write: (l) => void lines.push(l),
     env: {},
@@ -90,6 +107,10 @@ export const startWorld = async (o: WorldOptions) => {
   const world = {
     clock,
     sim,
+    /** The backup host's own API (`backupApi`), if served. */
+    backup,
+    /** The fetch the daemon uses (both APIs), for operator tools run against the same world. */
+    fetch,
     lines,
     path,
     daemon: () => daemon!,
@@ -118,7 +139,8 @@ export const startWorld = async (o: WorldOptions) => {
 export type World = Awaited<ReturnType<typeof startWorld>>
 
 export const config = (o: {
-  readonly datasets: ReadonlyArray<{ readonly name: string; readonly dest?: string }>
+  /** `api`: the destination has its own API at `http://<dest>:8545` (see `backupApi`). */
+  readonly datasets: ReadonlyArray<{ readonly name: string; readonly dest?: string; readonly api?: boolean }>
   readonly retention?: string
   readonly sync?: boolean
   readonly syncInterval?: number
@@ -143,6 +165,7 @@ ${o.datasets
       `  - local_dataset: "${d.name}"\n` +
       (d.dest === undefined
         ? ''
-        : `    destinations:\n      - remote_host: "${d.dest}"\n        remote_dataset: "backup/${d.name.split('/').pop()}"\n`),
+        : `    destinations:\n      - remote_host: "${d.dest}"\n        remote_dataset: "backup/${d.name.split('/').pop()}"\n` +
+          (d.api === true ? `        api:\n          url: "http://${d.dest}:8545"\n` : '')),
   )
   .join('')}`

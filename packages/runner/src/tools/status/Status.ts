@@ -1,7 +1,8 @@
 /**
  * The health of one dataset as an operator asks about it: newest snapshot and count per type against
- * retention, and per destination the last sync (from the sync holds), its lag against the threshold, the
- * migrations in flight with their progress, and back-off. Pure: computed from a fresh observation.
+ * retention, and per destination the last sync (verified through the destination's own API where it has
+ * one, else the base the core reads from the holds), its lag against the threshold, the migrations in
+ * flight with their progress, and back-off. Pure: computed from a fresh observation (and arrival checks).
  *
  * @since 0.1.0
  */
@@ -15,6 +16,7 @@ import {
   type SyncFailures,
 } from '@zfs-autobackup/core'
 import type { MigrationProgress, MigrationTask } from '@zfs-autobackup/zfs-rpc'
+import type * as ArrivalCheck from '../../daemon/ArrivalCheck.js'
 import * as MigrationMonitor from '../../daemon/MigrationMonitor.js'
 import { type DatasetState, destinationOf } from '../../daemon/StateReader.js'
 import * as Freshness from '../../health/Freshness.js'
@@ -41,13 +43,20 @@ export type Health =
   | 'disabled'
   /** The holds could not be read: the last sync is unknown. */
   | 'unknown'
+  /** The destination's own API shows no incremental can run there (no common snapshot, or diverged). */
+  | 'frozen'
 
 export interface DestinationStatus {
   readonly remoteHost: string
   readonly remoteDataset: string
   readonly health: Health
-  /** The destination's last sync as the core reads it: its base snapshot (or the host's sync hold). */
+  /**
+   * The destination's last sync: with a destination API that verified it, the snapshot it has (same guid on
+   * both ends); otherwise as the core reads it: its base snapshot (or the host's sync hold).
+   */
   readonly lastSync: { readonly snapshot: string; readonly label: string; readonly at: number } | undefined
+  /** Whether `lastSync` (and so the lag) was verified on the destination through its own API. */
+  readonly lagVerified: boolean
   /** The destination's base: held by its own base hold, or (before the first base hold) the sync hold's. */
   readonly base: { readonly snapshot: string; readonly from: 'BaseHold' | 'SyncHold' } | undefined
   readonly lagSeconds: number | undefined
@@ -73,9 +82,12 @@ export interface DestinationStatus {
 
 export type Arrival =
   | { readonly _tag: 'Unverified' }
+  /** `at`: the time in the verified snapshot's name (undefined when it is not one of ours). */
   | { readonly _tag: 'Verified'; readonly snapshot: string; readonly at: number | undefined }
   | { readonly _tag: 'Diverged'; readonly snapshot: string }
   | { readonly _tag: 'Frozen' }
+  /** The destination's API lists no snapshot there: nothing has arrived yet. */
+  | { readonly _tag: 'Empty' }
   | { readonly _tag: 'Unknown'; readonly why: string }
 
 export interface DatasetStatus {
@@ -103,7 +115,7 @@ export interface StatusInput {
   readonly tasks: ReadonlyArray<MigrationTask>
   /** Lag threshold in seconds; `auto` = 2 × remote_sync.interval. */
   readonly maxLag: number | 'auto'
-  /** What the backup host's API said about each destination; absent: it has none (unverified). */
+  /** What the backup host's API said about each destination (`arrivalOf`); absent: it has none (unverified). */
   readonly arrival?: (d: {
     readonly remoteHost: string
     readonly remoteDataset: string
@@ -177,10 +189,20 @@ export const datasetStatus = (i: StatusInput): DatasetStatus => {
             until: f.lastFailureAt + SyncDecision.backOffMs(i.policy.backupIntervalSeconds, f.consecutive),
           }
     const r = replication?.find((x) => x.remoteHost === d.remoteHost && x.remoteDataset === d.remoteDataset)
+    const arrival = i.arrival?.(d) ?? { _tag: 'Unverified' }
+    const verifiedAt = arrival._tag === 'Verified' ? arrival.at : undefined
+    // A verified name from the future is no last sync (§3 as amended), as in the core.
+    const verified =
+      arrival._tag === 'Verified' &&
+      verifiedAt !== undefined &&
+      verifiedAt <= i.now + i.policy.backupIntervalSeconds * 1000
+        ? { snapshot: arrival.snapshot, label: arrival.snapshot, at: verifiedAt }
+        : undefined
     const lastSync =
-      r?.lastSync === undefined || r.base === undefined
+      verified ??
+      (r?.lastSync === undefined || r.base === undefined
         ? undefined
-        : { snapshot: r.base.snapshot, label: r.lastSync.label, at: r.lastSync.at }
+        : { snapshot: r.base.snapshot, label: r.lastSync.label, at: r.lastSync.at })
     const base = r?.base === undefined ? undefined : { snapshot: r.base.snapshot, from: r.base.from }
     const lagSeconds =
       // Never clamped: a base named after `now` (within backup_interval) shows as a negative lag.
@@ -188,22 +210,25 @@ export const datasetStatus = (i: StatusInput): DatasetStatus => {
     const health: Health =
       !d.enabled || !i.policy.remoteSync.enabled
         ? 'disabled'
-        : holds === undefined
-          ? 'unknown'
-          : lagSeconds === undefined
-            ? inFlight.length > 0
-              ? 'ok'
-              : 'never-synced'
-            : lagSeconds > thresholdSeconds
-              ? 'lagging'
-              : 'ok'
+        : arrival._tag === 'Frozen' || arrival._tag === 'Diverged'
+          ? 'frozen'
+          : holds === undefined
+            ? 'unknown'
+            : lagSeconds === undefined
+              ? inFlight.length > 0
+                ? 'ok'
+                : 'never-synced'
+              : lagSeconds > thresholdSeconds
+                ? 'lagging'
+                : 'ok'
     return {
       remoteHost: d.remoteHost,
       remoteDataset: d.remoteDataset,
       health,
       lastSync,
       base,
-      arrival: i.arrival?.(d) ?? { _tag: 'Unverified' },
+      arrival,
+      lagVerified: verified !== undefined,
       lagSeconds,
       intervalSeconds,
       thresholdSeconds,
@@ -238,4 +263,22 @@ export const needsAttention = (d: DestinationStatus): boolean =>
   d.health === 'lagging' ||
   d.health === 'never-synced' ||
   d.health === 'unknown' ||
+  d.health === 'frozen' ||
+  (d.health !== 'disabled' && d.arrival._tag === 'Unknown') ||
   d.inFlight.some((m) => m.staleSince !== undefined)
+
+/** An arrival check's verdict as `status` shows it. */
+export const arrivalOf = (v: ArrivalCheck.Verdict): Arrival => {
+  switch (v._tag) {
+    case 'Arrived':
+      return { _tag: 'Verified', snapshot: v.snapshot, at: SnapshotName.parseOrUndefined(v.snapshot)?.at }
+    case 'Diverged':
+      return { _tag: 'Diverged', snapshot: v.snapshot }
+    case 'NoCommon':
+      return { _tag: 'Frozen' }
+    case 'Empty':
+      return { _tag: 'Empty' }
+    case 'Unknown':
+      return { _tag: 'Unknown', why: v.why }
+  }
+}

@@ -1,26 +1,32 @@
 /**
  * `status [--config F] [--max-lag SECONDS|auto] [--json]`: per dataset the newest snapshot per type and
- * counts against retention, per destination the last sync (from the holds), lag against the threshold,
+ * counts against retention, per destination the last sync (verified through the destination's own API
+ * where it has one, else from the holds), lag against the threshold,
  * migrations in flight and back-off. Exit 1 when a destination needs attention: usable from cron or Nagios.
  *
  * @since 0.1.0
  */
 
-import { describeRpcError as describeRpc } from '@zfs-autobackup/zfs-rpc'
+import { describeRpcError as describeRpc, type ZfsApi } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, usageError } from '../../cli/Command.js'
 import type { Io } from '../../cli/Io.js'
-import { connect, production, type ToolDeps } from '../Connect.js'
-import { observe } from '../Observe.js'
+import type { Config } from '../../config/Config.js'
+import * as ArrivalCheck from '../../daemon/ArrivalCheck.js'
+import type { DestinationApis } from '../../daemon/DestinationApis.js'
+import { connect, connectDestinations, production, type ToolDeps } from '../Connect.js'
+import { type Observed, observe } from '../Observe.js'
+import { readOnly } from '../ReadOnly.js'
 import { duration, load, parseToolArgs, ToolExit, unreachable } from '../ToolCommand.js'
-import { datasetStatus, needsAttention } from './Status.js'
+import { type Arrival, arrivalOf, datasetStatus, needsAttention } from './Status.js'
 import * as StatusReport from './StatusReport.js'
 
 const usage = `Usage: zfs-autobackup status [--config FILE] [--max-lag SECONDS|auto] [--json]
 
 Per dataset: the newest snapshot of each type and the counts against retention; per destination: the
-last sync (from its sync hold), the lag against the threshold, migrations in flight with progress, and
-back-off after failed syncs (from the API's task history). Reads only.
+last sync and the lag against the threshold (verified on the destination through its own API where
+destinations[].api is set; otherwise from the base hold, "arrival not verified"), migrations in flight
+with progress, and back-off after failed syncs (from the API's task history). Reads only.
 
 Options:
   -c, --config FILE      config file (default: $ZFS_AUTOBACKUP_CONFIG, else ./backup_config.yaml)
@@ -28,9 +34,42 @@ Options:
       --json             machine-readable output
   -h, --help             show this help
 
-Exit status (Nagios-style): 0 ok; 1 a destination lags beyond the threshold, never synced, has a stale
-migration, or a read failed; 2 usage or config error; 3 API unreachable. The first line on stdout always
+Exit status (Nagios-style): 0 ok; 1 a destination lags beyond the threshold, never synced, is frozen
+(its API shows no incremental can run), has a stale migration, or a read failed; 2 usage or config error; 3 API unreachable. The first line on stdout always
 says which (OK, WARNING, CRITICAL or UNKNOWN, and what failed); with --json, one JSON object.`
+
+const arrivalKey = (dataset: string, d: { readonly remoteHost: string; readonly remoteDataset: string }) =>
+  JSON.stringify([dataset, d.remoteHost, d.remoteDataset])
+
+/**
+ * Asks each enabled destination that has its own API what it has (`ArrivalCheck`, read-only on both
+ * ends): one `snapshot_list` there and one `dataset_get_properties` per side, per destination.
+ */
+const checkArrivals = async (
+  c: Config,
+  source: ZfsApi,
+  apis: DestinationApis,
+  seen: Observed,
+): Promise<ReadonlyMap<string, Arrival>> => {
+  const out = new Map<string, Arrival>()
+  if (!c.policy.remoteSync.enabled) return out
+  for (const ds of c.datasets) {
+    const state = seen.byDataset.get(ds.dataset)
+    if (state === undefined || E.isLeft(state)) continue
+    for (const d of ds.destinations) {
+      const api = d.enabled ? apis.forDestination(d) : undefined
+      if (api === undefined) continue
+      const verdict = await ArrivalCheck.check(
+        readOnly(source),
+        readOnly(api),
+        { dataset: ds.dataset, remoteDataset: d.remoteDataset },
+        state.right.observed.snapshots,
+      )
+      out.set(arrivalKey(ds.dataset, d), arrivalOf(verdict))
+    }
+  }
+  return out
+}
 
 export const make = (deps: ToolDeps): Command => {
   const command: Command = {
@@ -64,8 +103,9 @@ export const make = (deps: ToolDeps): Command => {
       const c = config.right
 
       const now = deps.now()
+      const source = connect(c, deps, io.env)
       const seen = await observe(
-        connect(c, deps, io.env),
+        source,
         c.datasets.map((d) => d.dataset),
         now,
       )
@@ -86,6 +126,7 @@ export const make = (deps: ToolDeps): Command => {
         seen.right.tasksError === undefined
           ? []
           : [`migration history could not be read (${describeRpc(seen.right.tasksError)}): back-off unknown`]
+      const arrivals = await checkArrivals(c, source, connectDestinations(c, deps, io.env), seen.right)
       const results = c.datasets.map((d): StatusReport.DatasetResult => {
         const state = seen.right.byDataset.get(d.dataset)
         if (state === undefined || E.isLeft(state))
@@ -100,6 +141,7 @@ export const make = (deps: ToolDeps): Command => {
             state: state.right,
             tasks: seen.right.tasks,
             maxLag: maxLag.right,
+            arrival: (x) => arrivals.get(arrivalKey(d.dataset, x)),
           }),
         }
       })

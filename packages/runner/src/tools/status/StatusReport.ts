@@ -55,8 +55,10 @@ const problems = (s: DatasetStatus, d: DestinationStatus): ReadonlyArray<string>
       return [`${target}: never synced`, ...stale]
     case 'unknown':
       return [`${target}: last sync unknown (${s.holdsUnknown ?? 'holds could not be read'})`, ...stale]
+    case 'frozen':
+      return [`${target}: ${arrivalNote(d)}`, ...stale]
     default:
-      return stale
+      return d.arrival._tag === 'Unknown' ? [`${target}: ${arrivalNote(d)}`, ...stale] : stale
   }
 }
 
@@ -97,13 +99,15 @@ const arrivalNote = (d: DestinationStatus): string => {
     case 'Unverified':
       return 'arrival not verified (no destination API)'
     case 'Verified':
-      return `verified: ${a.snapshot} is there (same guid)`
+      return `verified: ${a.snapshot} is there (same guid on both ends)`
     case 'Diverged':
-      return `DIVERGED: ${a.snapshot} differs on the destination (guid)`
+      return `FROZEN, DIVERGED: ${a.snapshot} has another guid on the destination, no incremental can land`
     case 'Frozen':
       return 'FROZEN: no snapshot in common with the destination'
+    case 'Empty':
+      return "nothing verified: the destination's API lists no snapshot there yet"
     case 'Unknown':
-      return `arrival unknown (${a.why})`
+      return `arrival unknown: the destination's API did not answer (${a.why})`
   }
 }
 
@@ -158,7 +162,7 @@ export const text = (
       d.lastSync === undefined ? '-' : `${iso(d.lastSync.at)} on ${d.lastSync.snapshot}`,
       d.lagSeconds === undefined
         ? `- / ${Progress.duration(d.thresholdSeconds)}`
-        : `${Progress.duration(d.lagSeconds)} / ${Progress.duration(d.thresholdSeconds)}`,
+        : `${Progress.duration(d.lagSeconds)}${d.lagVerified ? ' verified' : ''} / ${Progress.duration(d.thresholdSeconds)}`,
       destinationNote(now, d),
     ])
     lines.push(
