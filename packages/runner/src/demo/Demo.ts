@@ -2,7 +2,8 @@
  * The newcomer's first run: no config and no ZFS needed. Starts the bundled API simulator in-process, on a
  * compressed clock (1 real second = 10 simulated minutes by default), and runs the real daemon against it
  * with the demo config — so within a minute the user sees snapshots created, pruned by retention, and a
- * sync with progress lines and its new sync hold. Says loudly that it is a demo.
+ * sync with progress lines, verified on the backup host through its own (simulated) API. Says loudly that
+ * it is a demo.
  *
  * @since 0.1.0
  */
@@ -11,6 +12,7 @@ import { makeSimulator, type Simulator } from '@zfs-autobackup/zfs-rpc/testing'
 import type { Daemon } from '../daemon/Daemon.js'
 import { supervise } from '../daemon/Supervisor.js'
 import * as DemoConfig from './DemoConfig.js'
+import { routedFetch } from './RoutedFetch.js'
 import { ScaledClock } from './ScaledClock.js'
 
 export interface DemoOptions {
@@ -42,11 +44,12 @@ export const banner = (reason: string, factor: number, url: string | undefined):
     '  zfs-autobackup DEMO on a SIMULATED ZFS API: nothing on this machine is touched',
     `  Why: ${reason}.`,
     `  Clock compressed: 1 real second = ${simulatedPerSecond}.`,
-    `  Datasets: ${DemoConfig.DATASETS.join(', ')}; ${DemoConfig.DATASETS[0]} syncs to ${DemoConfig.BACKUP_HOST}:backup/home.`,
+    `  Datasets: ${DemoConfig.DATASETS.join(', ')}; ${DemoConfig.DATASETS[0]} syncs to ${DemoConfig.BACKUP_HOST}:backup/home,`,
+    `  whose own API (simulated too) verifies each sync: same snapshot, same guid on both ends.`,
     url === undefined
       ? '  Status page: not started (see the log line below).'
       : `  Status page: ${url}/  (open it in a browser: snapshots, syncs, the next plan)`,
-    '  Watch for: "created" snapshots, "destroyed" by retention, sync progress and the new sync hold.',
+    '  Watch for: "created" snapshots, "destroyed" by retention, sync progress, "verified" arrival.',
     '  For real use: cp backup_config.yaml.example backup_config.yaml, edit it, then',
     '  zfs-autobackup check-config backup_config.yaml && zfs-autobackup run backup_config.yaml',
     '  Stop with Ctrl-C.',
@@ -64,11 +67,16 @@ export const runDemo = async (options: DemoOptions): Promise<number> => {
     remotes: [DemoConfig.BACKUP_HOST],
     migration: MIGRATION,
   })
+  // The backup host's own API, on the same model: the daemon verifies there what arrived.
+  const backup = simulator.hostApi(DemoConfig.BACKUP_HOST)
   options.onSimulator?.(simulator)
   let shown = false
   return supervise(DemoConfig.config(), {
     clock,
-    fetch: simulator.fetch as unknown as FetchLike,
+    fetch: routedFetch(
+      { [new URL(DemoConfig.BACKUP_API_URL).host]: backup.fetch as unknown as FetchLike },
+      simulator.fetch as unknown as FetchLike,
+    ),
     write: options.write,
     env: {},
     signal: options.signal,

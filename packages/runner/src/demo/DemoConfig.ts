@@ -1,7 +1,7 @@
 /**
  * The demo's configuration, as YAML decoded by the real config decoder (so the demo cannot drift from the
- * schema): two datasets, one replicated to a simulated backup host, small retention so pruning shows within
- * a minute at 1 s = 10 min.
+ * schema): two datasets, one replicated to a simulated backup host whose own (simulated) API verifies
+ * arrival, small retention so pruning shows within a minute at 1 s = 10 min.
  *
  * @since 0.1.0
  */
@@ -12,6 +12,8 @@ import { decodeConfig } from '../config/Decode.js'
 
 export const DATASETS = ['tank/home', 'tank/projects'] as const
 export const BACKUP_HOST = 'backup-nas'
+/** Where the demo serves the backup host's own API (simulated too). */
+export const BACKUP_API_URL = `http://${BACKUP_HOST}:8545`
 
 export const YAML = `# zfs-autobackup demo (simulated API)
 server:
@@ -38,6 +40,8 @@ datasets:
     destinations:
       - remote_host: "${BACKUP_HOST}"
         remote_dataset: "backup/home"
+        api:                  # the backup host's own API: arrival is verified there
+          url: "${BACKUP_API_URL}"
   - local_dataset: "${DATASETS[1]}"
 `
 

@@ -1,6 +1,7 @@
 /**
  * The newcomer's demo, in-process on the real clock at 1 s = 100 min: within seconds it must show the banner,
- * snapshots created, pruned by retention, and a sync with progress lines and its new sync hold.
+ * snapshots created, pruned by retention, and a sync with progress lines, verified through the backup host's
+ * own (simulated) API.
  */
 import { describe, expect, it } from 'vitest'
 import { banner, runDemo } from '../../src/demo/Demo.js'
@@ -20,6 +21,7 @@ describe('demo', () => {
     const c = DemoConfig.config()
     expect(c.datasets.map((d) => d.dataset)).toEqual(['tank/home', 'tank/projects'])
     expect(c.datasets.flatMap((d) => d.destinations)).toHaveLength(1)
+    expect(c.destinationApis.map((x) => x.api.url)).toEqual(['http://backup-nas:8545'])
     expect(c.policy.retention.frequent).toBe(3)
     expect(c.zfsApi.url).not.toContain('localhost') // never aimed at a real API
   })
@@ -35,7 +37,7 @@ describe('demo', () => {
     expect(text).toContain('no config file')
   })
 
-  it('shows snapshots created, pruned, and a sync with progress and its new sync hold; stops cleanly', async () => {
+  it('shows snapshots created, pruned, and a sync with progress, verified on the backup host; stops cleanly', async () => {
     const lines: string[] = []
     const stop = new AbortController()
     const exit = runDemo({
@@ -52,7 +54,11 @@ describe('demo', () => {
       20_000,
     )
     await waitFor(lines, /sync \[\S+\] \d+\.\d% at \d+\.\d MiB\/s, ETA /, 20_000)
-    await waitFor(lines, /sync \[\S+\] done: sent tank\/home@\S+; arrival not verified/, 20_000)
+    await waitFor(
+      lines,
+      /sync \[\S+\] done: backup-nas:backup\/home has tank\/home@\S+ \(verified: same guid on both ends\)/,
+      20_000,
+    )
     stop.abort()
     expect(await exit).toBe(0)
     expect(lines[1]).toContain('DEMO')
