@@ -62,6 +62,15 @@ describe('ArrivalVerifier', () => {
     expect(t.arrivals.of('tank/a')).toEqual([])
   })
 
+  it('Empty: a destination that lists no snapshot (not synced yet, or its dataset is missing) is not frozen', async () => {
+    const t = setup([])
+    expect((await t.verifier.verify(d, ['s1']))?.verdict).toEqual({ _tag: 'Empty' })
+    expect(t.arrivals.check(d)).toEqual({ _tag: 'Empty', at: T0 })
+    expect(Arrivals.standingOf(true, t.arrivals.check(d))._tag).toBe('Empty')
+    expect(t.arrivals.of('tank/a')).toEqual([])
+    expect(t.nas.calls).toEqual(['snapshot_list'])
+  })
+
   it('no API: nothing is checked, nothing is due', async () => {
     const t = setup()
     const plain = { ...d, remoteHost: 'plain' }
