@@ -37,7 +37,20 @@ describe('the shipped example', () => {
       .replace(/^ {2}# {3}([a-z_]+:.*)$/gm, '    $1')
       .replace(/^ {2}# {2}([a-z_]+:.*)$/gm, '  $1')
       .replace(/password_file: (\S+).*$/m, 'password_file: $1')
+      .replace(/^ {8}# ( *[a-z_]+:.*)$/gm, '        $1')
     const c = configOf(on)
+    expect(c.destinationApis).toEqual([
+      {
+        remoteHost: '192.168.1.100',
+        remoteDataset: 'backup/dataset',
+        api: {
+          url: 'http://192.168.1.100:8545',
+          timeoutSeconds: 30,
+          maxCallsInFlight: 8,
+          auth: { username: 'backup', password: { _tag: 'Env', name: 'NAS_API_PASSWORD' } },
+        },
+      },
+    ])
     expect(c.timezone).toBe('Europe/Vienna')
     expect(c.zfsApi.auth).toEqual({
       username: 'backup',
