@@ -101,9 +101,11 @@ describe('retention on the backup host, by the daemon (decisions §17)', () => {
     expect(byType(here)['hourly']).toBeGreaterThan(target.hourly + 4)
     expect(w.log.text('info').some((l) => l.startsWith('destroy nas:backup/data@hourly_backup_'))).toBe(true)
 
-    // Pruned after each sync (every 6 h here), not every minute's cycle.
+    // Pruned after each sync (every 6 h here), not every minute's cycle. Each ended sync is also verified
+    // there (one more listing: replication.md, "Verified arrival"), and so is the destination at start-up.
     const lists = w.backup.inspect.counts().byMethod['snapshot_list'] ?? 0
-    expect(lists).toBeGreaterThan(0)
-    expect(lists).toBeLessThanOrEqual((30 + 2 * 24) / 6 + 2)
+    const syncs = w.log.text('info').filter((l) => l.includes('(verified: same guid on both ends)')).length
+    expect(syncs).toBeGreaterThan(0)
+    expect(lists).toBeLessThanOrEqual((30 + 2 * 24) / 6 + 2 + syncs + 1)
   })
 })
