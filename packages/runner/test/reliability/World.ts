@@ -21,6 +21,7 @@ import { type Fault, makeSimulator, type RandomFaults, type Simulator } from '@z
 import { type Capabilities, type Log, silentLog } from '../../src/daemon/Capabilities.js'
 import type { Settings } from '../../src/daemon/Cycle.js'
 import * as Daemon from '../../src/daemon/Daemon.js'
+import type { DestinationApis } from '../../src/daemon/DestinationApis.js'
 import * as Metrics from '../../src/http/Metrics.js'
 
 // -------------------------------------------------------------------------------------
@@ -47,6 +48,8 @@ export interface WorldOptions {
   readonly daemon?: Daemon.Options
   /** Default the core's `planDataset` (a broken one proves the checks can fail). */
   readonly planner?: Capabilities['planner']
+  /** Backup hosts that serve their own API (the simulator's `hostApi`): arrival there is verified. */
+  readonly destinationApis?: ReadonlyArray<string>
 }
 
 export const MINUTE = 60_000
@@ -149,7 +152,7 @@ const makeWatch = (sim: Simulator) => {
  * (a 10,000-cycle soak spent ~16 % of its time in undici). Same handler, same failure modes: a dropped
  * connection rejects with a TypeError, an aborted request with the signal's reason while the handler runs on.
  */
-const leanFetch = (sim: Simulator, url: string, init: FetchInit): Promise<FetchResponse> => {
+const leanFetch = (sim: Pick<Simulator, 'handle'>, url: string, init: FetchInit): Promise<FetchResponse> => {
   const { signal } = init
   if (signal.aborted) return Promise.reject(signal.reason)
   const handled = sim.handle({
@@ -227,10 +230,35 @@ export const makeWorld = (o: WorldOptions) => {
       return client.snapshotLists(ds)
     },
   }
+  // Each backup host with its own API gets its own client, as `destinations[].api` configures it.
+  const backupClients = new Map(
+    (o.destinationApis ?? []).map((host) => {
+      const served = sim.hostApi(host)
+      const url = `http://${host}:8545`
+      const api = makeClient({
+        url,
+        fetch: (u, init) => leanFetch(served, u, init),
+        clock: wall,
+        timeoutMs: o.timeoutMs ?? 30_000,
+      })
+      return [host, { url, api }] as const
+    }),
+  )
+  const destinationApis: DestinationApis = {
+    forDestination: (d) => backupClients.get(d.remoteHost)?.api,
+    clients: () => [...backupClients.values()],
+  }
   const metrics = Metrics.make()
   const settings: Settings = { policy: o.policy, datasets: o.datasets, zone: o.zone }
   const daemon = Daemon.make(
-    { api, clock: wall, log: o.log ?? silentLog, planner: o.planner ?? planDataset, metrics },
+    {
+      api,
+      clock: wall,
+      log: o.log ?? silentLog,
+      planner: o.planner ?? planDataset,
+      metrics,
+      ...(backupClients.size === 0 ? {} : { destinationApis }),
+    },
     settings,
     o.daemon ?? {},
   )
