@@ -10,6 +10,7 @@
  */
 import crossFetch from 'cross-fetch'
 import * as E from 'fp-ts/lib/Either.js'
+import type * as t from 'io-ts'
 import type { Credentials } from './Auth.js'
 import { type Clock, systemClock } from './Clock.js'
 import { firstFailure } from './DecodeFailure.js'
@@ -18,7 +19,9 @@ import * as M from './MigrationCodecs.js'
 import { snapshotExists } from './RemoteFailure.js'
 import * as C from './ReplyCodecs.js'
 import { defaultRetryPolicy, type RetryPolicy } from './Retry.js'
-import { type ClientEvent, makeChannel } from './RpcChannel.js'
+import type { Call } from './JsonRpc.js'
+import type { Mutation, MutationReply } from './Mutation.js'
+import { type CallOptions, type ClientEvent, makeChannel } from './RpcChannel.js'
 import * as R from './RpcError.js'
 import type { ZfsApi } from './ZfsApi.js'
 
@@ -68,6 +71,67 @@ const IN_FLIGHT_STATUSES = ['pending', 'running'] as const
 // -------------------------------------------------------------------------------------
 
 const READ = { idempotent: true } as const
+
+/** Each mutation's params, reply codec and retry rules: the one place they are written. */
+const callOf = (
+  m: Mutation,
+): { readonly call: Call; readonly codec: t.Decoder<unknown, unknown>; readonly opts: CallOptions } => {
+  switch (m._tag) {
+    case 'SnapshotCreate': {
+      const { dataset, name, recursive } = m
+      return {
+        call: { method: 'snapshot_create', params: { dataset, name, recursive } },
+        codec: C.SnapshotCreate,
+        opts: { idempotent: false, doneIf: snapshotExists(dataset, name) },
+      }
+    }
+    // Explicitly non-recursive: the API maps `recursive` to `zfs destroy -R` (dependents and clones too).
+    case 'SnapshotDestroy':
+      return {
+        call: {
+          method: 'snapshot_destroy',
+          params: { dataset: m.dataset, snapshot: m.snapshot, recursive: false },
+        },
+        codec: C.SnapshotDestroy,
+        opts: { idempotent: false, doneIf: 'SnapshotNotFound' },
+      }
+    case 'SnapshotHold':
+      return {
+        call: { method: 'snapshot_hold', params: { dataset: m.dataset, snapshot: m.snapshot, tag: m.tag } },
+        codec: C.SnapshotHold,
+        opts: { idempotent: false, doneIf: 'TagExists' },
+      }
+    case 'SnapshotRelease':
+      return {
+        call: {
+          method: 'snapshot_release',
+          params: { dataset: m.dataset, snapshot: m.snapshot, tag: m.tag },
+        },
+        codec: C.SnapshotRelease,
+        opts: { idempotent: false, doneIf: 'NoSuchTag' },
+      }
+    case 'MigrationCreate': {
+      const req = m.request
+      return {
+        call: {
+          method: 'migration_create',
+          params: {
+            source: req.source,
+            destination: req.destination,
+            remote: req.remote,
+            recursive: req.recursive ?? false,
+            // Sync holds are how we (and the API's own cleanup) know what the destination has.
+            sync: true,
+            ...(req.limit === undefined ? {} : { limit: req.limit }),
+            ...(req.compression === undefined ? {} : { compression: req.compression }),
+          },
+        },
+        codec: C.MigrationCreated,
+        opts: { idempotent: false },
+      }
+    }
+  }
+}
 
 export const makeClient = (options: ClientOptions): ZfsApi => {
   const clock = options.clock ?? systemClock
@@ -119,6 +183,12 @@ export const makeClient = (options: ClientOptions): ZfsApi => {
     return E.right(holds)
   }
 
+  /** One mutation, sent alone; typed by the codec of its single method. */
+  const one = <A>(m: Mutation, codec: t.Decoder<unknown, A>) => {
+    const c = callOf(m)
+    return ch.call(c.call, codec, c.opts)
+  }
+
   const api: ZfsApi = {
     health,
     poolList: () => () => ch.call({ method: 'pool_list' }, C.PoolList, READ),
@@ -142,50 +212,18 @@ export const makeClient = (options: ClientOptions): ZfsApi => {
         C.SnapshotList,
       ),
     snapshotCreate: (dataset, name, recursive) => () =>
-      ch.call({ method: 'snapshot_create', params: { dataset, name, recursive } }, C.SnapshotCreate, {
-        idempotent: false,
-        doneIf: snapshotExists(dataset, name),
-      }),
-    // Explicitly non-recursive: the API maps `recursive` to `zfs destroy -R` (dependents and clones too).
+      one({ _tag: 'SnapshotCreate', dataset, name, recursive }, C.SnapshotCreate),
     snapshotDestroy: (dataset, snapshot) => () =>
-      ch.call(
-        { method: 'snapshot_destroy', params: { dataset, snapshot, recursive: false } },
-        C.SnapshotDestroy,
-        {
-          idempotent: false,
-          doneIf: 'SnapshotNotFound',
-        },
-      ),
+      one({ _tag: 'SnapshotDestroy', dataset, snapshot }, C.SnapshotDestroy),
     snapshotHold: (dataset, snapshot, tag) => () =>
-      ch.call({ method: 'snapshot_hold', params: { dataset, snapshot, tag } }, C.SnapshotHold, {
-        idempotent: false,
-        doneIf: 'TagExists',
-      }),
+      one({ _tag: 'SnapshotHold', dataset, snapshot, tag }, C.SnapshotHold),
     snapshotRelease: (dataset, snapshot, tag) => () =>
-      ch.call({ method: 'snapshot_release', params: { dataset, snapshot, tag } }, C.SnapshotRelease, {
-        idempotent: false,
-        doneIf: 'NoSuchTag',
-      }),
+      one({ _tag: 'SnapshotRelease', dataset, snapshot, tag }, C.SnapshotRelease),
     holdsList,
     holdsListEach,
-    migrationCreate: (req) => () =>
-      ch.call(
-        {
-          method: 'migration_create',
-          params: {
-            source: req.source,
-            destination: req.destination,
-            remote: req.remote,
-            recursive: req.recursive ?? false,
-            // Sync holds are how we (and the API's own cleanup) know what the destination has.
-            sync: true,
-            ...(req.limit === undefined ? {} : { limit: req.limit }),
-            ...(req.compression === undefined ? {} : { compression: req.compression }),
-          },
-        },
-        C.MigrationCreated,
-        { idempotent: false },
-      ),
+    migrationCreate: (request) => () => one({ _tag: 'MigrationCreate', request }, C.MigrationCreated),
+    mutate: (ms) => () =>
+      ch.callMany(ms.map(callOf)) as Promise<ReadonlyArray<E.Either<R.RpcError, MutationReply>>>,
     migrationGet: (taskId) => () =>
       ch.call({ method: 'migration_get', params: { task_id: taskId } }, M.MigrationGet, READ),
     migrationList: (opts) => () =>

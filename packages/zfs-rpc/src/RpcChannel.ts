@@ -19,7 +19,7 @@ import { exchange, type FetchLike, type HttpReply } from './HttpTransport.js'
 import { type Call, labelOf, type Numbered, parseReplies, type Replies, requestBody } from './JsonRpc.js'
 import { type RemoteFailure, remoteFailureOf } from './RemoteFailure.js'
 import { AuthLogin } from './ReplyCodecs.js'
-import { type RetryPolicy, retrying } from './Retry.js'
+import { delayAfter, type RetryPolicy, retrying } from './Retry.js'
 import * as R from './RpcError.js'
 import { makeStats } from './Stats.js'
 import type { RpcStats } from './ZfsApi.js'
@@ -65,6 +65,17 @@ export interface Channel {
     codec: t.Decoder<unknown, A>,
     opts: CallOptions,
   ) => Promise<E.Either<R.RpcError, A>>
+  /**
+   * Calls of any kind in batches of the cap, each decoded by its codec and retried by its options as
+   * `call` does, results in input order.
+   */
+  readonly callMany: (
+    items: ReadonlyArray<{
+      readonly call: Call
+      readonly codec: t.Decoder<unknown, unknown>
+      readonly opts: CallOptions
+    }>,
+  ) => Promise<ReadonlyArray<E.Either<R.RpcError, unknown>>>
   /**
    * Idempotent calls in batches of the cap, one round trip each, results in input order. Left when the
    * first round trip failed (nothing was answered); after a later round trip failed, no further one is
@@ -152,33 +163,62 @@ export const makeChannel = (cfg: ChannelConfig): Channel => {
   const onRetry = (e: R.RpcError, attempt: number, delayMs: number) =>
     cfg.logger({ _tag: 'Retry', method: e.method, attempt, delayMs, error: R.describeRpcError(e) })
 
-  const call: Channel['call'] = async (c, codec, opts) => {
-    // A failed login happens before the call is sent: nothing of `c` ran.
-    const notRun = (e: R.RpcError) =>
-      R.provablyNotExecuted(e) || (e.method === 'auth_login' && c.method !== 'auth_login')
-    let ambiguous = false
-    const attempt = async () => {
-      const r = E.flatMap((rs: Replies) => E.flatMap(decodeResult(c.method, codec))(rs[0]!))(await send([c]))
-      if (E.isLeft(r) && ambiguous && opts.doneIf !== undefined && isDone(opts.doneIf, r.left))
-        return E.right(undefined as never)
-      if (E.isLeft(r) && ambiguous && r.left._tag === 'Remote')
+  /**
+   * Each item with the rules of `CallOptions`; the items still worth another try are resent together after
+   * the policy's delay, so a batch of mutations keeps every single call's retry and "already done" rules.
+   */
+  const callMany: Channel['callMany'] = async (items) => {
+    const out: E.Either<R.RpcError, unknown>[] = []
+    const ambiguous = items.map(() => false)
+    const settle = (i: number, reply: E.Either<R.RpcError, unknown>): E.Either<R.RpcError, unknown> => {
+      const { call: c, codec, opts } = items[i]!
+      const r = E.flatMap(decodeResult(c.method, codec))(reply)
+      if (E.isLeft(r) && ambiguous[i] && opts.doneIf !== undefined && isDone(opts.doneIf, r.left))
+        return E.right(undefined)
+      if (E.isLeft(r) && ambiguous[i] && r.left._tag === 'Remote')
         return E.left({ ...r.left, afterUnansweredAttempt: true as const })
-      if (E.isLeft(r) && !notRun(r.left)) ambiguous = true
+      // A failed login happens before the call is sent: nothing of `c` ran.
+      const notRun = (e: R.RpcError) =>
+        R.provablyNotExecuted(e) || (e.method === 'auth_login' && c.method !== 'auth_login')
+      if (E.isLeft(r) && !notRun(r.left)) ambiguous[i] = true
       return r
     }
-    const mayRetry = (e: R.RpcError) =>
-      opts.idempotent
-        ? readMayRetry(e) || (R.retryable(e) && notRun(e))
-        : R.retryable(e) && (opts.doneIf !== undefined || notRun(e))
-    return retrying(
-      cfg.retry,
-      cfg.clock,
-      attempt,
-      (r) => (E.isLeft(r) ? r.left : undefined),
-      mayRetry,
-      onRetry,
-    )
+    const mayRetry = (i: number, e: R.RpcError) => {
+      const { call: c, opts } = items[i]!
+      const notRun = R.provablyNotExecuted(e) || (e.method === 'auth_login' && c.method !== 'auth_login')
+      return opts.idempotent
+        ? readMayRetry(e) || (R.retryable(e) && notRun)
+        : R.retryable(e) && (opts.doneIf !== undefined || notRun)
+    }
+    let pending = items.map((_, i) => i)
+    for (let n = 1; ; n++) {
+      const chunks: number[][] = []
+      for (let k = 0; k < pending.length; k += cfg.maxCallsInFlight)
+        chunks.push(pending.slice(k, k + cfg.maxCallsInFlight))
+      // All chunks at once: the gate lets in what the cap allows, in order.
+      await Promise.all(
+        chunks.map(async (chunk) => {
+          const rs = await send(chunk.map((i) => items[i]!.call))
+          chunk.forEach((i, k) => {
+            out[i] = settle(i, E.isLeft(rs) ? rs : rs.right[k]!)
+          })
+        }),
+      )
+      const again = pending.filter((i) => {
+        const r = out[i]!
+        return E.isLeft(r) && mayRetry(i, r.left)
+      })
+      if (again.length === 0 || n >= cfg.retry.maxAttempts) return out
+      const first = out[again[0]!]!
+      const delayMs = delayAfter(cfg.retry, n)
+      if (E.isLeft(first)) onRetry(first.left, n, delayMs)
+      await cfg.clock.sleep(delayMs)
+      pending = again
+    }
   }
+
+  const call: Channel['call'] = async (c, codec, opts) =>
+    (await callMany([{ call: c, codec, opts }]))[0]! as E.Either<R.RpcError, never>
 
   const batch: Channel['batch'] = async <A>(calls: ReadonlyArray<Call>, codec: t.Decoder<unknown, A>) => {
     const out: E.Either<R.RpcError, A>[] = []
@@ -228,7 +268,7 @@ export const makeChannel = (cfg: ChannelConfig): Channel => {
       onRetry,
     )
 
-  return { call, batch, get, stats: stats.snapshot }
+  return { call, callMany, batch, get, stats: stats.snapshot }
 }
 
 const isDone = (doneIf: RemoteFailure | ((e: R.RpcError) => boolean), e: R.RpcError): boolean =>

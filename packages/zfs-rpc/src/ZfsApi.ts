@@ -8,6 +8,7 @@
  */
 import type { Either } from 'fp-ts/lib/Either.js'
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js'
+import type { Mutate } from './Mutation.js'
 import type { RpcError } from './RpcError.js'
 
 // -------------------------------------------------------------------------------------
@@ -99,6 +100,8 @@ export interface CreateMigration {
 // capability
 // -------------------------------------------------------------------------------------
 
+export type { Mutate, Mutation, MutationReply } from './Mutation.js'
+
 export interface ZfsApi {
   readonly health: () => TaskEither<RpcError, Health>
   readonly poolList: () => TaskEither<RpcError, ReadonlyArray<string>>
@@ -157,5 +160,12 @@ export interface ZfsApi {
    */
   readonly migrationsInFlight: () => TaskEither<RpcError, InFlightListing>
   readonly migrationCancel: (taskId: string) => TaskEither<RpcError, void>
+  /**
+   * Many mutations at once, one result per mutation in input order, each with the retry and "already
+   * done" rules of its single method. The client sends them as batches of the cap (one round trip each
+   * while they fit); an API without batches runs them one by one (`Mutation.oneByOne`). A wrapper that
+   * overrides a single mutating method must override this one too, or it would be bypassed.
+   */
+  readonly mutate: Mutate
   readonly stats: () => RpcStats
 }

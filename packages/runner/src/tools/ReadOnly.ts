@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { RpcError, ZfsApi } from '@zfs-autobackup/zfs-rpc'
+import { mutateOneByOne, type RpcError, type ZfsApi } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js'
 
@@ -15,12 +15,16 @@ const refuse =
       E.left({ _tag: 'Transport', method, message: 'refused: this tool is read-only', timedOut: false }),
     )
 
-export const readOnly = (api: ZfsApi): ZfsApi => ({
-  ...api,
-  snapshotCreate: () => refuse('snapshot_create'),
-  snapshotDestroy: () => refuse('snapshot_destroy'),
-  snapshotHold: () => refuse('snapshot_hold'),
-  snapshotRelease: () => refuse('snapshot_release'),
-  migrationCreate: () => refuse('migration_create'),
-  migrationCancel: () => refuse('migration_cancel'),
-})
+export const readOnly = (api: ZfsApi): ZfsApi => {
+  const ro: ZfsApi = {
+    ...api,
+    snapshotCreate: () => refuse('snapshot_create'),
+    snapshotDestroy: () => refuse('snapshot_destroy'),
+    snapshotHold: () => refuse('snapshot_hold'),
+    snapshotRelease: () => refuse('snapshot_release'),
+    migrationCreate: () => refuse('migration_create'),
+    migrationCancel: () => refuse('migration_cancel'),
+    mutate: (ms) => mutateOneByOne(ro)(ms),
+  }
+  return ro
+}

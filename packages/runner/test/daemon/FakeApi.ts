@@ -3,7 +3,7 @@
  * the test moves along by hand, RPC counting as the real client counts (a batch is one HTTP round trip),
  * and switches to fail methods or the whole API.
  */
-import type { MigrationTask, RpcError, ZfsApi } from '@zfs-autobackup/zfs-rpc'
+import { type MigrationTask, mutateOneByOne, type RpcError, type ZfsApi } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 
 type Result<A> = Promise<E.Either<RpcError, A>>
@@ -204,6 +204,7 @@ export const make = (initial: Readonly<Record<string, ReadonlyArray<string>>> = 
         2,
       ),
     migrationCancel: () => run('migration_cancel', () => E.right(undefined)),
+    mutate: (ms) => mutateOneByOne(fake)(ms),
     stats: () => {
       const byMethod: Record<string, number> = {}
       for (const c of calls) byMethod[c] = (byMethod[c] ?? 0) + 1

@@ -11,7 +11,7 @@
  */
 import type { DatasetPolicy, Plan, PlanInput, Policy } from '@zfs-autobackup/core'
 import { makePlanner } from '@zfs-autobackup/core'
-import type { VirtualClock, ZfsApi } from '@zfs-autobackup/zfs-rpc'
+import { mutateOneByOne, type VirtualClock, type ZfsApi } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js'
 import * as Arrivals from '../../daemon/Arrivals.js'
@@ -148,6 +148,8 @@ export const runLoop = async (api: ZfsApi, clock: VirtualClock, input: LoopInput
       })
       return r
     },
+    // One by one through the tallies above.
+    mutate: (ms) => mutateOneByOne(counted)(ms),
   }
 
   const plan1 = makePlanner() // one calendar memo for the whole simulated span

@@ -6,7 +6,14 @@
  *
  * @since 0.1.0
  */
-import type { MigrationProgress, MigrationTask, RpcError, RpcStats, ZfsApi } from '@zfs-autobackup/zfs-rpc'
+import {
+  type MigrationProgress,
+  type MigrationTask,
+  mutateOneByOne,
+  type RpcError,
+  type RpcStats,
+  type ZfsApi,
+} from '@zfs-autobackup/zfs-rpc'
 import type { Simulator } from '@zfs-autobackup/zfs-rpc/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js'
@@ -121,7 +128,7 @@ export const make = (sim: Simulator): ZfsApi => {
   }
   const stats = (): RpcStats => ({ httpRequests: 0, rpcCalls: calls, callsByMethod: { ...byMethod } })
 
-  return {
+  const api: ZfsApi = {
     health: () =>
       ok({ status: 'healthy', pools: host.pools().length, timestamp: new Date(now()).toISOString() }),
     poolList: () => {
@@ -216,6 +223,8 @@ export const make = (sim: Simulator): ZfsApi => {
         ? ok(undefined)
         : remote('migration_cancel', -32111, 'Failed to cancel task - may have already completed')
     },
+    mutate: (ms) => mutateOneByOne(api)(ms),
     stats,
   }
+  return api
 }
