@@ -29,7 +29,7 @@ import {
   Replication,
   SyncHold,
 } from '@zfs-autobackup/core'
-import { type RpcError, snapshotExists } from '@zfs-autobackup/zfs-rpc'
+import { type Mutation, type MutationReply, type RpcError, snapshotExists } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Capabilities } from './Capabilities.js'
 import type { HoldsCache } from './HoldsCache.js'
@@ -65,12 +65,54 @@ export interface Report {
 /** `refused`: failed, provably without effect (zfs said no); `failed` may have had an effect. */
 type Outcome = 'ok' | 'failed' | 'refused' | 'skipped' | 'abort'
 
+/** One dataset's plan and what it is carried out with. */
+export interface Job {
+  readonly plan: Plan
+  readonly ctx: Context
+}
+
+/** Known at once, or the mutation to send and how to read its reply. */
+type Step =
+  | { readonly outcome: Outcome }
+  | {
+      readonly mutation: Mutation
+      readonly then: (r: E.Either<RpcError, MutationReply>) => Outcome
+    }
+
+/** One dataset's plan being carried out. */
+interface Run {
+  readonly plan: Plan
+  readonly ctx: Context
+  readonly actions: ReadonlyArray<Action>
+  /** Index of the next action not yet sent or decided. */
+  next: number
+  done: number
+  failed: number
+  skipped: number
+  stopped: number
+  /** A destroy without a definite answer: its syncs wait for the next cycle's listing. */
+  destroyFailed: boolean
+  /** Base tags whose new hold failed: their releases wait (§15). */
+  readonly failedHolds: Set<string>
+  /** The snapshot the plan's create made, when the API confirmed it. */
+  created: string | undefined
+}
+
 const rank: Readonly<Record<Action['_tag'], number>> = {
   CreateSnapshot: 0,
   HoldSnapshot: 1,
   ReleaseHold: 2,
   DestroySnapshot: 3,
   StartSync: 4,
+}
+const MAX_RANK = 4
+
+/** `mutate` answers a migration's task id (its codec requires one); this is never expected to happen. */
+const noTaskId: RpcError = {
+  _tag: 'Decode',
+  method: 'migration_create',
+  path: 'result.task_id',
+  message: 'no task id in the reply',
 }
 
 /** Stable sort into the execution order of decisions.md §5. */
@@ -98,155 +140,221 @@ export const make = (
     return 'failed'
   }
 
-  const run = async (a: Action, ctx: Context, failedHolds: Set<string>): Promise<Outcome> => {
+  /**
+   * What carrying out `a` takes: an outcome known without the API (a release whose new base could not be
+   * held, a sync that must wait), or the mutation to send and how to read its reply. The one place each
+   * action's result is interpreted, whether it was sent alone or in a phase's batch.
+   */
+  const prepare = (a: Action, ctx: Context, run: Run): Step => {
     const why = Explain.actionReason(a)
     switch (a._tag) {
-      case 'HoldSnapshot': {
-        const r = await caps.api.snapshotHold(a.dataset, a.snapshot, a.tag)()
-        if (E.isLeft(r) && !Rpc.isHoldExists(r.left)) {
-          failedHolds.add(a.tag)
-          return failed(a, r.left, `hold ${a.tag} on @${a.snapshot}`)
+      case 'HoldSnapshot':
+        return {
+          mutation: { _tag: 'SnapshotHold', dataset: a.dataset, snapshot: a.snapshot, tag: a.tag },
+          then: (r) => {
+            if (E.isLeft(r) && !Rpc.isHoldExists(r.left)) {
+              run.failedHolds.add(a.tag)
+              return failed(a, r.left, `hold ${a.tag} on @${a.snapshot}`)
+            }
+            cache.tagPlaced(a.dataset, a.snapshot, a.tag)
+            caps.log.info(`base of ${a.remoteHost}:${a.remoteDataset} held on @${a.snapshot}: ${why}`, {
+              dataset: a.dataset,
+            })
+            return 'ok'
+          },
         }
-        cache.tagPlaced(a.dataset, a.snapshot, a.tag)
-        caps.log.info(`base of ${a.remoteHost}:${a.remoteDataset} held on @${a.snapshot}: ${why}`, {
-          dataset: a.dataset,
-        })
-        return 'ok'
-      }
-      case 'CreateSnapshot': {
-        const r = await caps.api.snapshotCreate(a.dataset, a.snapshot, a.recursive)()
-        if (E.isLeft(r) && snapshotExists(a.dataset, a.snapshot)(r.left)) {
-          caps.log.warn(`@${a.snapshot} already exists; keeping it`, { dataset: a.dataset })
-          return 'skipped'
+      case 'CreateSnapshot':
+        return {
+          mutation: { _tag: 'SnapshotCreate', dataset: a.dataset, name: a.snapshot, recursive: a.recursive },
+          then: (r) => {
+            if (E.isLeft(r) && snapshotExists(a.dataset, a.snapshot)(r.left)) {
+              caps.log.warn(`@${a.snapshot} already exists; keeping it`, { dataset: a.dataset })
+              return 'skipped'
+            }
+            if (E.isLeft(r)) {
+              failed(a, r.left, `create @${a.snapshot}`)
+              return 'abort'
+            }
+            cache.seedEmpty(a.dataset, a.snapshot)
+            const at = Names.ourSnapshotTime(a.snapshot)
+            if (at !== undefined) caps.metrics.setLastSnapshot(a.dataset, at)
+            caps.log.info(`created @${a.snapshot} (${a.type}): ${why}`, { dataset: a.dataset })
+            return 'ok'
+          },
         }
-        if (E.isLeft(r)) {
-          failed(a, r.left, `create @${a.snapshot}`)
-          return 'abort'
-        }
-        cache.seedEmpty(a.dataset, a.snapshot)
-        const at = Names.ourSnapshotTime(a.snapshot)
-        if (at !== undefined) caps.metrics.setLastSnapshot(a.dataset, at)
-        caps.log.info(`created @${a.snapshot} (${a.type}): ${why}`, { dataset: a.dataset })
-        return 'ok'
-      }
-      case 'ReleaseHold': {
-        if (failedHolds.has(a.tag)) {
+      case 'ReleaseHold':
+        if (run.failedHolds.has(a.tag)) {
           caps.log.warn(`kept ${a.tag} on @${a.snapshot}: its new base could not be held`, {
             dataset: a.dataset,
           })
-          return 'skipped'
+          return { outcome: 'skipped' }
         }
-        const r = await caps.api.snapshotRelease(a.dataset, a.snapshot, a.tag)()
-        if (E.isLeft(r) && !Rpc.isAlreadyGone(r.left))
-          return failed(a, r.left, `release ${a.tag} on @${a.snapshot}`)
-        cache.tagReleased(a.dataset, a.snapshot, a.tag)
-        caps.log.info(`released ${a.tag} on @${a.snapshot}: ${why}`, { dataset: a.dataset })
-        return 'ok'
-      }
-      case 'DestroySnapshot': {
-        const r = await caps.api.snapshotDestroy(a.dataset, a.snapshot)()
-        if (E.isLeft(r) && !Rpc.isAlreadyGone(r.left)) {
-          if (!Refusals.isDefinite(r.left)) return failed(a, r.left, `destroy @${a.snapshot}`)
-          if (Rpc.isBusy(r.left)) cache.invalidateSnapshot(a.dataset, a.snapshot)
-          caps.metrics.countError(Rpc.isBusy(r.left) ? 'destroy_busy' : 'destroy_refused')
-          const why = Refusals.reasonOf(r.left)
-          if (refusals.refused(a.dataset, a.snapshot, why, caps.clock.now()))
-            caps.log.warn(
-              `@${a.snapshot} cannot be destroyed: ${why}; kept, and tried again each cycle without another line until it works${Rpc.isBusy(r.left) ? ' (its holds will be re-read)' : ''}`,
-              { dataset: a.dataset },
-            )
-          return 'refused'
+        return {
+          mutation: { _tag: 'SnapshotRelease', dataset: a.dataset, snapshot: a.snapshot, tag: a.tag },
+          then: (r) => {
+            if (E.isLeft(r) && !Rpc.isAlreadyGone(r.left))
+              return failed(a, r.left, `release ${a.tag} on @${a.snapshot}`)
+            cache.tagReleased(a.dataset, a.snapshot, a.tag)
+            caps.log.info(`released ${a.tag} on @${a.snapshot}: ${why}`, { dataset: a.dataset })
+            return 'ok'
+          },
         }
-        if (refusals.cleared(a.dataset, a.snapshot) !== undefined)
-          caps.log.info(`@${a.snapshot} is no longer refused`, { dataset: a.dataset })
-        cache.forget(a.dataset, a.snapshot)
-        caps.log.info(`destroyed @${a.snapshot}: ${why}`, { dataset: a.dataset })
-        return 'ok'
-      }
+      case 'DestroySnapshot':
+        return {
+          mutation: { _tag: 'SnapshotDestroy', dataset: a.dataset, snapshot: a.snapshot },
+          then: (r) => {
+            if (E.isLeft(r) && !Rpc.isAlreadyGone(r.left)) {
+              if (!Refusals.isDefinite(r.left)) return failed(a, r.left, `destroy @${a.snapshot}`)
+              if (Rpc.isBusy(r.left)) cache.invalidateSnapshot(a.dataset, a.snapshot)
+              caps.metrics.countError(Rpc.isBusy(r.left) ? 'destroy_busy' : 'destroy_refused')
+              const why = Refusals.reasonOf(r.left)
+              if (refusals.refused(a.dataset, a.snapshot, why, caps.clock.now()))
+                caps.log.warn(
+                  `@${a.snapshot} cannot be destroyed: ${why}; kept, and tried again each cycle without another line until it works${Rpc.isBusy(r.left) ? ' (its holds will be re-read)' : ''}`,
+                  { dataset: a.dataset },
+                )
+              return 'refused'
+            }
+            if (refusals.cleared(a.dataset, a.snapshot) !== undefined)
+              caps.log.info(`@${a.snapshot} is no longer refused`, { dataset: a.dataset })
+            cache.forget(a.dataset, a.snapshot)
+            caps.log.info(`destroyed @${a.snapshot}: ${why}`, { dataset: a.dataset })
+            return 'ok'
+          },
+        }
       case 'StartSync': {
         const target = `${a.remoteHost}:${a.remoteDataset}`
+        if (run.destroyFailed) {
+          caps.log.warn(
+            'sync postponed: a destroy of this cycle got no answer and may still run on the API host',
+            { dataset: a.dataset, destination: target },
+          )
+          return { outcome: 'skipped' }
+        }
         if (!ctx.inFlightKnown) {
           caps.log.warn('sync postponed: migrations could not be listed', {
             dataset: a.dataset,
             destination: target,
           })
-          return 'skipped'
+          return { outcome: 'skipped' }
         }
         const tagsBefore = cache.allTags(a.dataset).filter((t) => SyncHold.parseTag(t)?.host === a.remoteHost)
-        const r = await caps.api.migrationCreate({
-          source: `${a.dataset}@${a.snapshot}`,
-          destination: a.remoteDataset,
-          remote: a.remoteHost,
-          recursive: false,
-        })()
-        if (E.isLeft(r)) {
-          failures.recordFailure(a, caps.clock.now())
-          const outcome = failed(a, r.left, `sync to ${target}`)
-          if (unconfirmed !== undefined && Unconfirmed.isAmbiguous(r.left)) {
-            // It may still start on the API: count it in flight (no other sync there, nothing destroyed).
-            unconfirmed.record(a, caps.clock.now())
-            caps.log.warn('that sync may still start on the API; treated as in flight until listed', {
+        return {
+          mutation: {
+            _tag: 'MigrationCreate',
+            request: {
+              source: `${a.dataset}@${a.snapshot}`,
+              destination: a.remoteDataset,
+              remote: a.remoteHost,
+              recursive: false,
+            },
+          },
+          then: (r) => {
+            if (E.isLeft(r)) {
+              failures.recordFailure(a, caps.clock.now())
+              const outcome = failed(a, r.left, `sync to ${target}`)
+              if (unconfirmed !== undefined && Unconfirmed.isAmbiguous(r.left)) {
+                // It may still start on the API: count it in flight (no other sync there, nothing destroyed).
+                unconfirmed.record(a, caps.clock.now())
+                caps.log.warn('that sync may still start on the API; treated as in flight until listed', {
+                  dataset: a.dataset,
+                  destination: target,
+                })
+              }
+              return outcome
+            }
+            const taskId = r.right?.taskId
+            if (taskId === undefined) return failed(a, noTaskId, `sync to ${target}`)
+            caps.log.info(`sync of @${a.snapshot} started [${taskId}]: ${why}`, {
               dataset: a.dataset,
               destination: target,
             })
-          }
-          return outcome
+            monitor.track({ taskId, ...a }, tagsBefore, 'started', baseOf(ctx, a))
+            return 'ok'
+          },
         }
-        caps.log.info(`sync of @${a.snapshot} started [${r.right.taskId}]: ${why}`, {
-          dataset: a.dataset,
-          destination: target,
-        })
-        monitor.track({ taskId: r.right.taskId, ...a }, tagsBefore, 'started', baseOf(ctx, a))
-        return 'ok'
       }
     }
   }
 
-  const postponed = (a: Extract<Action, { _tag: 'StartSync' }>): Outcome => {
-    caps.log.warn('sync postponed: a destroy of this cycle got no answer and may still run on the API host', {
-      dataset: a.dataset,
-      destination: `${a.remoteHost}:${a.remoteDataset}`,
-    })
-    return 'skipped'
-  }
-
-  const execute = async (plan: Plan, ctx: Context): Promise<Report> => {
-    let done = 0
-    let failedN = 0
-    let skipped = 0
-    let destroyFailed = false
-    let created: { readonly created: string } | Record<string, never> = {}
-    const failedHolds = new Set<string>()
-    const actions = ordered(plan.actions)
-    for (let i = 0; i < actions.length; i++) {
-      const a = actions[i]!
-      if (ctx.stopRequested()) {
-        const left = actions.length - i
-        caps.log.info(`shutdown requested; ${left} action(s) left for the next start to re-plan`, {
-          dataset: plan.dataset,
+  /** Counts `a`'s outcome in its dataset's run; a failed create ends the run (its plan assumed the snapshot). */
+  const record = (run: Run, a: Action, outcome: Outcome) => {
+    if (a._tag === 'DestroySnapshot' && outcome === 'failed') run.destroyFailed = true
+    caps.metrics.countAction(kindOf(a), outcome === 'abort' || outcome === 'refused' ? 'failed' : outcome)
+    if (a._tag === 'CreateSnapshot' && outcome === 'ok') run.created = a.snapshot
+    if (outcome === 'ok') run.done += 1
+    else if (outcome === 'skipped') run.skipped += 1
+    else run.failed += 1
+    if (outcome === 'abort') {
+      const left = run.actions.length - run.next
+      if (left > 0)
+        caps.log.warn(`${left} action(s) dropped: the plan assumed the new snapshot`, {
+          dataset: run.plan.dataset,
         })
-        return { done, failed: failedN, skipped, stopped: left, ...created }
-      }
-      const outcome = a._tag === 'StartSync' && destroyFailed ? postponed(a) : await run(a, ctx, failedHolds)
-      if (a._tag === 'DestroySnapshot' && outcome === 'failed') destroyFailed = true
-      caps.metrics.countAction(kindOf(a), outcome === 'abort' || outcome === 'refused' ? 'failed' : outcome)
-      if (a._tag === 'CreateSnapshot' && outcome === 'ok') created = { created: a.snapshot }
-      if (outcome === 'ok') done += 1
-      else if (outcome === 'skipped') skipped += 1
-      else failedN += 1
-      if (outcome === 'abort') {
-        const left = actions.length - i - 1
-        if (left > 0)
-          caps.log.warn(`${left} action(s) dropped: the plan assumed the new snapshot`, {
-            dataset: plan.dataset,
-          })
-        return { done, failed: failedN, skipped: skipped + left, stopped: 0, ...created }
-      }
+      run.skipped += left
+      run.next = run.actions.length
     }
-    return { done, failed: failedN, skipped, stopped: 0, ...created }
   }
 
-  return { execute, refusals }
+  /**
+   * Carries out many datasets' plans together, phase by phase in the order of decisions.md §5: every
+   * dataset's create in one `mutate` (one round trip while within the client's cap), then the holds, the
+   * releases, the destroys, the syncs. Each dataset keeps the order and isolation of its own plan: its
+   * failed create ends its plan only; its failed base hold skips its releases of that tag; its unanswered
+   * destroy postpones its syncs. A second create in one plan waits for the first one's outcome (next batch).
+   * A shutdown request is honoured before each action is sent.
+   */
+  const executeAll = async (jobs: ReadonlyArray<Job>): Promise<ReadonlyArray<Report>> => {
+    const runs: Run[] = jobs.map((j) => ({
+      plan: j.plan,
+      ctx: j.ctx,
+      actions: ordered(j.plan.actions),
+      next: 0,
+      done: 0,
+      failed: 0,
+      skipped: 0,
+      stopped: 0,
+      destroyFailed: false,
+      failedHolds: new Set<string>(),
+      created: undefined,
+    }))
+    for (let phase = 0; phase <= MAX_RANK; ) {
+      const steps: Array<{ readonly run: Run; readonly a: Action; readonly step: Step }> = []
+      for (const run of runs) {
+        while (run.next < run.actions.length && rank[run.actions[run.next]!._tag] === phase) {
+          if (run.ctx.stopRequested()) {
+            run.stopped = run.actions.length - run.next
+            caps.log.info(`shutdown requested; ${run.stopped} action(s) left for the next start to re-plan`, {
+              dataset: run.plan.dataset,
+            })
+            run.next = run.actions.length
+            break
+          }
+          const a = run.actions[run.next++]!
+          steps.push({ run, a, step: prepare(a, run.ctx, run) })
+          if (a._tag === 'CreateSnapshot') break
+        }
+      }
+      const sent = steps.flatMap((s) => ('mutation' in s.step ? [s.step.mutation] : []))
+      const replies = sent.length === 0 ? [] : await caps.api.mutate(sent)()
+      let k = 0
+      for (const { run, a, step } of steps)
+        record(run, a, 'mutation' in step ? step.then(replies[k++]!) : step.outcome)
+      // A phase is over when no dataset has an action of its rank left (a second create goes round again).
+      if (!runs.some((r) => r.next < r.actions.length && rank[r.actions[r.next]!._tag] === phase)) phase += 1
+    }
+    return runs.map((r) => ({
+      done: r.done,
+      failed: r.failed,
+      skipped: r.skipped,
+      stopped: r.stopped,
+      ...(r.created === undefined ? {} : { created: r.created }),
+    }))
+  }
+
+  const execute = async (plan: Plan, ctx: Context): Promise<Report> => (await executeAll([{ plan, ctx }]))[0]!
+
+  return { execute, executeAll, refusals }
 }
 
 export type Executor = ReturnType<typeof make>
