@@ -4,9 +4,10 @@
  *
  * @since 0.2.0
  */
-import * as E from 'fp-ts/lib/Either.js'
+import type * as E from 'fp-ts/lib/Either.js'
 import type { Task } from 'fp-ts/lib/Task.js'
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { RpcError } from './RpcError.js'
 import type { CreateMigration, ZfsApi } from './ZfsApi.js'
 
@@ -37,7 +38,7 @@ export type Mutation =
   | { readonly _tag: 'MigrationCreate'; readonly request: CreateMigration }
 
 /** A started migration's task id; every other mutation answers nothing. */
-export type MutationReply = { readonly taskId: string } | void
+export type MutationReply = { readonly taskId: string } | undefined
 
 export type Mutate = (ms: ReadonlyArray<Mutation>) => Task<ReadonlyArray<E.Either<RpcError, MutationReply>>>
 
@@ -50,17 +51,21 @@ type Singles = Pick<
   'snapshotCreate' | 'snapshotDestroy' | 'snapshotHold' | 'snapshotRelease' | 'migrationCreate'
 >
 
+/** An acknowledgement carries nothing. */
+const nothing = (t: TaskEither<RpcError, void>): TaskEither<RpcError, MutationReply> =>
+  TE.map(() => undefined)(t)
+
 /** One mutation through the API's own method for it. */
 export const single = (api: Singles, m: Mutation): TaskEither<RpcError, MutationReply> => {
   switch (m._tag) {
     case 'SnapshotCreate':
-      return api.snapshotCreate(m.dataset, m.name, m.recursive)
+      return nothing(api.snapshotCreate(m.dataset, m.name, m.recursive))
     case 'SnapshotDestroy':
-      return api.snapshotDestroy(m.dataset, m.snapshot)
+      return nothing(api.snapshotDestroy(m.dataset, m.snapshot))
     case 'SnapshotHold':
-      return api.snapshotHold(m.dataset, m.snapshot, m.tag)
+      return nothing(api.snapshotHold(m.dataset, m.snapshot, m.tag))
     case 'SnapshotRelease':
-      return api.snapshotRelease(m.dataset, m.snapshot, m.tag)
+      return nothing(api.snapshotRelease(m.dataset, m.snapshot, m.tag))
     case 'MigrationCreate':
       return api.migrationCreate(m.request)
   }

@@ -14,8 +14,8 @@ export {
   makeClient,
 } from './Client.js'
 export { type Clock, systemClock, VirtualClock } from './Clock.js'
-export { oneByOne as mutateOneByOne, single as mutateOne } from './Mutation.js'
 export type { FetchInit, FetchLike, FetchResponse } from './HttpTransport.js'
+export { oneByOne as mutateOneByOne, single as mutateOne } from './Mutation.js'
 export { isRemoteFailure, type RemoteFailure, remoteFailureOf, snapshotExists } from './RemoteFailure.js'
 export { defaultRetryPolicy, type RetryPolicy } from './Retry.js'
 export type { ClientEvent } from './RpcChannel.js'

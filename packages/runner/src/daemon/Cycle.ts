@@ -1,7 +1,8 @@
 /**
- * One daemon cycle over every configured dataset: observe (batched) → plan (core) → execute. One dataset's
- * trouble never stops the others; the cycle only gives up as a whole when the API does not answer the
- * snapshot listing at all (an outage the daemon handles).
+ * One daemon cycle over every configured dataset: observe (batched) → plan (core) → carry out the host's
+ * plan phase by phase (`Executor.executeAll`: all creates in one batch, then holds, releases, destroys,
+ * syncs). One dataset's trouble never stops the others; the cycle only gives up as a whole when the API does
+ * not answer the snapshot listing at all (an outage the daemon handles).
  *
  * @since 0.1.0
  */
@@ -336,6 +337,26 @@ export const make = (caps: Capabilities, parts: Parts) => {
     const at = caps.clock.now()
     /** Datasets read this cycle (their destinations' standing is current). */
     const looked = new Set<string>()
+    const planned: Array<{
+      readonly ds: DatasetPolicy
+      readonly input: PlanInput
+      readonly plan: Plan
+      readonly state: DatasetState
+    }> = []
+    /** A dataset whose planning or carrying out threw: failed this cycle, its error kept on the status page. */
+    const failed = (dataset: string, e: unknown, observed: DatasetObservation, at: number) => {
+      failedDatasets += 1
+      unsettled += 1
+      const why = `planning failed: ${e instanceof Error ? e.message : String(e)}`
+      datasetError(dataset, why, 'planner')
+      const prior = seen.get(dataset)
+      seen.set(dataset, {
+        at,
+        observed,
+        plan: prior?.at === at ? prior.plan : undefined,
+        error: failing(dataset, why, at),
+      })
+    }
     for (const ds of settings.datasets) {
       if (signal.aborted) {
         reportFrozen(settings, looked, caps.clock.now())
@@ -396,11 +417,31 @@ export const make = (caps: Capabilities, parts: Parts) => {
         const plan = caps.planner(input)
         for (const d of plan.decisions) caps.log.debug(Explain.decision(d), { dataset: ds.dataset })
         seen.set(ds.dataset, { at, observed, plan, error: undefined })
-        const report = await parts.executor.execute(plan, {
-          inFlightKnown: state.right.inFlightKnown,
-          stopRequested: () => signal.aborted,
-          observed,
-        })
+        planned.push({ ds, input, plan, state: state.right })
+      } catch (e) {
+        failed(ds.dataset, e, observed, at)
+      }
+    }
+    // The host's plan by phase: every dataset's create in one batch, then holds, releases, destroys, syncs.
+    let executed: ReadonlyArray<Report> = []
+    try {
+      executed = await parts.executor.executeAll(
+        planned.map(({ input, plan, state }) => ({
+          plan,
+          ctx: {
+            inFlightKnown: state.inFlightKnown,
+            stopRequested: () => signal.aborted,
+            observed: input.observed,
+          },
+        })),
+      )
+    } catch (e) {
+      for (const { ds, input } of planned) failed(ds.dataset, e, input.observed, at)
+    }
+    for (const [i, report] of executed.entries()) {
+      const { ds, input, plan, state } = planned[i]!
+      const { observed } = input
+      try {
         reports.set(ds.dataset, report)
         const create = plan.actions.find((a) => a._tag === 'CreateSnapshot')
         if (ds.recursive && create?._tag === 'CreateSnapshot' && report.created === create.snapshot)
@@ -416,21 +457,11 @@ export const make = (caps: Capabilities, parts: Parts) => {
         })
         if (report.failed > 0) failedDatasets += 1
         else datasetOk(ds.dataset)
-        const due = settledDue(input, plan, report, state.right.inFlightKnown)
+        const due = settledDue(input, plan, report, state.inFlightKnown)
         if (due === undefined) unsettled += 1
         else dueAt = Math.min(dueAt, due)
       } catch (e) {
-        failedDatasets += 1
-        unsettled += 1
-        const why = `planning failed: ${e instanceof Error ? e.message : String(e)}`
-        datasetError(ds.dataset, why, 'planner')
-        const planned = seen.get(ds.dataset)
-        seen.set(ds.dataset, {
-          at,
-          observed,
-          plan: planned?.at === at ? planned.plan : undefined,
-          error: failing(ds.dataset, why, at),
-        })
+        failed(ds.dataset, e, observed, at)
       }
     }
     for (const [root, ms] of members) {

@@ -1,10 +1,14 @@
 /**
- * Carries out one dataset's plan through the API, in the order create → hold → release → destroy → start
- * sync (decisions.md §5, §15), logging each action with its reason and counting outcomes.
+ * Carries out the datasets' plans through the API, in the order create → hold → release → destroy → start
+ * sync (decisions.md §5, §15), logging each action with its reason and counting outcomes. The plans of a
+ * cycle go together, phase by phase: each phase's actions of every dataset are one `mutate` (one round trip
+ * while within the client's cap), and each dataset's plan keeps the order, and the rules below, it would
+ * have alone (`ExecutorPhases.prop.test.ts`).
  *
- * - Every prefix of that order is a safe state, so a shutdown stops *between* actions (never starts one
- *   after SIGTERM) and the next start re-plans from what it observes. No action is ever half-applied: the
- *   RPC in progress completes or fails by the client's timeout.
+ * - Every prefix of that order is a safe state, so a shutdown stops *between* phases (never starts one
+ *   after SIGTERM) and the next start re-plans from what it observes. The phase in progress completes:
+ *   its actions were sent together and each was decided on the observed state alone. No action is ever
+ *   half-applied: the RPC in progress completes or fails by the client's timeout.
  * - A failed create voids the rest of the plan (it was computed assuming the new snapshot exists); a
  *   create that finds the name taken means the snapshot is there, as planned — unless zfs names a child
  *   (a recursive create refused by a child's snapshot): then nothing was created and it is a failure.
@@ -76,7 +80,7 @@ type Step =
   | { readonly outcome: Outcome }
   | {
       readonly mutation: Mutation
-      readonly then: (r: E.Either<RpcError, MutationReply>) => Outcome
+      readonly read: (r: E.Either<RpcError, MutationReply>) => Outcome
     }
 
 /** One dataset's plan being carried out. */
@@ -151,7 +155,7 @@ export const make = (
       case 'HoldSnapshot':
         return {
           mutation: { _tag: 'SnapshotHold', dataset: a.dataset, snapshot: a.snapshot, tag: a.tag },
-          then: (r) => {
+          read: (r) => {
             if (E.isLeft(r) && !Rpc.isHoldExists(r.left)) {
               run.failedHolds.add(a.tag)
               return failed(a, r.left, `hold ${a.tag} on @${a.snapshot}`)
@@ -166,7 +170,7 @@ export const make = (
       case 'CreateSnapshot':
         return {
           mutation: { _tag: 'SnapshotCreate', dataset: a.dataset, name: a.snapshot, recursive: a.recursive },
-          then: (r) => {
+          read: (r) => {
             if (E.isLeft(r) && snapshotExists(a.dataset, a.snapshot)(r.left)) {
               caps.log.warn(`@${a.snapshot} already exists; keeping it`, { dataset: a.dataset })
               return 'skipped'
@@ -191,7 +195,7 @@ export const make = (
         }
         return {
           mutation: { _tag: 'SnapshotRelease', dataset: a.dataset, snapshot: a.snapshot, tag: a.tag },
-          then: (r) => {
+          read: (r) => {
             if (E.isLeft(r) && !Rpc.isAlreadyGone(r.left))
               return failed(a, r.left, `release ${a.tag} on @${a.snapshot}`)
             cache.tagReleased(a.dataset, a.snapshot, a.tag)
@@ -202,7 +206,7 @@ export const make = (
       case 'DestroySnapshot':
         return {
           mutation: { _tag: 'SnapshotDestroy', dataset: a.dataset, snapshot: a.snapshot },
-          then: (r) => {
+          read: (r) => {
             if (E.isLeft(r) && !Rpc.isAlreadyGone(r.left)) {
               if (!Refusals.isDefinite(r.left)) return failed(a, r.left, `destroy @${a.snapshot}`)
               if (Rpc.isBusy(r.left)) cache.invalidateSnapshot(a.dataset, a.snapshot)
@@ -249,7 +253,7 @@ export const make = (
               recursive: false,
             },
           },
-          then: (r) => {
+          read: (r) => {
             if (E.isLeft(r)) {
               failures.recordFailure(a, caps.clock.now())
               const outcome = failed(a, r.left, `sync to ${target}`)
@@ -339,7 +343,7 @@ export const make = (
       const replies = sent.length === 0 ? [] : await caps.api.mutate(sent)()
       let k = 0
       for (const { run, a, step } of steps)
-        record(run, a, 'mutation' in step ? step.then(replies[k++]!) : step.outcome)
+        record(run, a, 'mutation' in step ? step.read(replies[k++]!) : step.outcome)
       // A phase is over when no dataset has an action of its rank left (a second create goes round again).
       if (!runs.some((r) => r.next < r.actions.length && rank[r.actions[r.next]!._tag] === phase)) phase += 1
     }

@@ -235,22 +235,27 @@ describe('Daemon', () => {
     expect([a?._tag, b]).toEqual(['Done', undefined])
   })
 
-  it('shutdown mid-cycle: the running action finishes, no other starts, run resolves Stopped', async () => {
+  it('shutdown mid-cycle: the running phase finishes, no later phase starts, run resolves Stopped', async () => {
     const t = setup([ds('tank/a'), ds('tank/b')])
     t.api.snapshots.set('tank/a', ['x1', 'x2', 'x3', 'x4', 'x5'])
     const stop = new AbortController()
-    const destroy = t.api.snapshotDestroy
+    const create = t.api.snapshotCreate
     Object.assign(t.api, {
-      snapshotDestroy: (d: string, s: string) => {
-        stop.abort() // SIGTERM arrives while the first destroy is in progress
-        return destroy(d, s)
+      snapshotCreate: (d: string, name: string, recursive: boolean) => {
+        stop.abort() // SIGTERM arrives while the creates' batch is in progress
+        return create(d, name, recursive)
       },
     })
     const exit = await t.daemon.run(stop.signal)
     expect(exit).toEqual({ _tag: 'Stopped' })
-    expect(t.api.calls.filter((c) => c === 'snapshot_destroy')).toHaveLength(1)
-    expect(t.api.snapshots.get('tank/a')).toHaveLength(5) // created one, destroyed one
-    expect(t.api.snapshots.get('tank/b')).toEqual([]) // never reached
+    // The create phase (both datasets' creates, one batch) completes; the destroys never start.
+    expect(t.api.calls.filter((c) => c === 'snapshot_create')).toHaveLength(2)
+    expect(t.api.calls).not.toContain('snapshot_destroy')
+    expect(t.api.snapshots.get('tank/a')).toHaveLength(6)
+    expect(t.api.snapshots.get('tank/b')).toHaveLength(1)
+    expect(
+      t.log.text('info').filter((l) => l.startsWith('shutdown requested; 3 action(s) left')),
+    ).toHaveLength(1)
     expect(t.metrics.snapshot().cycles).toBe(0) // an interrupted cycle is not a completed one
   })
 })

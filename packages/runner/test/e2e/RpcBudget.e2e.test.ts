@@ -96,8 +96,10 @@ const diff = (a: RpcStats, b: RpcStats) => ({
 describe('RPC budget per cycle (N datasets × M snapshots)', () => {
   it.each([
     [1, 50],
+    [3, 200],
     [5, 200],
     [5, 1000],
+    [8, 200],
     [20, 200],
   ])('N=%i, M=%i', async (n, m) => {
     // A daily rescan whose slots (k/N of a day past midnight) fall outside these 20 minutes.
@@ -105,9 +107,9 @@ describe('RPC budget per cycle (N datasets × M snapshots)', () => {
     const list = batches(n) + 1
 
     // start-up: the listing in batches of the cap, one migration list, a full holds scan (⌈M / cap⌉
-    // batches per dataset), N creates
+    // batches per dataset), N creates in one phase (batches of the cap)
     expect(await cycle(START)).toEqual({
-      http: list + n * batches(m) + n,
+      http: list + n * batches(m) + batches(n),
       calls: n + 2 + n * m + n,
       byMethod: { snapshot_list: n, migration_list: 2, snapshot_holds_list: n * m, snapshot_create: n },
     })
@@ -118,18 +120,24 @@ describe('RPC budget per cycle (N datasets × M snapshots)', () => {
       calls: n + 2,
       byMethod: { snapshot_list: n, migration_list: 2 },
     })
-    // steady, a snapshot due everywhere: + one create per dataset (ours are known to carry no holds)
+    // steady, a snapshot due everywhere: + one create per dataset (ours are known to carry no holds), all
+    // of them in one phase
     expect(await cycle(START + 10 * MIN)).toEqual({
-      http: list + n,
+      http: list + batches(n),
       calls: n + 2 + n,
       byMethod: { snapshot_list: n, migration_list: 2, snapshot_create: n },
     })
-    // steady with retention at work (frequent: 2): + one create and one destroy per dataset
-    expect(await cycle(START + 20 * MIN)).toEqual({
-      http: list + 2 * n,
+    // steady with retention at work (frequent: 2): + one create and one destroy per dataset, by phase:
+    // the creates in one round trip, the destroys in another (each phase in batches of the cap)
+    const due = await cycle(START + 20 * MIN)
+    expect(due).toEqual({
+      http: list + 2 * batches(n),
       calls: n + 2 + 2 * n,
       byMethod: { snapshot_list: n, migration_list: 2, snapshot_create: n, snapshot_destroy: n },
     })
+    // Issue 12's target: list, create, destroy, migration list — 4 round trips whatever N, up to the cap
+    // (was 2 + 2N); beyond it each phase takes ⌈N / cap⌉.
+    expect(due.http).toBe(n <= DEFAULT_MAX_CALLS_IN_FLIGHT ? 4 : 1 + 3 * batches(n))
     expect(peak()).toBe(DEFAULT_MAX_CALLS_IN_FLIGHT)
   })
 })
@@ -162,8 +170,9 @@ describe('RPC budget per day: the daemon sleeps until work is due (issue 12)', (
       snapshot_destroy: n * (cycles - 2),
     })
     expect(s.rpcCalls).toBe(n * cycles + 2 * cycles + holds + n * cycles + n * (cycles - 2))
+    // Each cycle: the listing, the migration list, the creates; all but the first two the destroys too.
     expect(s.httpRequests).toBe(
-      2 * cycles + n * cycles + n * (cycles - 2) + n * (batches(m) + batches(m + 2)),
+      (1 + 2 * batches(n)) * cycles + batches(n) * (cycles - 2) + n * (batches(m) + batches(m + 2)),
     )
     // A cycle every minute listed n snapshots 1,440 times a day: now ten times fewer.
     expect(s.callsByMethod['snapshot_list']! * 8).toBeLessThanOrEqual(n * 1440)

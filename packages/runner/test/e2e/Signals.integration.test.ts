@@ -26,7 +26,7 @@ datasets:
 `
 
 describe('the daemon binary and signals', () => {
-  it('SIGTERM during a destroy: the call finishes, no further action starts, exit 0', async () => {
+  it('SIGTERM during a phase: its round trip finishes, no later phase starts, exit 0', async () => {
     const sim = makeSimulator({ datasets: ['tank/a'] })
     const day = new Date().toISOString().slice(0, 10)
     // six frequent of ours from yesterday: the first cycle creates a daily and has 6 − 2 = 4 destroys to do
@@ -35,22 +35,25 @@ describe('the daemon binary and signals', () => {
       'tank/a',
       [0, 1, 2, 3, 4, 5].map((i) => `frequent_backup_${yesterday}-10-${i}0`),
     )
-    sim.faults.script('snapshot_destroy', [{ kind: 'delay', ms: 1500 }])
+    sim.faults.script('snapshot_create', [{ kind: 'delay', ms: 1500 }])
     server = await sim.listen()
     const dir = mkdtempSync(join(tmpdir(), 'zab-sig-'))
     writeFileSync(join(dir, 'backup_config.yaml'), yaml(server.url))
 
     const daemon = start(['run', '--config', join(dir, 'backup_config.yaml')])
-    await daemon.waitFor(`created @`)
-    daemon.child.kill('SIGTERM') // the first destroy is in progress (delayed 1.5 s by the simulator)
+    // The create phase's round trip has reached the API (held there 1.5 s by the simulator).
+    while ((sim.inspect.counts().byMethod['snapshot_create'] ?? 0) === 0)
+      await new Promise((r) => setTimeout(r, 20))
+    daemon.child.kill('SIGTERM')
     expect(await daemon.exit).toBe(0)
 
     expect(daemon.err()).toContain('received SIGTERM: finishing the current API call, then stopping')
-    expect(daemon.out()).toMatch(/destroyed @frequent_backup_\S+-10-00/)
-    expect(daemon.out()).toMatch(/shutdown requested; 3 action\(s\) left for the next start to re-plan/)
+    expect(daemon.out()).toMatch(/created @\S+/)
+    expect(daemon.out()).toMatch(/shutdown requested; 4 action\(s\) left for the next start to re-plan/)
     expect(daemon.out()).toContain('daemon stopped')
+    expect(sim.inspect.counts().byMethod['snapshot_destroy'] ?? 0).toBe(0)
     const left = sim.inspect.snapshots('tank/a')
-    expect(left).toHaveLength(6) // 6 + 1 created − 1 destroyed: nothing half-done, nothing more
+    expect(left).toHaveLength(7) // 6 + 1 created: nothing half-done, nothing more
     expect(left.at(-1)).toMatch(new RegExp(`^(frequent|hourly|daily)_backup_${day}`))
     expect(sim.inspect.violations()).toEqual([])
   }, 30_000)
