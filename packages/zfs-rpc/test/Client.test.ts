@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { IN_FLIGHT_LIMIT, makeClient } from '../src/Client.js'
 import { VirtualClock } from '../src/Clock.js'
 import type { ZfsApi } from '../src/ZfsApi.js'
-import { callsIn, fail, fakeFetch, ok, reply, rpc } from './FakeFetch.js'
+import { callsIn, fail, fakeFetch, ok, reply, reset, rpc, settle } from './FakeFetch.js'
 
 const URL = 'http://127.0.0.1:8545'
 const NO_RETRY = { maxAttempts: 1 }
@@ -242,5 +242,96 @@ describe('migrationsInFlight: the pending and running tasks, item by item', () =
   it('a page of the wrong shape fails the listing', async () => {
     const { api } = serve({ running: { tasks: 'nope' } as never })
     expect(E.isLeft(await api.migrationsInFlight()())).toBe(true)
+  })
+})
+
+describe('mutate: many mutations in batches of the cap, each with its single method’s rules', () => {
+  const all = [
+    { _tag: 'SnapshotCreate', dataset: 'tank/a', name: 'n', recursive: false },
+    { _tag: 'SnapshotDestroy', dataset: 'tank/b', snapshot: 'old' },
+    { _tag: 'SnapshotHold', dataset: 'tank/c', snapshot: 's', tag: 'keep' },
+    { _tag: 'SnapshotRelease', dataset: 'tank/c', snapshot: 'r', tag: 'keep' },
+    {
+      _tag: 'MigrationCreate',
+      request: { source: 'tank/d@n', destination: 'backup/d', remote: 'nas' },
+    },
+  ] as const
+  const answers: Record<string, unknown> = {
+    snapshot_create: { created: true },
+    snapshot_destroy: { destroyed: true },
+    snapshot_hold: { hold: 'keep' },
+    snapshot_release: { released: 'keep' },
+    migration_create: { task_id: 't-1' },
+  }
+
+  it('one round trip for all, the single methods’ params on the wire, replies in input order', async () => {
+    const fake = fakeFetch(rpc((m) => ok(answers[m])))
+    const api = makeClient({ url: URL, fetch: fake.fetch, retry: NO_RETRY })
+    const r = await api.mutate(all)()
+    expect(fake.seen).toHaveLength(1)
+    expect(callsIn(fake.seen[0]!).map((c) => [c.method, c.params])).toEqual([
+      ['snapshot_create', { dataset: 'tank/a', name: 'n', recursive: false }],
+      ['snapshot_destroy', { dataset: 'tank/b', snapshot: 'old', recursive: false }],
+      ['snapshot_hold', { dataset: 'tank/c', snapshot: 's', tag: 'keep' }],
+      ['snapshot_release', { dataset: 'tank/c', snapshot: 'r', tag: 'keep' }],
+      [
+        'migration_create',
+        { source: 'tank/d@n', destination: 'backup/d', remote: 'nas', recursive: false, sync: true },
+      ],
+    ])
+    expect(r).toEqual([
+      E.right(undefined),
+      E.right(undefined),
+      E.right(undefined),
+      E.right(undefined),
+      E.right({ taskId: 't-1' }),
+    ])
+    expect(api.stats().httpRequests).toBe(1)
+  })
+
+  it('in batches of the cap: ⌈k / cap⌉ round trips, never more than the cap in one', async () => {
+    const fake = fakeFetch(rpc((m) => ok(answers[m])))
+    const api = makeClient({ url: URL, fetch: fake.fetch, retry: NO_RETRY, maxCallsInFlight: 2 })
+    const r = await api.mutate(all)()
+    expect(fake.seen.map((s) => callsIn(s).length)).toEqual([2, 2, 1])
+    expect(r.every(E.isRight)).toBe(true)
+  })
+
+  it('after a round trip without reply, resends only what its single method would, and reads "already done" as done', async () => {
+    const clock = new VirtualClock(0)
+    const fake = fakeFetch(
+      (req, n) =>
+        n === 1
+          ? reset
+          : rpc((m, p) =>
+              m === 'snapshot_create'
+                ? fail(
+                    -32021,
+                    `Failed to create snapshot: cannot create snapshot '${String(p['dataset'])}@${String(p['name'])}': dataset already exists`,
+                  )
+                : m === 'snapshot_destroy'
+                  ? fail(
+                      -32026,
+                      'Failed to destroy snapshot: could not find any snapshots to destroy; check snapshot names. does not exist',
+                    )
+                  : ok(answers[m]),
+            )(req),
+      clock,
+    )
+    const api = makeClient({ url: URL, fetch: fake.fetch, clock })
+    const r = await settle(clock, api.mutate(all)())
+    // The second round trip carries every mutation with a rule for "already done"; migration_create has
+    // none (a second task would send twice), so it is not resent and stays a failure.
+    expect(fake.seen.map((s) => callsIn(s).map((c) => c.method))).toEqual([
+      ['snapshot_create', 'snapshot_destroy', 'snapshot_hold', 'snapshot_release', 'migration_create'],
+      ['snapshot_create', 'snapshot_destroy', 'snapshot_hold', 'snapshot_release'],
+    ])
+    expect(r.slice(0, 4)).toEqual([
+      E.right(undefined),
+      E.right(undefined),
+      E.right(undefined),
+      E.right(undefined),
+    ])
+    expect(E.isLeft(r[4]!) && r[4].left._tag).toBe('Transport')
   })
 })
