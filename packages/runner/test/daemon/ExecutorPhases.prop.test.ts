@@ -253,8 +253,8 @@ describe('Executor.executeAll (properties)', () => {
       ['MigrationCreate tank/c'],
     ])
     expect(a).toEqual({ done: 0, failed: 1, skipped: 2, stopped: 0 })
-    expect(b).toEqual({ done: 1, failed: 1, skipped: 1, stopped: 0 })
-    expect(c).toEqual({ done: 3, failed: 0, skipped: 0, stopped: 0 })
+    expect(b).toEqual({ done: 1, failed: 1, skipped: 1, stopped: 0, created: 'new' })
+    expect(c).toEqual({ done: 3, failed: 0, skipped: 0, stopped: 0, created: 'new' })
     expect(t.log.text('warn')).toContain(
       'sync postponed: a destroy of this cycle got no answer and may still run on the API host',
     )
