@@ -45,11 +45,13 @@ export const banner = (reason: string, factor: number, url: string | undefined):
     `  Why: ${reason}.`,
     `  Clock compressed: 1 real second = ${simulatedPerSecond}.`,
     `  Datasets: ${DemoConfig.DATASETS.join(', ')}; ${DemoConfig.DATASETS[0]} syncs to ${DemoConfig.BACKUP_HOST}:backup/home,`,
-    `  whose own API (simulated too) verifies each sync: same snapshot, same guid on both ends.`,
+    `  whose own API (simulated too) verifies each sync: same snapshot, same guid on both ends,`,
+    `  and prunes the backup host to its own counts (target_retention: 1 frequent, 2 hourly, 1 daily).`,
     url === undefined
       ? '  Status page: not started (see the log line below).'
       : `  Status page: ${url}/  (open it in a browser: snapshots, syncs, the next plan)`,
-    '  Watch for: "created" snapshots, "destroyed" by retention, sync progress, "verified" arrival.',
+    '  Watch for: "created" snapshots, "destroyed" by retention, sync progress, "verified" arrival,',
+    `  "destroy ${DemoConfig.BACKUP_HOST}:backup/home@…" pruning the backup host.`,
     '  For real use: cp backup_config.yaml.example backup_config.yaml, edit it, then',
     '  zfs-autobackup check-config backup_config.yaml && zfs-autobackup run backup_config.yaml',
     '  Stop with Ctrl-C.',

@@ -1,7 +1,7 @@
 /**
  * The demo's configuration, as YAML decoded by the real config decoder (so the demo cannot drift from the
  * schema): two datasets, one replicated to a simulated backup host whose own (simulated) API verifies
- * arrival, small retention so pruning shows within a minute at 1 s = 10 min.
+ * arrival and prunes it to its own counts, small retention so pruning shows within a minute at 1 s = 10 min.
  *
  * @since 0.1.0
  */
@@ -42,6 +42,10 @@ datasets:
         remote_dataset: "backup/home"
         api:                  # the backup host's own API: arrival is verified there
           url: "${BACKUP_API_URL}"
+        target_retention:     # and the backup host is pruned there, to its own counts
+          frequent: 1
+          hourly: 2
+          daily: 1
   - local_dataset: "${DATASETS[1]}"
 `
 

@@ -21,6 +21,7 @@ describe('demo', () => {
     const c = DemoConfig.config()
     expect(c.datasets.map((d) => d.dataset)).toEqual(['tank/home', 'tank/projects'])
     expect(c.datasets.flatMap((d) => d.destinations)).toHaveLength(1)
+    expect(c.destinationApis[0]?.targetRetention).toMatchObject({ frequent: 1, hourly: 2, daily: 1 })
     expect(c.destinationApis.map((x) => x.api.url)).toEqual(['http://backup-nas:8545'])
     expect(c.policy.retention.frequent).toBe(3)
     expect(c.zfsApi.url).not.toContain('localhost') // never aimed at a real API
@@ -58,6 +59,12 @@ describe('demo', () => {
       lines,
       /sync \[\S+\] done: backup-nas:backup\/home has tank\/home@\S+ \(verified: same guid on both ends\)/,
       20_000,
+    )
+    // The verified destination is pruned to its own counts (target_retention) through its API.
+    await waitFor(
+      lines,
+      /destroy backup-nas:backup\/home@\w+_backup_\S+: beyond newest \d \w+ \(rank \d+\)/,
+      30_000,
     )
     stop.abort()
     expect(await exit).toBe(0)
