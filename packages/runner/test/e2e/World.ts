@@ -139,8 +139,16 @@ export const startWorld = async (o: WorldOptions) => {
 export type World = Awaited<ReturnType<typeof startWorld>>
 
 export const config = (o: {
-  /** `api`: the destination has its own API at `http://<dest>:8545` (see `backupApi`). */
-  readonly datasets: ReadonlyArray<{ readonly name: string; readonly dest?: string; readonly api?: boolean }>
+  /**
+   * `api`: the destination has its own API at `http://<dest>:8545` (see `backupApi`); `targetRetention`:
+   * its `target_retention` (YAML flow mapping), with `api`.
+   */
+  readonly datasets: ReadonlyArray<{
+    readonly name: string
+    readonly dest?: string
+    readonly api?: boolean
+    readonly targetRetention?: string
+  }>
   readonly retention?: string
   readonly sync?: boolean
   readonly syncInterval?: number
@@ -166,6 +174,7 @@ ${o.datasets
       (d.dest === undefined
         ? ''
         : `    destinations:\n      - remote_host: "${d.dest}"\n        remote_dataset: "backup/${d.name.split('/').pop()}"\n` +
-          (d.api === true ? `        api:\n          url: "http://${d.dest}:8545"\n` : '')),
+          (d.api === true ? `        api:\n          url: "http://${d.dest}:8545"\n` : '') +
+          (d.targetRetention === undefined ? '' : `        target_retention: ${d.targetRetention}\n`)),
   )
   .join('')}`
