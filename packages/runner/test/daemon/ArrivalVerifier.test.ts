@@ -106,10 +106,16 @@ describe('ArrivalVerifier', () => {
     t.nas.down = true
     t.arrivals.setCheck(d, { _tag: 'Verified', snapshot: 's1', at: 0 })
     t.verifier.request(d)
-    for (let i = 0; i < ArrivalVerifier.MAX_ATTEMPTS + 3; i++) await t.verifier.runDue(ds, ['s1', 's2', 's3'])
+    expect(t.verifier.hasDue(ds)).toBe(true)
+    await t.verifier.runDue(ds, ['s1', 's2', 's3'])
+    // Failed once: still due, so the cycle keeps the dataset unsettled and looks again after a tick.
+    expect(t.verifier.hasDue(ds)).toBe(true)
+    for (let i = 1; i < ArrivalVerifier.MAX_ATTEMPTS + 3; i++) await t.verifier.runDue(ds, ['s1', 's2', 's3'])
     // Each check is one snapshot_list that fails; the fake counts no call while down, so count the warnings.
     expect(t.log.text('warn')).toHaveLength(ArrivalVerifier.MAX_ATTEMPTS)
     expect(t.log.text('warn').at(-1)).toContain(`failed ${ArrivalVerifier.MAX_ATTEMPTS} times in a row`)
+    // Given up: nothing due, so the daemon may sleep until work is due again.
+    expect(t.verifier.hasDue(ds)).toBe(false)
     // The last verdict stands; no evidence was made up.
     expect(t.arrivals.check(d)).toEqual({ _tag: 'Verified', snapshot: 's1', at: 0 })
     expect(t.arrivals.of('tank/a')).toEqual([])
