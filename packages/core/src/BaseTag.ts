@@ -1,5 +1,5 @@
 /**
- * The hold tag the daemon owns per destination (decisions.md §15): it marks the snapshot(s) that
+ * The hold tag the daemon owns per destination (core-decisions.md §15): it marks the snapshot(s) that
  * destination is known to have as its newest common snapshot, so retention keeps them and the next
  * incremental finds a common snapshot.
  *

@@ -1,5 +1,5 @@
 /**
- * Names from the future (decisions.md §3, §7 as amended): a snapshot of ours named, or a sync tag stamped,
+ * Names from the future (core-decisions.md §3, §7 as amended): a snapshot of ours named, or a sync tag stamped,
  * more than `backup_interval` after now. A clock that jumped forward and was corrected leaves such names
  * behind, and so does a hand-made `daily_backup_2030-…`; read as the newest, they would stop snapshots and
  * syncs until their date. So they are ignored for what is due and reported in the plan, while retention

@@ -1,10 +1,10 @@
 /**
- * Hold hygiene (decisions.md §11): per host keep only the newest `sync_*` hold and release that host's older
+ * Hold hygiene (core-decisions.md §11): per host keep only the newest `sync_*` hold and release that host's older
  * ones, so old snapshots stop being pinned. Tags that do not parse as sync tags are never released.
  *
  * Guarantee: every release names a tag that parses as `sync_<time>_<host>`, was observed on that snapshot,
  * and is not the newest tag of its host. Holds `Unknown` → no release (the caller does not call this). The
- * daemon's own base tags (`BaseTag`, decisions.md §15) never parse as sync tags, so they are never
+ * daemon's own base tags (`BaseTag`, core-decisions.md §15) never parse as sync tags, so they are never
  * released here: only `Replication` moves them.
  *
  * @since 0.1.0

@@ -252,7 +252,7 @@ export const at = (
 
 /**
  * The instant of a local wall-clock time given as "civil ms" (the wall time read as if it were UTC), per
- * decisions.md §6: a time in a spring-forward gap is read with the offset *before* the gap; an ambiguous
+ * core-decisions.md §6: a time in a spring-forward gap is read with the offset *before* the gap; an ambiguous
  * fall-back time as the *earlier* instant.
  */
 export const instantOfWallTime = (zone: IANAZone, wall: number, memo?: CalendarMemo): number => {

@@ -26,7 +26,7 @@ export interface InFlightMigration {
 export interface SyncFailures {
   readonly remoteHost: string
   readonly remoteDataset: string
-  /** k > 0 consecutive failures (decisions.md §10). */
+  /** k > 0 consecutive failures (core-decisions.md §10). */
   readonly consecutive: number
   readonly lastFailureAt: number
 }
@@ -40,7 +40,7 @@ export type HoldsObservation =
   | { readonly _tag: 'Unknown'; readonly why: string }
 
 /**
- * What the runner learned about one destination after a migration ended (decisions.md §15). The core moves
+ * What the runner learned about one destination after a migration ended (core-decisions.md §15). The core moves
  * that destination's base hold only on this evidence, only forward, and never because a new `sync_*` hold
  * appeared by itself (the API places one even when the receive failed).
  * - `Sent`: no destination API: the migration ended `completed` and the API's new sync hold of the host

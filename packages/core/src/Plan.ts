@@ -23,7 +23,7 @@ export type NoSnapshotReason =
   | { readonly _tag: 'OutsideWindow'; readonly localTime: string }
   | { readonly _tag: 'AllTypesDisabled' }
   | { readonly _tag: 'NotDue'; readonly since: string; readonly elapsedSeconds: number }
-  /** The clock is behind the time in the newest snapshot's name (decisions.md §3). */
+  /** The clock is behind the time in the newest snapshot's name (core-decisions.md §3). */
   | { readonly _tag: 'ClockBehind'; readonly newest: string }
   /** The computed name already exists (two runs in one minute, clock stepped back). */
   | { readonly _tag: 'NameExists'; readonly name: string }
@@ -44,7 +44,7 @@ export type KeepReason =
   | { readonly _tag: 'NewestOfDataset' }
   | { readonly _tag: 'HoldsUnknown'; readonly why: string }
   /**
-   * The replication base of a destination (decisions.md §15): observed with its base hold, or about to get
+   * The replication base of a destination (core-decisions.md §15): observed with its base hold, or about to get
    * it in this plan. Named explicitly although a hold protects it already (added in 0.2.0).
    */
   | { readonly _tag: 'ReplicationBase'; readonly remoteHost: string; readonly remoteDataset: string }
@@ -54,7 +54,7 @@ export type KeepReason =
    */
   | { readonly _tag: 'NewestCommon' }
   /**
-   * On a backup host (`TargetRetention`): named more than `backup_interval` after now (decisions.md §3 as
+   * On a backup host (`TargetRetention`): named more than `backup_interval` after now (core-decisions.md §3 as
    * amended); never destroyed there, whatever its rank (added in 0.2.0).
    */
   | { readonly _tag: 'FromTheFuture'; readonly aheadSeconds: number }
@@ -87,7 +87,7 @@ export type NoSyncReason =
 
 /**
  * Why a name is ignored for what is due: it lies more than `backup_interval` after now, so it is *from the
- * future* (a clock that jumped forward and was corrected, or a hand-made name; decisions.md §3, §7 as
+ * future* (a clock that jumped forward and was corrected, or a hand-made name; core-decisions.md §3, §7 as
  * amended). Retention still counts such a snapshot by its list position; hold hygiene ranks such a tag
  * below every other tag of its host. `aheadSeconds` is how far after now the name lies.
  */
@@ -108,7 +108,7 @@ export type ReleaseReason =
       readonly newerOn: string
     }
   /**
-   * The destination's base hold moved on to `to` (decisions.md §15, added in 0.2.0). The runner releases it
+   * The destination's base hold moved on to `to` (core-decisions.md §15, added in 0.2.0). The runner releases it
    * only after this plan's hold of the same tag succeeded, so the destination never has no base.
    */
   | {
@@ -118,7 +118,7 @@ export type ReleaseReason =
       readonly to: string
     }
 
-/** Why the daemon places its base hold on a snapshot (decisions.md §15, added in 0.2.0). */
+/** Why the daemon places its base hold on a snapshot (core-decisions.md §15, added in 0.2.0). */
 export type HoldReason =
   /** The destination had no base hold yet: it starts where the host's `sync_*` hold is (an upgrade). */
   | { readonly _tag: 'SeedFromSyncHold'; readonly syncTag: string }
@@ -201,7 +201,7 @@ export type Decision =
 
 /**
  * The plan for one dataset. The runner carries out `actions` in this order: create, hold, release,
- * destroy, sync (decisions.md §5: releases before destroys; the sync names the snapshot created first;
+ * destroy, sync (core-decisions.md §5: releases before destroys; the sync names the snapshot created first;
  * §15: a destination's new base hold is placed before its old one is released, and a release of a base
  * tag is skipped when this plan's hold of that tag failed).
  */

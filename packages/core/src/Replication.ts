@@ -1,5 +1,5 @@
 /**
- * Replication state, one per destination `(remoteHost, remoteDataset)` (decisions.md §7, §15): the one place
+ * Replication state, one per destination `(remoteHost, remoteDataset)` (core-decisions.md §7, §15): the one place
  * that reads the daemon's base holds (`BaseTag`) and the API's `sync_*` holds (`SyncHold`) and derives
  * what plan, monitor, status and metrics need: the destination's base, where an incremental may start, and
  * its last sync. It also plans the moves of each base hold on the runner's arrival evidence.

@@ -1,5 +1,5 @@
 /**
- * Which snapshot type is due now (decisions.md §2, §3): the highest calendar boundary in the zone crossed
+ * Which snapshot type is due now (core-decisions.md §2, §3): the highest calendar boundary in the zone crossed
  * since the newest of our snapshots, among the types whose retention count is > 0; else `frequent` when
  * `backup_interval` elapsed. The name is `<type>_backup_<UTC minute of now>` and is never one that exists.
  *

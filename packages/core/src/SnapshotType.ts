@@ -14,5 +14,5 @@ export type SnapshotType = 'frequent' | 'hourly' | 'daily' | 'weekly' | 'monthly
 /** All types in ascending order of the calendar boundary they mark (frequent < hourly < … < yearly). */
 export const all: ReadonlyArray<SnapshotType> = ['frequent', 'hourly', 'daily', 'weekly', 'monthly', 'yearly']
 
-/** Retention counts: keep the newest `N` snapshots of each type. `0` disables the type (decisions.md §2). */
+/** Retention counts: keep the newest `N` snapshots of each type. `0` disables the type (core-decisions.md §2). */
 export type Retention = { readonly [K in SnapshotType]: number }

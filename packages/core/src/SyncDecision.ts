@@ -1,5 +1,5 @@
 /**
- * Whether to start a sync to one destination now (seed "Remote Replication", decisions.md §7, §9, §10, §12,
+ * Whether to start a sync to one destination now (seed "Remote Replication", core-decisions.md §7, §9, §10, §12,
  * §15). Checks, first failing wins: remote sync enabled, destination enabled, sync window open, a snapshot
  * exists, holds known, no migration of this dataset in flight to the same host (§9 as amended: the API's
  * one sync tag per host makes two concurrent migrations to one host indistinguishable), not in failure

@@ -1,6 +1,6 @@
 /**
  * Sync hold tags `sync_YYYY-MM-DD-HH-MM-SS_<host>` that the API's migration places on the snapshot it sent
- * (decisions.md §6, §7). The time is the API host's local time (the configured zone); everything after the
+ * (core-decisions.md §6, §7). The time is the API host's local time (the configured zone); everything after the
  * second `_` is the host, which may itself contain `_`. The older `sync_YYYY-MM-DD-HH-MM_<host>` (no seconds)
  * of the original parsers is accepted too. A tag that does not parse is an ordinary hold.
  *

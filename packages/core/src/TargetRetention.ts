@@ -1,5 +1,5 @@
 /**
- * Retention on a backup host (decisions.md §17): the destination's own snapshots pruned to its counts
+ * Retention on a backup host (core-decisions.md §17): the destination's own snapshots pruned to its counts
  * (`target_retention`), with the source's selection rules (`Retention.apply`: newest N of each type, by
  * list position) and more reasons to keep, because there a destroy can freeze replication for good:
  * - only names of our exact pattern (foreign names are never candidates);

@@ -66,7 +66,7 @@ const withFuture = fc
     return { plain: i, future }
   })
 
-describe('names from the future never change what is due (decisions.md §3, §7 as amended)', () => {
+describe('names from the future never change what is due (core-decisions.md §3, §7 as amended)', () => {
   it('the same snapshot is created (or not) and the same sync decisions are taken as without them', () => {
     fc.assert(
       fc.property(withFuture, ({ plain, future }) => {

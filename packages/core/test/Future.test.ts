@@ -42,7 +42,7 @@ const largestGap = (times: ReadonlyArray<number>, from: number, to: number): num
   return Math.max(...all.slice(1).map((t, i) => t - all[i]!))
 }
 
-describe('names from the future (decisions.md §3, §7 as amended)', () => {
+describe('names from the future (core-decisions.md §3, §7 as amended)', () => {
   const start = utc('2026-11-27T00:00:00Z')
   const jump = utc('2026-11-27T10:03:00Z')
   const fixed = jump + 20 * MIN

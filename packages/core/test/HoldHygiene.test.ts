@@ -12,7 +12,7 @@ const hostsOf = (holds: Record<string, ReadonlyArray<string>>) =>
     IANAZone.create('Europe/Vienna'),
   )
 
-describe('HoldHygiene.releases (decisions.md §11)', () => {
+describe('HoldHygiene.releases (core-decisions.md §11)', () => {
   it('keeps the newest sync tag per host and releases the older ones of that host only', () => {
     const r = HoldHygiene.releases(
       'tank/data',

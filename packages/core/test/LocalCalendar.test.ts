@@ -61,7 +61,7 @@ describe('LocalCalendar.at', () => {
   })
 })
 
-describe('LocalCalendar.instantOfWallTime (decisions.md §6)', () => {
+describe('LocalCalendar.instantOfWallTime (core-decisions.md §6)', () => {
   it.each([
     ['2026-11-27T10:00:00', '2026-11-27T09:00:00Z'], // CET
     ['2026-07-01T10:00:00', '2026-07-01T08:00:00Z'], // CEST

@@ -138,7 +138,7 @@ describe('planDataset: hours cut by offset changes of 30 or 45 minutes, at 10-mi
   })
 })
 
-describe('planDataset: clock stepped back (decisions.md §3 as amended)', () => {
+describe('planDataset: clock stepped back (core-decisions.md §3 as amended)', () => {
   const start = input(0, observed(['frequent_backup_2026-11-27-07-50']), {
     policy: policy({ retention: { frequent: 3, hourly: 2, daily: 7, weekly: 4, monthly: 6, yearly: 3 } }),
   })

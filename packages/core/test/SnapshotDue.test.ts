@@ -55,7 +55,7 @@ describe('SnapshotDue.due: boundaries in Europe/Vienna (UTC+1 in winter, weeks s
   })
 })
 
-describe('SnapshotDue.due: disabled types (decisions.md §2)', () => {
+describe('SnapshotDue.due: disabled types (core-decisions.md §2)', () => {
   it.each([
     [{ yearly: 0 }, 'frequent_backup_2026-12-31-22-50', '2026-12-31T23:00:00Z', 'monthly'],
     [{ yearly: 0, monthly: 0 }, 'frequent_backup_2026-12-31-22-50', '2026-12-31T23:00:00Z', 'daily'], // Jan 1 2027 is a Friday

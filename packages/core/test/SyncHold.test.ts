@@ -41,7 +41,7 @@ describe('SyncHold.parseTag', () => {
   })
 })
 
-describe('SyncHold.byHost (decisions.md §7, §11)', () => {
+describe('SyncHold.byHost (core-decisions.md §7, §11)', () => {
   const snapshots = ['a', 'b', 'c', 'd']
   const byHost = (holds: ReadonlyMap<string, ReadonlyArray<string>>) => {
     const held = Retention.heldByIndex(snapshots, { _tag: 'Known', bySnapshot: holds })

@@ -267,7 +267,7 @@ const failuresArb = (destinations: ReadonlyArray<Destination>): fc.Arbitrary<Rea
       )
 
 /**
- * Base holds (decisions.md §15) of some destinations on up to three snapshots each, added to `holds`; now
+ * Base holds (core-decisions.md §15) of some destinations on up to three snapshots each, added to `holds`; now
  * and then the base tag of a destination that is not configured (a removed one).
  */
 export const withBaseHoldsArb = (

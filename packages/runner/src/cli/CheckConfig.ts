@@ -16,7 +16,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 /**
  * e.g. `2 datasets, 3 destinations, remote sync enabled; arrival not verified for 3 (no destination
- * API) (warnings: 1)`. Says plainly where arrival is not verified (decisions.md §15).
+ * API) (warnings: 1)`. Says plainly where arrival is not verified (core-decisions.md §15).
  */
 export const summary = (c: Config): string => {
   const all = c.datasets.reduce((n, d) => n + d.destinations.length, 0)

@@ -100,7 +100,7 @@ export const warnings = (c: RawConfig): ReadonlyArray<Finding> => {
       path: ['server', 'remote_sync', 'enabled'],
       message: `remote sync is off: ${destinations.length} enabled destination(s) will not be sent to`,
     })
-  // Two destinations on one host are fine: each has its own base hold (decisions.md §15), and the
+  // Two destinations on one host are fine: each has its own base hold (core-decisions.md §15), and the
   // planner never runs two migrations of a dataset to one host at once (§9 as amended).
   found.push(...sharedApiMismatches(c))
   return found

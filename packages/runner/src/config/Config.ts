@@ -54,7 +54,7 @@ export interface DestinationApi {
   readonly remoteDataset: string
   readonly api: ZfsApiSettings
   /**
-   * `target_retention`: the backup host is pruned to these counts (decisions.md §17); absent keys took
+   * `target_retention`: the backup host is pruned to these counts (core-decisions.md §17); absent keys took
    * `server.retention`'s. Absent: the backup host is not pruned.
    */
   readonly targetRetention?: SnapshotType.Retention

@@ -142,7 +142,7 @@ const ZfsApi = D.closed('zfs_api', {
 })
 
 /**
- * The backup host's own API (optional, decisions.md §15): with it the daemon verifies that what it sent
+ * The backup host's own API (optional, core-decisions.md §15): with it the daemon verifies that what it sent
  * arrived (same guid on both ends) and can prune the backup host; without it arrival is not verified.
  */
 const DestinationApi = D.closed('api', {
@@ -158,7 +158,7 @@ const Destination = D.refine(
     remote_dataset: D.optional(DatasetName),
     enabled: D.withDefault(D.boolean, true),
     api: D.optional(DestinationApi),
-    // Present (even `{}`): prune the backup host through `api` (decisions.md §17).
+    // Present (even `{}`): prune the backup host through `api` (core-decisions.md §17).
     target_retention: D.optional(TargetRetention),
   }),
   (d) =>

@@ -1,5 +1,5 @@
 /**
- * Whether a destination has what the source sent, asked of the backup host's own API (decisions.md §15).
+ * Whether a destination has what the source sent, asked of the backup host's own API (core-decisions.md §15).
  * The API's migration matches the common snapshot by name only, and places its sync hold even when the
  * receive failed, so the only proof of arrival is the destination itself:
  * 1. list the destination's snapshots (`snapshot_list` on the backup host's API);

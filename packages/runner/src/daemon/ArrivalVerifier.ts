@@ -1,5 +1,5 @@
 /**
- * Verified arrival (decisions.md §15): for each destination with its own API (`DestinationApis`), asks the
+ * Verified arrival (core-decisions.md §15): for each destination with its own API (`DestinationApis`), asks the
  * backup host what it really has (`ArrivalCheck`) and turns the verdict into what the daemon acts on:
  * - `Arrived` → `Arrived` evidence for the core (the base hold moves to that snapshot alone) and the check
  *   `Verified`;

@@ -1,5 +1,5 @@
 /**
- * What the daemon learned about each destination when its migrations ended (decisions.md §15), kept until
+ * What the daemon learned about each destination when its migrations ended (core-decisions.md §15), kept until
  * the core has moved the base hold on it:
  * - `ArrivalEvidence` per destination (the newest only), handed to the core with each observation until
  *   the listed holds show it applied (`Replication.settled`). It lives in memory: after a restart it is

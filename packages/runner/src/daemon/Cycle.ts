@@ -51,7 +51,7 @@ export interface Settings {
   readonly datasets: ReadonlyArray<DatasetPolicy>
   /** IANA zone of the API host (sync hold tags) and of the schedule windows. */
   readonly zone: string
-  /** Destinations whose backup host is pruned (`target_retention`, decisions.md §17); absent: none. */
+  /** Destinations whose backup host is pruned (`target_retention`, core-decisions.md §17); absent: none. */
   readonly targets?: ReadonlyArray<{
     readonly remoteHost: string
     readonly remoteDataset: string
@@ -119,9 +119,9 @@ export interface Parts {
   readonly arrivals?: Arrivals.Arrivals
   /** Runs the arrival checks that are due (destinations with their own API) before a dataset is planned. */
   readonly verifier?: ArrivalVerifier
-  /** Where freshness, clock faults and persistent errors are reported (decisions.md §16). */
+  /** Where freshness, clock faults and persistent errors are reported (core-decisions.md §16). */
   readonly troubles?: Troubles
-  /** Retention on the backup hosts (decisions.md §17); absent: none is pruned. */
+  /** Retention on the backup hosts (core-decisions.md §17); absent: none is pruned. */
   readonly targets?: TargetPruner
   /** The descendants of each recursive tree; absent: only the roots are pruned. */
   readonly trees?: TreeMembers

@@ -88,7 +88,7 @@ export interface Status {
   readonly tickMs: number
   /** The cycle planned after the last completed one (undefined before the first completes). */
   readonly nextCycleAt: number | undefined
-  /** What makes the daemon degraded now (decisions.md §16). */
+  /** What makes the daemon degraded now (core-decisions.md §16). */
   readonly troubles: ReadonlyArray<Troubles.Trouble>
 }
 

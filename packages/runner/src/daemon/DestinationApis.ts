@@ -1,5 +1,5 @@
 /**
- * The backup hosts' own APIs (`destinations[].api`, decisions.md §15), one client per destination that has
+ * The backup hosts' own APIs (`destinations[].api`, core-decisions.md §15), one client per destination that has
  * one: what the daemon asks to verify arrival (`ArrivalCheck`) and, later, to prune the backup host.
  *
  * - `forDestination(d)` is the client for `(remote host, remote dataset)`, or `undefined` when that

@@ -1,6 +1,6 @@
 /**
  * Carries out the datasets' plans through the API, in the order create → hold → release → destroy → start
- * sync (decisions.md §5, §15), logging each action with its reason and counting outcomes. The plans of a
+ * sync (core-decisions.md §5, §15), logging each action with its reason and counting outcomes. The plans of a
  * cycle go together, phase by phase: each phase's actions of every dataset are one `mutate` (one round trip
  * while within the client's cap), and each dataset's plan keeps the order, and the rules below, it would
  * have alone (`ExecutorPhases.prop.test.ts`).
@@ -119,7 +119,7 @@ const noTaskId: RpcError = {
   message: 'no task id in the reply',
 }
 
-/** Stable sort into the execution order of decisions.md §5. */
+/** Stable sort into the execution order of core-decisions.md §5. */
 export const ordered = (actions: ReadonlyArray<Action>): ReadonlyArray<Action> =>
   actions
     .map((a, i) => [a, i] as const)
@@ -301,7 +301,7 @@ export const make = (
   }
 
   /**
-   * Carries out many datasets' plans together, phase by phase in the order of decisions.md §5: every
+   * Carries out many datasets' plans together, phase by phase in the order of core-decisions.md §5: every
    * dataset's create in one `mutate` (one round trip while within the client's cap), then the holds, the
    * releases, the destroys, the syncs. Each dataset keeps the order and isolation of its own plan: its
    * failed create ends its plan only; its failed base hold skips its releases of that tag; its unanswered

@@ -1,5 +1,5 @@
 /**
- * Hold tags per snapshot, kept in memory between cycles (decisions.md §14).
+ * Hold tags per snapshot, kept in memory between cycles (core-decisions.md §14).
  *
  * The API runs one `zfs holds` process per snapshot listed, so reading every snapshot's holds every cycle
  * costs the API host O(snapshots) processes. The cache re-reads only what may have changed:
@@ -112,7 +112,7 @@ export interface HoldsCache {
 /** A read limit this high is lifted: one batch (the client's cap is 1,000 calls) asks for everything. */
 const FULL_READ = 512
 
-/** `rescanMs`: period of the full rescan (default hourly, decisions.md §14). */
+/** `rescanMs`: period of the full rescan (default hourly, core-decisions.md §14). */
 export const make = (rescanMs: number = 3_600_000): HoldsCache => {
   const byDataset = new Map<string, DatasetEntry>()
   const entry = (dataset: string): DatasetEntry => {

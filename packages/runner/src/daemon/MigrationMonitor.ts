@@ -6,7 +6,7 @@
  * - `completed` with **no new sync hold** of that host is a failure (the API's "completed but nothing sent"
  *   quirk: no common snapshot, destination without snapshots, a resume); so are `failed` and cancelled;
  * - a new sync hold is **not** proof of arrival (the API places it even when the receive failed,
- *   decisions.md §15): it only says which snapshot was sent. For a destination with its own API the
+ *   core-decisions.md §15): it only says which snapshot was sent. For a destination with its own API the
  *   monitor then asks it (`ArrivalVerifier`, with the listing it has just read): `synced` when the sent
  *   snapshot is there with the same guid (`Arrived` evidence: the base hold moves to it alone),
  *   `not-received` when the destination's newest common snapshot is still an older one (the receive

@@ -12,7 +12,7 @@ export const ourSnapshotTime = (name: string): number | undefined => SnapshotNam
 
 /**
  * Newest of our snapshots by the time in its name, leaving out names after `notAfter` (from the future,
- * decisions.md §3 as amended), and how many were left out.
+ * core-decisions.md §3 as amended), and how many were left out.
  */
 export const lastSnapshotTime = (
   snapshots: ReadonlyArray<string>,

@@ -1,5 +1,5 @@
 /**
- * Consecutive sync failures per destination, the input of the core's back-off (decisions.md §10).
+ * Consecutive sync failures per destination, the input of the core's back-off (core-decisions.md §10).
  *
  * Keyed by (local dataset, remote host, remote dataset): the API keys sync holds by host only, but two
  * destinations on one host are separate targets and fail separately. Kept in memory: after a restart the

@@ -1,5 +1,5 @@
 /**
- * Retention on one backup host, carried out through that host's own API (decisions.md §17): list the
+ * Retention on one backup host, carried out through that host's own API (core-decisions.md §17): list the
  * destination's snapshots, read the holds of the ones retention would destroy, plan with the core
  * (`TargetRetention.plan`), destroy one at a time.
  *

@@ -1,6 +1,6 @@
 /**
  * Freshness: whether what the policy says is due is happening, judged from one observation of a dataset
- * (decisions.md §16). Pure, so the daemon (which feeds `Troubles`) and `status` judge alike.
+ * (core-decisions.md §16). Pure, so the daemon (which feeds `Troubles`) and `status` judge alike.
  *
  * - **stale-snapshots**: no snapshot of ours for more than the expected gap (`backup_interval` when
  *   `frequent` is kept, else the period of the lowest kept type) past the instant the next one was due

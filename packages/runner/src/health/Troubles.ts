@@ -1,5 +1,5 @@
 /**
- * Troubles: the conditions that make the daemon *degraded* (decisions.md §16, "silence is a fault"). Each is
+ * Troubles: the conditions that make the daemon *degraded* (core-decisions.md §16, "silence is a fault"). Each is
  * a (kind, subject) pair with why and since when. Whatever watches something feeds this one registry; the
  * registry says each change once — a WARN when a trouble starts, an INFO when it clears — and `/health`,
  * `/metrics` and status pages read it. A trouble that stays is not logged again.

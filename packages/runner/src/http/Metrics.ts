@@ -41,7 +41,7 @@ export interface Metrics {
   readonly setLastSnapshot: (dataset: string, at: number) => void
   /** A destination's last sync (its verified or believed base, `Replication`/`Arrivals`), epoch ms. */
   readonly setLastSync: (target: SyncTarget, at: number) => void
-  /** Snapshots of ours named more than backup_interval after now (decisions.md §3 as amended). */
+  /** Snapshots of ours named more than backup_interval after now (core-decisions.md §3 as amended). */
   readonly setFutureSnapshots: (dataset: string, count: number) => void
   /**
    * How each enabled destination of `dataset` stands on arrival (replaces what was set for it before):

@@ -6,7 +6,7 @@
  * - the next cycle's plan: the core planner at the next tick, on the last observation with the last plan
  *   carried out (the core's `applyPlan`; the page says "if nothing changes meanwhile");
  * - the next due snapshot: the planner at the core's next due instants (`NextDue`) until one creates;
- * - a destination's base and last sync: the core's replication model (`replicationOf`, decisions.md §15);
+ * - a destination's base and last sync: the core's replication model (`replicationOf`, core-decisions.md §15);
  *   its arrival is verified only when the backup host's API said so (`Arrivals.standingOf`), and then
  *   the base shown is the snapshot it verified; back-off from `SyncFailures` with the core's
  *   `backOffMs`; frozen when that API found no common snapshot or a diverged one.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import * as HoldsCache from '../../src/daemon/HoldsCache.js'
 
 /**
- * Model: the API's true holds change only in the ways decisions.md §14 lists, each followed by the
+ * Model: the API's true holds change only in the ways core-decisions.md §14 lists, each followed by the
  * invalidation the daemon performs, and any item of a read may fail. Then after every read the cache
  * either answers exactly the truth or does not answer (never a partial or stale picture), and a read in
  * which nothing failed always answers.

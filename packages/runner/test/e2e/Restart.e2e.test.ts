@@ -43,7 +43,7 @@ describe('restart while a migration is in flight', () => {
       w.daemon().internals.failures.get({ dataset: 'tank/a', remoteHost: 'nas', remoteDataset: 'backup/a' })
         ?.consecutive,
     ).toBe(nothing.length)
-    // back-off (decisions.md §10): each retry waits backup_interval × 2^(k−1) after the k-th failure
+    // back-off (core-decisions.md §10): each retry waits backup_interval × 2^(k−1) after the k-th failure
     // (10, 20, 40 min; each failure lands seconds after its start, at the migration poll), not every cycle
     // nor every sync interval; the daemon wakes when the back-off ends (NextDue), not at the next minute
     await w.run(60 * MIN)

@@ -2,7 +2,7 @@
  * RPC budget (issues 6, 12): the exact HTTP round trips and JSON-RPC calls of each kind of cycle, through
  * the real client and the simulator. Steady cycles must not grow with the number of snapshots (M): the
  * listing is batched for all datasets, and holds are read only at start-up, for new snapshots, after a
- * migration ended and in the periodic rescan (decisions.md §14), which is spread over its period. Every
+ * migration ended and in the periodic rescan (core-decisions.md §14), which is spread over its period. Every
  * batch holds at most the client's cap of calls, and the API host never has more than that in flight.
  * Figures recorded in docs/performance.md.
  */

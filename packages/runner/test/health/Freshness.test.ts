@@ -36,7 +36,7 @@ const judge = (now: string, obs: DatasetObservation, p: Policy = policy) =>
     }).map((j) => [`${j.kind} ${j.subject}`, j.verdict._tag === 'Bad' ? j.verdict.why : j.verdict._tag]),
   )
 
-describe('Freshness.judge (decisions.md §16)', () => {
+describe('Freshness.judge (core-decisions.md §16)', () => {
   it('all fresh: ok everywhere', () => {
     expect(
       judge(

@@ -7,7 +7,7 @@
  * out-of-order name, nothing foreign/held destroyed), at most the policy's normal destroys per cycle (one
  * per dataset, plus one per destination whose sync hold moved), and every created snapshot's type against an
  * independent oracle of docs/core-*.md: the highest calendar boundary in the zone crossed since the previous
- * snapshot, else `frequent` once `backup_interval` elapsed (decisions.md §2, §3).
+ * snapshot, else `frequent` once `backup_interval` elapsed (core-decisions.md §2, §3).
  */
 import {
   type DatasetObservation,

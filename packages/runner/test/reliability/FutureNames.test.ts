@@ -1,6 +1,6 @@
 /**
  * Issue 10's first stall, through the real daemon on the simulator: the wall clock jumped a year ahead for
- * 20 minutes and was corrected. Before the amendment of decisions.md §3/§7 this stopped every snapshot and
+ * 20 minutes and was corrected. Before the amendment of core-decisions.md §3/§7 this stopped every snapshot and
  * sync for a year, silently (green /health, last-snapshot metric in the future, lag clamped to 0). Now
  * snapshots and syncs resume within one interval, the clock fault is a WARN and a degraded /health, and the
  * metrics show observed truth.

@@ -74,7 +74,7 @@ export const safety = (
       fail(`transfer broken: ${JSON.stringify(w.sim.inspect.violations())}`)
     if (!w.alive()) fail(`the daemon stopped: ${String(w.crashed())}`)
     // A clock behind the names already made by more than backup_interval makes them from the future
-    // (decisions.md §3 as amended): snapshots go on, through minutes whose names were used before, so a
+    // (core-decisions.md §3 as amended): snapshots go on, through minutes whose names were used before, so a
     // name destroyed since may be made again (docs/core-decisions.md, refinement 4). Only then.
     // The cycle planned up to two minutes before this check (a minute's tick, a slow cycle): judge with
     // its clock, not ours.
@@ -97,7 +97,7 @@ export const safety = (
       const snap = w.sim.model.local.snapshot(s.dataset, s.snapshot)
       if (snap === undefined) fail(`${s.dataset}@${s.snapshot} destroyed`)
       // Its own holds stay; the only tags that may come and go are sync holds of configured hosts (a
-      // migration that sent it as the newest snapshot, decisions.md §12, and the API's cleanup after it)
+      // migration that sent it as the newest snapshot, core-decisions.md §12, and the API's cleanup after it)
       // and the base holds of configured destinations (§15).
       const extra = [...snap!.holds].filter(
         (t) => !s.holds.includes(t) && !hosts.has(SyncHold.parseTag(t)?.host ?? '') && !bases.has(t),

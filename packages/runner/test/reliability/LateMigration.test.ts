@@ -9,7 +9,7 @@
  *    once. The second is unknown to the daemon until the next `migration_list`.
  * 3. Each migration sends from the last snapshot the remote had *when it started*. The one that finishes
  *    first moves the sync hold (the base) forward.
- * 4. The daemon protected only base..newest (decisions.md §8 as first written), so the other migration's
+ * 4. The daemon protected only base..newest (core-decisions.md §8 as first written), so the other migration's
  *    older range was unprotected, and retention destroyed a snapshot it was still sending.
  *
  * The fix, in two layers, each tested on its own here:

@@ -4,7 +4,7 @@
  *
  * A `Watch` sits between client and simulator and checks, at the instant each `snapshot_destroy` request
  * arrives (before faults or execution), that the snapshot is ours, not held and outside every in-flight
- * migration's range (decisions.md §8) — so "never destroyed" is proven as "never even asked".
+ * migration's range (core-decisions.md §8) — so "never destroyed" is proven as "never even asked".
  */
 import { type DatasetPolicy, type Policy, planDataset, SnapshotName, SyncHold } from '@zfs-autobackup/core'
 import {
@@ -107,7 +107,7 @@ const callsOf = (body: string | undefined): ReadonlyArray<WireCall> => {
   }
 }
 
-/** Index of the last snapshot carrying a sync tag of `host` (decisions.md §7), -1 when none. */
+/** Index of the last snapshot carrying a sync tag of `host` (core-decisions.md §7), -1 when none. */
 const baseIndex = (sim: Simulator, dataset: string, host: string): number => {
   const snaps = sim.model.local.snapshots(dataset)
   for (let i = snaps.length - 1; i >= 0; i--)

@@ -63,7 +63,7 @@ export interface DestinationStatus {
   readonly intervalSeconds: number
   readonly thresholdSeconds: number
   /**
-   * What is known about arrival (decisions.md §15): `unverified` without the backup host's API;
+   * What is known about arrival (core-decisions.md §15): `unverified` without the backup host's API;
    * otherwise the verdict of listing the destination (`verified`, `diverged`, `frozen`: no common
    * snapshot) or `unknown` when that listing failed.
    */

@@ -92,7 +92,7 @@ export const verdict = (
   return `OK - ${results.length} dataset${results.length === 1 ? '' : 's'}, ${checked} destination${checked === 1 ? '' : 's'} within lag`
 }
 
-/** What is known about arrival, always said (decisions.md §15). */
+/** What is known about arrival, always said (core-decisions.md §15). */
 const arrivalNote = (d: DestinationStatus): string => {
   const a = d.arrival
   switch (a._tag) {

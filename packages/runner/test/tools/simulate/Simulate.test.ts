@@ -93,7 +93,7 @@ describe('simulatePolicy with syncs', () => {
     const starts = d.syncs.map((s) => s.startedAt)
     const gaps = starts.slice(1).map((t, i) => t - starts[i]!)
     for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThanOrEqual(gaps[i - 1]!)
-    // Back-off (decisions.md §10) waits min(600 s × 2^(k−1), 6 h) after the k-th failure: fewer attempts than
+    // Back-off (core-decisions.md §10) waits min(600 s × 2^(k−1), 6 h) after the k-th failure: fewer attempts than
     // an hourly interval alone would allow (24).
     expect(r.counts.syncsStarted).toBeLessThan(12)
   })
