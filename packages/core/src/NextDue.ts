@@ -21,17 +21,21 @@
  *   first instant the sync window is open; a sync due now lasts until the window closes.
  * - Names from the future (§3, §7 as amended): a snapshot of ours or a sync tag named `at` stops being
  *   from the future at `at − backup_interval`.
- * Nothing else in the plan depends on `now`: retention, protection, holds and releases depend on the
- * observed state and on the snapshot created (covered above).
+ * - Unverified bases (§15 refined): a base of ours named `at` leaves the window that keeps it held at
+ *   `at + unverifiedKeepMs` (+1 ms); the plan may then release it.
+ * Nothing else in the plan depends on `now`: retention, protection, holds and the other releases depend on
+ * the observed state and on the snapshot created (covered above).
  *
  * Cost: one planner analysis, O(snapshots + hold tags + destinations), plus a walk over hour starts only
  * while a window is not always open (at most 8 days of them, memoised per hour).
  *
  * @since 0.2.0
  */
+import * as BaseTag from './BaseTag.js'
 import * as LocalCalendar from './LocalCalendar.js'
 import { type Analysis, analyse, type PlanInput, syncContextOf } from './Planner.js'
 import type { ScheduleWindow } from './Policy.js'
+import * as Replication from './Replication.js'
 import * as Schedule from './Schedule.js'
 import * as ST from './SnapshotType.js'
 import * as SyncDecision from './SyncDecision.js'
@@ -52,6 +56,8 @@ export type Cause =
   | { readonly _tag: 'Sync'; readonly remoteHost: string; readonly remoteDataset: string }
   /** A name from the future (snapshot or sync tag) stops being from the future. */
   | { readonly _tag: 'FutureName'; readonly name: string }
+  /** An unverified base leaves the window in which it stays held (`Replication.unverifiedKeepMs`). */
+  | { readonly _tag: 'BaseWindow'; readonly name: string }
 
 export interface NextDue {
   /** Epoch ms after `now`; `+Infinity` when only a change of the observed state can change the plan. */
@@ -211,6 +217,29 @@ const futureCandidates = (input: PlanInput, a: Analysis): NextDue[] => {
   return [best]
 }
 
+/**
+ * Unverified bases stay held while named within `Replication.unverifiedKeepMs` of now (§15 refined): the
+ * plan releases one the instant after it leaves that window (unless it is among its tag's newest two; early
+ * is allowed, so every base of ours counts).
+ */
+const baseWindowCandidates = (input: PlanInput, a: Analysis): NextDue[] => {
+  const { holds, snapshots } = input.observed
+  if (holds._tag === 'Unknown') return []
+  const keepMs = Replication.unverifiedKeepMs(input.policy.remoteSync.intervalSeconds)
+  let best: NextDue = never
+  for (let i = 0; i < snapshots.length; i++) {
+    if (a.parsed.typeIndex[i]! < 0) continue
+    const leaves = a.parsed.at[i]! + keepMs + 1
+    if (
+      leaves > input.now &&
+      leaves < best.at &&
+      holds.bySnapshot.get(snapshots[i]!)?.some(BaseTag.isBaseTag)
+    )
+      best = { at: leaves, cause: { _tag: 'BaseWindow', name: snapshots[i]! } }
+  }
+  return [best]
+}
+
 // -------------------------------------------------------------------------------------
 // entry points
 // -------------------------------------------------------------------------------------
@@ -224,6 +253,7 @@ export const nextDueWith = (input: PlanInput, memo: NextDueMemo): NextDue => {
     snapshotCandidate(input, a, memo),
     ...syncCandidates(input, a, memo),
     ...futureCandidates(input, a),
+    ...baseWindowCandidates(input, a),
   ])
     if (c.at < best.at) best = c
   return best
