@@ -159,11 +159,11 @@ export const futureReason = (r: FutureReason): string => {
 // lines
 // -------------------------------------------------------------------------------------
 
-/** Why an action was chosen, without the action itself (the tail of a log line, a report column). */
 /** Why a snapshot is destroyed, on the source or on a backup host. */
 export const destroyReason = (r: DestroyReason): string =>
   `beyond newest ${r.count} ${r.type} (rank ${r.rank})`
 
+/** Why an action was chosen, without the action itself (the tail of a log line, a report column). */
 export const actionReason = (a: Action): string => {
   switch (a._tag) {
     case 'CreateSnapshot':

@@ -343,6 +343,16 @@ export const make = (caps: Capabilities, parts: Parts) => {
       readonly plan: Plan
       readonly state: DatasetState
     }> = []
+    /** The cycle's result so far (a stop before the end passes one more unsettled: not all was done). */
+    const done = (stopped: boolean, unsettledNow: number): CycleResult => ({
+      _tag: 'Done',
+      reports,
+      failedDatasets,
+      holdsRead: read.right.holdsRead,
+      stopped,
+      dueAt,
+      unsettled: unsettledNow,
+    })
     /** A dataset whose planning or carrying out threw: failed this cycle, its error kept on the status page. */
     const failed = (dataset: string, e: unknown, observed: DatasetObservation, at: number) => {
       failedDatasets += 1
@@ -360,15 +370,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
     for (const ds of settings.datasets) {
       if (signal.aborted) {
         reportFrozen(settings, looked, caps.clock.now())
-        return {
-          _tag: 'Done',
-          reports,
-          failedDatasets,
-          holdsRead: read.right.holdsRead,
-          stopped: true,
-          dueAt,
-          unsettled: unsettled + 1,
-        }
+        return done(true, unsettled + 1)
       }
       const state = read.right.byDataset.get(ds.dataset)
       if (state === undefined || E.isLeft(state)) {
@@ -466,16 +468,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
     }
     for (const [root, ms] of members) {
       for (const m of ms) {
-        if (signal.aborted)
-          return {
-            _tag: 'Done',
-            reports,
-            failedDatasets,
-            holdsRead: read.right.holdsRead,
-            stopped: true,
-            dueAt,
-            unsettled: unsettled + 1,
-          }
+        if (signal.aborted) return done(true, unsettled + 1)
         const report = await pruneMember(settings, root, m, read.right, createdIn.get(root), signal)
         if (report !== undefined) reports.set(m.dataset, report)
         if (report === undefined || report.failed > 0) failedDatasets += 1
@@ -498,15 +491,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
     caps.metrics.setGauge('zfs_autobackup_destroys_refused', parts.executor.refusals.all().length)
     watchStuck(caps.clock.now())
     reportFrozen(settings, looked, caps.clock.now())
-    return {
-      _tag: 'Done',
-      reports,
-      failedDatasets,
-      holdsRead: read.right.holdsRead,
-      stopped: signal.aborted,
-      dueAt,
-      unsettled,
-    }
+    return done(signal.aborted, unsettled)
   }
 
   /**
