@@ -49,8 +49,11 @@ describe('the shipped example', () => {
           maxCallsInFlight: 8,
           auth: { username: 'backup', password: { _tag: 'Env', name: 'NAS_API_PASSWORD' } },
         },
+        // daily from target_retention, the other types from server.retention
+        targetRetention: { frequent: 4, hourly: 12, daily: 30, weekly: 4, monthly: 6, yearly: 3 },
       },
     ])
+    expect(c.maxSleepSeconds).toBe(600)
     expect(c.timezone).toBe('Europe/Vienna')
     expect(c.zfsApi.auth).toEqual({
       username: 'backup',
