@@ -231,7 +231,11 @@ export const plan = (input: ReplicationInput): ReplicationPlan => {
       } else if (!(ev._tag === 'Sent' && observed.includes(e))) {
         decisions.push(stale(ev, { _tag: 'BehindBase', base: snapshots[newestObserved]! }))
       }
-    } else if (observed.length === 0 && host !== undefined) {
+    }
+    // Seeded whenever no base is held or placed, stale evidence included: else hold hygiene may release the
+    // host's `sync_*` tag on the base (it keeps the newest by tag *time*, §11), the base would step back and
+    // the next plan see another last sync (found by the planner's idempotence property, seed -1184144458).
+    if (keep.length === 0 && host !== undefined) {
       const seed = host.points.find((p) => p.index === host.baseIndex)!
       hold(host.baseIndex, { _tag: 'SeedFromSyncHold', syncTag: seed.tag })
       keep = [host.baseIndex]
