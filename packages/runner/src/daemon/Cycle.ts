@@ -29,7 +29,7 @@ import type * as Metrics from '../http/Metrics.js'
 import * as Arrivals from './Arrivals.js'
 import type { ArrivalVerifier } from './ArrivalVerifier.js'
 import type { Capabilities } from './Capabilities.js'
-import type { Executor, Report } from './Executor.js'
+import type { Executor, Job, Report } from './Executor.js'
 import type { HoldsCache } from './HoldsCache.js'
 import type { MigrationMonitor } from './MigrationMonitor.js'
 import * as Names from './Names.js'
@@ -332,8 +332,6 @@ export const make = (caps: Capabilities, parts: Parts) => {
     let dueAt = Number.POSITIVE_INFINITY
     let unsettled = 0
     for (const d of [...seen.keys()]) if (!configured.has(d)) seen.delete(d)
-    /** The snapshot each tree's root created this cycle, confirmed by the API (so every descendant has it). */
-    const createdIn = new Map<string, { readonly name: string; readonly type: SnapshotType.SnapshotType }>()
     const at = caps.clock.now()
     /** Datasets read this cycle (their destinations' standing is current). */
     const looked = new Set<string>()
@@ -425,6 +423,31 @@ export const make = (caps: Capabilities, parts: Parts) => {
       }
     }
     // The host's plan by phase: every dataset's create in one batch, then holds, releases, destroys, syncs.
+    // The descendants' plans join once the creates are over (they depend on whether the root's `-r` create
+    // worked): their destroys go in the same batch as the roots'.
+    const joined: Array<{ readonly root: string; readonly m: Member; readonly state: DatasetState }> = []
+    const joinMembers = (rootReports: ReadonlyArray<Report>): ReadonlyArray<Job> => {
+      const createdIn = new Map<string, { readonly name: string; readonly type: SnapshotType.SnapshotType }>()
+      for (const [i, report] of rootReports.entries()) {
+        const { ds, plan } = planned[i]!
+        const create = plan.actions.find((a) => a._tag === 'CreateSnapshot')
+        if (ds.recursive && create?._tag === 'CreateSnapshot' && report.created === create.snapshot)
+          createdIn.set(ds.dataset, { name: create.snapshot, type: create.type })
+      }
+      const jobs: Array<Job> = []
+      for (const [root, ms] of members)
+        for (const m of ms) {
+          const job = memberJob(settings, root, m, read.right, createdIn.get(root), signal)
+          if (job === undefined) {
+            failedDatasets += 1
+            unsettled += 1
+            continue
+          }
+          jobs.push(job.job)
+          joined.push({ root, m, state: job.state })
+        }
+      return jobs
+    }
     let executed: ReadonlyArray<Report> = []
     try {
       executed = await parts.executor.executeAll(
@@ -436,18 +459,17 @@ export const make = (caps: Capabilities, parts: Parts) => {
             observed: input.observed,
           },
         })),
+        joinMembers,
       )
     } catch (e) {
       for (const { ds, input } of planned) failed(ds.dataset, e, input.observed, at)
+      for (const { m, state } of joined) failed(m.dataset, e, state.observed, at)
     }
-    for (const [i, report] of executed.entries()) {
+    for (const [i, report] of executed.slice(0, planned.length).entries()) {
       const { ds, input, plan, state } = planned[i]!
       const { observed } = input
       try {
         reports.set(ds.dataset, report)
-        const create = plan.actions.find((a) => a._tag === 'CreateSnapshot')
-        if (ds.recursive && create?._tag === 'CreateSnapshot' && report.created === create.snapshot)
-          createdIn.set(ds.dataset, { name: create.snapshot, type: create.type })
         await parts.targets?.afterPlan({
           settings,
           dataset: ds,
@@ -466,27 +488,20 @@ export const make = (caps: Capabilities, parts: Parts) => {
         failed(ds.dataset, e, observed, at)
       }
     }
-    for (const [root, ms] of members) {
-      for (const m of ms) {
-        if (signal.aborted) return done(true, unsettled + 1)
-        const report = await pruneMember(settings, root, m, read.right, createdIn.get(root), signal)
-        if (report !== undefined) reports.set(m.dataset, report)
-        if (report === undefined || report.failed > 0) failedDatasets += 1
-        else datasetOk(m.dataset)
-        // A descendant's plan never changes by time alone (retention only): settled unless it could not
-        // be read or pruned in full, or its holds or migrations are unknown or in flight.
-        const state = read.right.byDataset.get(m.dataset)
-        const o = state !== undefined && E.isRight(state) ? state.right : undefined
-        if (
-          report === undefined ||
-          report.failed + report.skipped + report.stopped > 0 ||
-          o === undefined ||
-          !o.inFlightKnown ||
-          o.observed.holds._tag === 'Unknown' ||
-          o.observed.inFlight.length > 0
-        )
-          unsettled += 1
-      }
+    for (const [i, report] of executed.slice(planned.length).entries()) {
+      const { m, state } = joined[i]!
+      reports.set(m.dataset, report)
+      if (report.failed > 0) failedDatasets += 1
+      else datasetOk(m.dataset)
+      // A descendant's plan never changes by time alone (retention only): settled unless it was not pruned
+      // in full, or its holds or migrations are unknown or in flight.
+      if (
+        report.failed + report.skipped + report.stopped > 0 ||
+        !state.inFlightKnown ||
+        state.observed.holds._tag === 'Unknown' ||
+        state.observed.inFlight.length > 0
+      )
+        unsettled += 1
     }
     caps.metrics.setGauge('zfs_autobackup_destroys_refused', parts.executor.refusals.all().length)
     watchStuck(caps.clock.now())
@@ -498,14 +513,14 @@ export const make = (caps: Capabilities, parts: Parts) => {
    * Retention on one descendant of a tree, over its own listing (`TreeMember`): destroys only. Undefined
    * when it could not be listed (then the tree's members are read again next cycle: it may be gone).
    */
-  const pruneMember = async (
+  const memberJob = (
     settings: Settings,
     root: string,
     m: Member,
     read: CycleState,
     created: { readonly name: string; readonly type: SnapshotType.SnapshotType } | undefined,
     signal: AbortSignal,
-  ): Promise<Report | undefined> => {
+  ): { readonly job: Job; readonly state: DatasetState } | undefined => {
     const state = read.byDataset.get(m.dataset)
     if (state === undefined || E.isLeft(state)) {
       const e = state?.left
@@ -530,11 +545,8 @@ export const make = (caps: Capabilities, parts: Parts) => {
       created: created?.type,
     })
     for (const d of plan.decisions) caps.log.debug(Explain.decision(d), { dataset: m.dataset })
-    return parts.executor.execute(plan, {
-      inFlightKnown: state.right.inFlightKnown,
-      stopRequested: () => signal.aborted,
-      observed,
-    })
+    const ctx = { inFlightKnown: state.right.inFlightKnown, stopRequested: () => signal.aborted, observed }
+    return { job: { plan, ctx }, state: state.right }
   }
 
   return {

@@ -307,25 +307,29 @@ export const make = (
    * failed create ends its plan only; its failed base hold skips its releases of that tag; its unanswered
    * destroy postpones its syncs. A second create in one plan waits for the first one's outcome (next batch).
    * A shutdown request is honoured before each action is sent.
+   *
+   * `joining`, when given, is called once the creates are over (before the holds), with the reports so
+   * far: the plans it returns depend on what the creates did (a tree's descendants: whether the root's
+   * `-r` snapshot exists) and join the remaining phases. Their reports follow the jobs' in the result.
    */
-  const executeAll = async (jobs: ReadonlyArray<Job>): Promise<ReadonlyArray<Report>> => {
-    const runs: Run[] = jobs.map((j) => ({
-      plan: j.plan,
-      ctx: j.ctx,
-      actions: ordered(j.plan.actions),
-      next: 0,
-      done: 0,
-      failed: 0,
-      skipped: 0,
-      stopped: 0,
-      destroyFailed: false,
-      failedHolds: new Set<string>(),
-      created: undefined,
-    }))
-    for (let phase = 0; phase <= MAX_RANK; ) {
+  const executeAll = async (
+    jobs: ReadonlyArray<Job>,
+    joining?: (reports: ReadonlyArray<Report>) => ReadonlyArray<Job>,
+  ): Promise<ReadonlyArray<Report>> => {
+    const runs: Run[] = jobs.map(runOf)
+    let join = joining
+    for (;;) {
+      // The lowest rank any plan has left: each plan's actions are in rank order, so phases only advance.
+      const phase = Math.min(...runs.map(nextRank))
+      if (join !== undefined && phase > rank.CreateSnapshot) {
+        runs.push(...join(runs.map(reportOf)).map(runOf))
+        join = undefined
+        continue
+      }
+      if (phase > MAX_RANK) break
       const steps: Array<{ readonly run: Run; readonly a: Action; readonly step: Step }> = []
       for (const run of runs) {
-        while (run.next < run.actions.length && rank[run.actions[run.next]!._tag] === phase) {
+        while (nextRank(run) === phase) {
           if (run.ctx.stopRequested()) {
             run.stopped = run.actions.length - run.next
             caps.log.info(`shutdown requested; ${run.stopped} action(s) left for the next start to re-plan`, {
@@ -344,16 +348,8 @@ export const make = (
       let k = 0
       for (const { run, a, step } of steps)
         record(run, a, 'mutation' in step ? step.read(replies[k++]!) : step.outcome)
-      // A phase is over when no dataset has an action of its rank left (a second create goes round again).
-      if (!runs.some((r) => r.next < r.actions.length && rank[r.actions[r.next]!._tag] === phase)) phase += 1
     }
-    return runs.map((r) => ({
-      done: r.done,
-      failed: r.failed,
-      skipped: r.skipped,
-      stopped: r.stopped,
-      ...(r.created === undefined ? {} : { created: r.created }),
-    }))
+    return runs.map(reportOf)
   }
 
   const execute = async (plan: Plan, ctx: Context): Promise<Report> => (await executeAll([{ plan, ctx }]))[0]!
@@ -366,6 +362,34 @@ export type Executor = ReturnType<typeof make>
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
+
+const runOf = (j: Job): Run => ({
+  plan: j.plan,
+  ctx: j.ctx,
+  actions: ordered(j.plan.actions),
+  next: 0,
+  done: 0,
+  failed: 0,
+  skipped: 0,
+  stopped: 0,
+  destroyFailed: false,
+  failedHolds: new Set<string>(),
+  created: undefined,
+})
+
+/** The rank of the run's next action; past the last rank when it has none left. */
+const nextRank = (run: Run): number => {
+  const a = run.actions[run.next]
+  return a === undefined ? MAX_RANK + 1 : rank[a._tag]
+}
+
+const reportOf = (r: Run): Report => ({
+  done: r.done,
+  failed: r.failed,
+  skipped: r.skipped,
+  stopped: r.stopped,
+  ...(r.created === undefined ? {} : { created: r.created }),
+})
 
 /** The destination's base in the observation the plan was made on; `undefined` (protect all) when unknown. */
 const baseOf = (

@@ -203,6 +203,65 @@ describe('Executor.executeAll (properties)', () => {
     )
   })
 
+  it("plans that join once the creates are over (a tree's descendants) share the remaining phases, each as if alone", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }).chain((n) => {
+          const ds = Array.from({ length: n }, (_, i) => `tank/d${i}`)
+          // Joined plans as TreeMember makes them: destroys only.
+          const later = ds.map((d) => `${d}/child`)
+          return fc.tuple(
+            fc.constant(ds),
+            fc.constant(later),
+            fc.tuple(...ds.map(planOf)),
+            fc.tuple(
+              ...later.map((d) => planOf(d).map((as) => as.filter((a) => a._tag === 'DestroySnapshot'))),
+            ),
+            fc.tuple(...[...ds, ...later].map(() => faultsOf)),
+          )
+        }),
+        async ([datasets, later, actions, laterActions, faultList]) => {
+          const faults = new Map([...datasets, ...later].map((d, i) => [d, faultList[i]!]))
+          const planOfAll = (d: string, as: ReadonlyArray<Action>): Plan => ({
+            dataset: d,
+            actions: [...as],
+            decisions: [],
+          })
+          const plans = datasets.map((d, i) => planOfAll(d, actions[i]!))
+          const joinedPlans = later.map((d, i) => planOfAll(d, laterActions[i]!))
+          const all = setup([...datasets, ...later], faults)
+          const seen: Array<ReadonlyArray<Executor.Report>> = []
+          const reports = await all.executor.executeAll(
+            plans.map((plan) => ({ plan, ctx: all.ctx })),
+            (sofar) => {
+              seen.push(sofar)
+              // Called when the creates are over: every batch so far is a create batch.
+              for (const b of all.batches) expect(b.every((m) => m._tag === 'SnapshotCreate')).toBe(true)
+              return joinedPlans.map((plan) => ({ plan, ctx: all.ctx }))
+            },
+          )
+          expect(seen).toHaveLength(1)
+          expect(reports).toHaveLength(plans.length + joinedPlans.length)
+          // The reports the joining plans were made with name the creates the final reports name.
+          expect(seen[0]!.map((r) => r.created)).toEqual(reports.slice(0, plans.length).map((r) => r.created))
+          // Still one batch per phase in order: the joined destroys ride in the roots' destroy batch.
+          const kinds = all.batches.map((b) => new Set(b.map((m) => m._tag)))
+          for (const k of kinds) expect(k.size).toBe(1)
+          const order = kinds.map((k) => KINDS.indexOf([...k][0]!))
+          expect(order).toEqual([...order].sort((a, b) => a - b))
+          expect(new Set(order).size).toBe(order.length)
+          for (const [i, plan] of [...plans, ...joinedPlans].entries()) {
+            const alone = setup([plan.dataset], faults)
+            const report = await alone.executor.execute(plan, alone.ctx)
+            expect(reports[i]).toEqual(report)
+            expect(all.perDataset.get(plan.dataset) ?? []).toEqual(alone.perDataset.get(plan.dataset) ?? [])
+          }
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
   it('a failed create or an unanswered destroy on one dataset leaves the others whole', async () => {
     const datasets = ['tank/a', 'tank/b', 'tank/c']
     const none: Record<Kind, Fault> = {
