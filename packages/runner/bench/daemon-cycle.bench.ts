@@ -15,9 +15,9 @@
 import { type DatasetPolicy, type Policy, planDataset, SnapshotName } from '@zfs-autobackup/core'
 import { type Clock, makeClient, type RpcStats, systemClock } from '@zfs-autobackup/zfs-rpc'
 import { makeSimulator } from '@zfs-autobackup/zfs-rpc/testing'
-import { silentLog } from '../src/daemon/Capabilities.js'
 import * as Daemon from '../src/daemon/Daemon.js'
 import * as Metrics from '../src/http/Metrics.js'
+import * as Logger from '../src/log/Logger.js'
 
 const SNAPSHOTS = 200
 const open = { days: '1111111', hours: '1'.repeat(24) }
@@ -62,7 +62,7 @@ const bench = async (n: number): Promise<void> => {
   const clock: Clock = { now: () => Date.now() + offset, sleep: systemClock.sleep }
   const api = makeClient({ url: server.url, clock, timeoutMs: 120_000 })
   const daemon = Daemon.make(
-    { api, clock, log: silentLog, planner: planDataset, metrics: Metrics.make() },
+    { api, clock, log: Logger.silent, planner: planDataset, metrics: Metrics.make() },
     { policy, datasets, zone: 'Europe/Vienna' },
   )
   const signal = new AbortController().signal

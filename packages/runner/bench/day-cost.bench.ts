@@ -11,9 +11,9 @@
 import { makePlanner, type Policy } from '@zfs-autobackup/core'
 import { type FetchLike, makeClient, VirtualClock } from '@zfs-autobackup/zfs-rpc'
 import { makeSimulator } from '@zfs-autobackup/zfs-rpc/testing'
-import { silentLog } from '../src/daemon/Capabilities.js'
 import * as Daemon from '../src/daemon/Daemon.js'
 import * as Metrics from '../src/http/Metrics.js'
+import * as Logger from '../src/log/Logger.js'
 
 const M = 200
 const MINUTE = 60_000
@@ -39,7 +39,7 @@ const day = async (n: number, mode: 'sleeping' | 'every minute') => {
     )
   const api = makeClient({ url: 'http://sim:8545', fetch: sim.fetch as unknown as FetchLike, clock })
   const daemon = Daemon.make(
-    { api, clock, log: silentLog, planner: makePlanner(), metrics: Metrics.make() },
+    { api, clock, log: Logger.silent, planner: makePlanner(), metrics: Metrics.make() },
     {
       policy,
       datasets: datasets.map((dataset) => ({ dataset, recursive: false, destinations: [] })),

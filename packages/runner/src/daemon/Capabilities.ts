@@ -7,21 +7,12 @@
 import type { Plan, PlanInput } from '@zfs-autobackup/core'
 import type { Clock, ZfsApi } from '@zfs-autobackup/zfs-rpc'
 import type { Metrics } from '../http/Metrics.js'
+import type { Log } from '../log/Logger.js'
 import type { DestinationApis } from './DestinationApis.js'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
-
-export type LogFields = Readonly<Record<string, unknown>>
-
-/** The slice of the runner's logger the daemon uses. */
-export interface Log {
-  readonly debug: (message: string, fields?: LogFields) => void
-  readonly info: (message: string, fields?: LogFields) => void
-  readonly warn: (message: string, fields?: LogFields) => void
-  readonly error: (message: string, fields?: LogFields) => void
-}
 
 export interface Capabilities {
   readonly api: ZfsApi
@@ -32,10 +23,3 @@ export interface Capabilities {
   /** The backup hosts' own APIs, per destination (absent: none has one, arrival is not verified). */
   readonly destinationApis?: DestinationApis
 }
-
-// -------------------------------------------------------------------------------------
-// utils
-// -------------------------------------------------------------------------------------
-
-/** A log that drops everything (tests that only assert on state). */
-export const silentLog: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }

@@ -15,7 +15,7 @@
  *
  * @since 0.2.0
  */
-import type { Log } from '../daemon/Capabilities.js'
+import type { Log } from '../log/Logger.js'
 
 // -------------------------------------------------------------------------------------
 // model

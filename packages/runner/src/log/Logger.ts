@@ -14,11 +14,15 @@ export type Level = 'debug' | 'info' | 'warn' | 'error'
 export type Format = 'text' | 'json'
 export type Fields = Readonly<Record<string, unknown>>
 
-export interface Logger {
+/** The four levels: all that a module writing lines needs (the daemon's `Capabilities.log`, test fakes). */
+export interface Log {
   readonly debug: (message: string, fields?: Fields) => void
   readonly info: (message: string, fields?: Fields) => void
   readonly warn: (message: string, fields?: Fields) => void
   readonly error: (message: string, fields?: Fields) => void
+}
+
+export interface Logger extends Log {
   /** A logger that adds `fields` to every line (e.g. `{ dataset: 'tank/data' }`). */
   readonly child: (fields: Fields) => Logger
 }

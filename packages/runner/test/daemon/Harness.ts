@@ -1,13 +1,13 @@
 /** Shared wiring for daemon unit tests: a fake API, a virtual clock, a log that keeps its lines. */
 import { VirtualClock } from '@zfs-autobackup/zfs-rpc'
-import type { Log, LogFields } from '../../src/daemon/Capabilities.js'
 import * as Metrics from '../../src/http/Metrics.js'
+import type { Fields, Log } from '../../src/log/Logger.js'
 import * as FakeApi from './FakeApi.js'
 
 export interface Line {
   readonly level: 'debug' | 'info' | 'warn' | 'error'
   readonly message: string
-  readonly fields: LogFields
+  readonly fields: Fields
 }
 
 export const memoryLog = (): Log & {
@@ -17,7 +17,7 @@ export const memoryLog = (): Log & {
   const lines: Line[] = []
   const at =
     (level: Line['level']) =>
-    (message: string, fields: LogFields = {}) =>
+    (message: string, fields: Fields = {}) =>
       void lines.push({ level, message, fields })
   return {
     lines,

@@ -2,9 +2,9 @@ import { SnapshotName } from '@zfs-autobackup/core'
 import { makeClient, VirtualClock } from '@zfs-autobackup/zfs-rpc'
 import { makeSimulatorPair } from '@zfs-autobackup/zfs-rpc/testing'
 import { describe, expect, it } from 'vitest'
-import type { Log } from '../../src/daemon/Capabilities.js'
 import * as TargetPruner from '../../src/daemon/TargetPruner.js'
 import * as Metrics from '../../src/http/Metrics.js'
+import type { Log } from '../../src/log/Logger.js'
 
 const T0 = Date.UTC(2026, 10, 27, 12, 0)
 const hour = 3_600_000

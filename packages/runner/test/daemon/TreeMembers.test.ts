@@ -2,8 +2,8 @@ import type { DatasetPolicy } from '@zfs-autobackup/core'
 import { type RpcError, VirtualClock, type ZfsApi } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { silentLog } from '../../src/daemon/Capabilities.js'
 import * as TreeMembers from '../../src/daemon/TreeMembers.js'
+import * as Logger from '../../src/log/Logger.js'
 
 const HOUR = 3_600_000
 const tree = (exclude?: ReadonlyArray<string>): DatasetPolicy => ({
@@ -28,7 +28,7 @@ const setup = () => {
       return reply
     },
   } as unknown as ZfsApi
-  const members = TreeMembers.make({ api, clock, log: silentLog }, HOUR)
+  const members = TreeMembers.make({ api, clock, log: Logger.silent }, HOUR)
   return {
     clock,
     asked,

@@ -16,9 +16,9 @@ import {
 } from '@zfs-autobackup/zfs-rpc'
 import { makeSimulator } from '@zfs-autobackup/zfs-rpc/testing'
 import { describe, expect, it } from 'vitest'
-import { silentLog } from '../../src/daemon/Capabilities.js'
 import * as Daemon from '../../src/daemon/Daemon.js'
 import * as Metrics from '../../src/http/Metrics.js'
+import * as Logger from '../../src/log/Logger.js'
 
 const START = Date.UTC(2026, 5, 1, 8, 1)
 const MIN = 60_000
@@ -55,7 +55,7 @@ const setup = (n: number, m: number, opts: { rescanMs: number; snapshots?: boole
   }
   const api = makeClient({ url: 'http://sim:8545', fetch, clock })
   const daemon = Daemon.make(
-    { api, clock, log: silentLog, planner: planDataset, metrics: Metrics.make() },
+    { api, clock, log: Logger.silent, planner: planDataset, metrics: Metrics.make() },
     {
       policy: {
         backupIntervalSeconds: 600,
@@ -216,7 +216,7 @@ describe('RPC budget of a recursive tree with K descendants (issue 11)', () => {
       )
     const api = makeClient({ url: 'http://sim:8545', fetch: sim.fetch as unknown as FetchLike, clock })
     const daemon = Daemon.make(
-      { api, clock, log: silentLog, planner: planDataset, metrics: Metrics.make() },
+      { api, clock, log: Logger.silent, planner: planDataset, metrics: Metrics.make() },
       {
         policy: {
           backupIntervalSeconds: 600,

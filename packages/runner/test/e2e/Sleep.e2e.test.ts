@@ -8,9 +8,9 @@ import { makePlanner, type Policy, SnapshotName } from '@zfs-autobackup/core'
 import { type FetchLike, makeClient, VirtualClock } from '@zfs-autobackup/zfs-rpc'
 import { makeSimulator } from '@zfs-autobackup/zfs-rpc/testing'
 import { describe, expect, it } from 'vitest'
-import { silentLog } from '../../src/daemon/Capabilities.js'
 import * as Daemon from '../../src/daemon/Daemon.js'
 import * as Metrics from '../../src/http/Metrics.js'
+import * as Logger from '../../src/log/Logger.js'
 
 const MIN = 60_000
 const HOUR = 60 * MIN
@@ -38,7 +38,7 @@ const world = (p: Policy, options: Daemon.Options = {}, destinations = false) =>
   }
   const api = makeClient({ url: 'http://sim:8545', fetch, clock })
   const daemon = Daemon.make(
-    { api, clock, log: silentLog, planner: makePlanner(), metrics: Metrics.make() },
+    { api, clock, log: Logger.silent, planner: makePlanner(), metrics: Metrics.make() },
     {
       policy: p,
       datasets: datasets.map((dataset) => ({

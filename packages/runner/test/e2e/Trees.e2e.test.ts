@@ -11,10 +11,10 @@ import { makeSimulator } from '@zfs-autobackup/zfs-rpc/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { decodeConfig } from '../../src/config/Decode.js'
-import { silentLog } from '../../src/daemon/Capabilities.js'
 import { settingsOf } from '../../src/daemon/Cycle.js'
 import * as Daemon from '../../src/daemon/Daemon.js'
 import * as Metrics from '../../src/http/Metrics.js'
+import * as Logger from '../../src/log/Logger.js'
 
 const START = Date.UTC(2026, 1, 20, 0, 0) // the month boundary of 1 March falls inside
 const MIN = 60_000
@@ -52,7 +52,7 @@ describe('a recursive tree over a simulated month', () => {
     sim.seed.snapshots('tank/root/a', ['manual-keep-me'])
     const api = makeClient({ url: 'http://sim:8545', fetch: sim.fetch as unknown as FetchLike, clock })
     const daemon = Daemon.make(
-      { api, clock, log: silentLog, planner: planDataset, metrics: Metrics.make() },
+      { api, clock, log: Logger.silent, planner: planDataset, metrics: Metrics.make() },
       settingsOf(decoded.right),
     )
     const signal = new AbortController().signal

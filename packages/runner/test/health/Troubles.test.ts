@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Log } from '../../src/daemon/Capabilities.js'
 import * as Troubles from '../../src/health/Troubles.js'
+import type { Log } from '../../src/log/Logger.js'
 
 const MIN = 60_000
 

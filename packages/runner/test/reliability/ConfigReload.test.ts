@@ -15,8 +15,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import type { Config } from '../../src/config/Config.js'
 import { decodeConfig } from '../../src/config/Decode.js'
-import type { Log } from '../../src/daemon/Capabilities.js'
 import * as Reloader from '../../src/daemon/Reloader.js'
+import type { Log } from '../../src/log/Logger.js'
 import { MINUTE, makeWorld } from './World.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'reload-'))

@@ -7,8 +7,8 @@
  */
 import { SnapshotName } from '@zfs-autobackup/core'
 import { describe, expect, it } from 'vitest'
-import type { Log } from '../../src/daemon/Capabilities.js'
 import * as Health from '../../src/http/Health.js'
+import type { Log } from '../../src/log/Logger.js'
 import { allWindow, DAY, HOUR, MINUTE, makeWorld } from './World.js'
 
 const YEAR = 365 * DAY

@@ -20,8 +20,8 @@
  */
 import type { Fault } from '@zfs-autobackup/zfs-rpc/testing'
 import { describe, expect, it } from 'vitest'
-import type { Log } from '../../src/daemon/Capabilities.js'
 import type * as Daemon from '../../src/daemon/Daemon.js'
+import type { Log } from '../../src/log/Logger.js'
 import { safety, seedForeign } from './Invariants.js'
 import { FAULTS_WITH_LATE_ANSWERS, MINUTE, makeWorld } from './World.js'
 

@@ -7,8 +7,8 @@
  * - A migration orphaned by an API restart: the API keeps it `running` for its 7-day TTL, no progress.
  */
 import { describe, expect, it } from 'vitest'
-import type { Log } from '../../src/daemon/Capabilities.js'
 import * as Health from '../../src/http/Health.js'
+import type { Log } from '../../src/log/Logger.js'
 import { memoryLog } from '../daemon/Harness.js'
 import { allWindow, HOUR, MINUTE, makeWorld, type WorldOptions } from './World.js'
 

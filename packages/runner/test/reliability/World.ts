@@ -18,11 +18,12 @@ import {
   type ZfsApi,
 } from '@zfs-autobackup/zfs-rpc'
 import { type Fault, makeSimulator, type RandomFaults, type Simulator } from '@zfs-autobackup/zfs-rpc/testing'
-import { type Capabilities, type Log, silentLog } from '../../src/daemon/Capabilities.js'
+import type { Capabilities } from '../../src/daemon/Capabilities.js'
 import type { Settings } from '../../src/daemon/Cycle.js'
 import * as Daemon from '../../src/daemon/Daemon.js'
 import type { DestinationApis } from '../../src/daemon/DestinationApis.js'
 import * as Metrics from '../../src/http/Metrics.js'
+import * as Logger from '../../src/log/Logger.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -44,7 +45,7 @@ export interface WorldOptions {
   readonly retry?: Partial<RetryPolicy>
   /** Simulated transfer: defaults make an incremental of a few snapshots take a few minutes. */
   readonly bytesPerSecond?: number
-  readonly log?: Log
+  readonly log?: Logger.Log
   readonly daemon?: Daemon.Options
   /** Default the core's `planDataset` (a broken one proves the checks can fail). */
   readonly planner?: Capabilities['planner']
@@ -254,7 +255,7 @@ export const makeWorld = (o: WorldOptions) => {
     {
       api,
       clock: wall,
-      log: o.log ?? silentLog,
+      log: o.log ?? Logger.silent,
       planner: o.planner ?? planDataset,
       metrics,
       ...(backupClients.size === 0 ? {} : { destinationApis }),

@@ -15,13 +15,14 @@ import { mutateOneByOne, type VirtualClock, type ZfsApi } from '@zfs-autobackup/
 import * as E from 'fp-ts/lib/Either.js'
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js'
 import * as Arrivals from '../../daemon/Arrivals.js'
-import { type Capabilities, silentLog } from '../../daemon/Capabilities.js'
+import type { Capabilities } from '../../daemon/Capabilities.js'
 import * as Executor from '../../daemon/Executor.js'
 import * as HoldsCache from '../../daemon/HoldsCache.js'
 import * as MigrationMonitor from '../../daemon/MigrationMonitor.js'
 import * as StateReader from '../../daemon/StateReader.js'
 import * as SyncFailures from '../../daemon/SyncFailures.js'
 import * as Metrics from '../../http/Metrics.js'
+import * as Logger from '../../log/Logger.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -158,7 +159,7 @@ export const runLoop = async (api: ZfsApi, clock: VirtualClock, input: LoopInput
     input.onPlan?.(p.now, plan)
     return plan
   }
-  const caps: Capabilities = { api: counted, clock, log: silentLog, planner, metrics: Metrics.make() }
+  const caps: Capabilities = { api: counted, clock, log: Logger.silent, planner, metrics: Metrics.make() }
   const cache = HoldsCache.make()
   const failures = SyncFailures.make()
   const arrivals = Arrivals.make()
