@@ -56,7 +56,7 @@ config), or a usage error.`,
     if (positionals.length > 1) return usageError(command, 'expected at most one FILE', io)
     const file = configArgument(positionals[0], io)
     const path = isAbsolute(file) ? file : resolve(io.cwd, file)
-    const result = await loadConfig(path, zoneFrom(io.env))()
+    const result = await loadConfig(path, zoneFrom(io.env))
     if (E.isLeft(result)) {
       for (const e of result.left) io.stderr(`${file}: ${CE.format(e)}\n`)
       io.stderr(`${file}: ${plural(result.left.length, 'error')}, config rejected\n`)

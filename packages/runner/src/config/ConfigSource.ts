@@ -7,7 +7,6 @@
 import { readFile, stat } from 'node:fs/promises'
 import type { Credentials } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
-import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Config, PasswordSource, ZfsApiSettings } from './Config.js'
 import type { ConfigErrors } from './ConfigError.js'
 import { decodeConfig } from './Decode.js'
@@ -29,29 +28,36 @@ export const zoneFrom = (env: Readonly<Record<string, string | undefined>>): Loa
 /** The zone this process runs in (TZ or /etc/localtime), as Intl resolves it. */
 export const hostZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone
 
-/** Never rejects: unreadable files are a Left like any other config error. */
-export const loadConfig =
-  (path: string, options: LoadOptions = {}): TE.TaskEither<ConfigErrors, Config> =>
-  async () => {
-    try {
-      const info = await stat(path)
-      if (!info.isFile()) return E.left([{ _tag: 'Unreadable', message: `${path} is not a regular file` }])
-      if (info.size > MAX_BYTES)
-        return E.left([
-          { _tag: 'Unreadable', message: `${path} is ${info.size} bytes (at most ${MAX_BYTES})` },
-        ])
-      const text = await readFile(path, 'utf8')
-      return decodeConfig(text, {
-        defaultZone: options.defaultZone ?? hostZone(),
-        defaultZoneGuessed: options.defaultZone === undefined,
-      })
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException
-      const why =
-        err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message
-      return E.left([{ _tag: 'Unreadable', message: `${path}: ${why}` }])
-    }
+/**
+ * Reads `path` and decodes it: every problem, an unreadable file too, is a Left that names the file (or
+ * the field and line). Never rejects; it runs at once, so it is an `async` function, not a `TaskEither`.
+ */
+export const loadConfig = async (
+  path: string,
+  options: LoadOptions = {},
+): Promise<E.Either<ConfigErrors, Config>> => {
+  const text = await readText(path)
+  if (E.isLeft(text)) return E.left([{ _tag: 'Unreadable', message: text.left }])
+  return decodeConfig(text.right, {
+    defaultZone: options.defaultZone ?? hostZone(),
+    defaultZoneGuessed: options.defaultZone === undefined,
+  })
+}
+
+/** The file's text, or why not (`/etc/x.yaml: no such file`): `fs` rejects, this turns it into a value. */
+const readText = async (path: string): Promise<E.Either<string, string>> => {
+  try {
+    const info = await stat(path)
+    if (!info.isFile()) return E.left(`${path} is not a regular file`)
+    if (info.size > MAX_BYTES) return E.left(`${path} is ${info.size} bytes (at most ${MAX_BYTES})`)
+    return E.right(await readFile(path, 'utf8'))
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException
+    const why =
+      err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message
+    return E.left(`${path}: ${why}`)
   }
+}
 
 type Env = Readonly<Record<string, string | undefined>>
 

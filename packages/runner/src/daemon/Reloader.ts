@@ -43,7 +43,7 @@ export const make = (
     const before = await fingerprint(path)
     if (!full && before !== undefined && before === seen) return { _tag: 'Unchanged' }
     seen = before
-    const loaded = await loadConfig(path, zoneFrom(env))()
+    const loaded = await loadConfig(path, zoneFrom(env))
     if (E.isLeft(loaded)) {
       const errors = loaded.left
       const shown = errors.slice(0, 5).map(CE.format).join('; ')

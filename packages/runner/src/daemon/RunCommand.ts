@@ -118,7 +118,7 @@ export const make = (signals: Signals = processSignals, lockDeps?: Lock.LockDeps
           const reason = values['demo'] === true ? '--demo was given' : `no config file (looked for ${file})`
           return await runDemo({ reason, write, signal: shutdown.signal, onHangup })
         }
-        const loaded = await loadConfig(path, zoneFrom(io.env))()
+        const loaded = await loadConfig(path, zoneFrom(io.env))
         if (E.isLeft(loaded)) {
           for (const e of loaded.left) io.stderr(`${file}: ${CE.format(e)}\n`)
           io.stderr(

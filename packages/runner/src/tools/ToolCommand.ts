@@ -57,7 +57,7 @@ export interface LoadFailure {
 
 /** Loads the config; prints every problem on stderr and returns the exit code and the first on failure. */
 export const load = async (path: string, io: Io): Promise<E.Either<LoadFailure, Config>> => {
-  const r = await loadConfig(path, zoneFrom(io.env))()
+  const r = await loadConfig(path, zoneFrom(io.env))
   if (E.isRight(r)) return r
   for (const e of r.left) io.stderr(`${path}: ${CE.format(e)}\n`)
   const more = r.left.length > 1 ? ` (+${r.left.length - 1} more on stderr)` : ''

@@ -24,12 +24,12 @@ const messages = (r: E.Either<CE.ConfigErrors, unknown>): ReadonlyArray<string> 
 
 describe('loadConfig', () => {
   it('loads the shipped example with the given default zone', async () => {
-    const r = await loadConfig(examplePath, { defaultZone: 'Asia/Tokyo' })()
+    const r = await loadConfig(examplePath, { defaultZone: 'Asia/Tokyo' })
     expect(E.isRight(r) && r.right.timezone).toBe('Asia/Tokyo')
   })
 
   it("defaults the zone to the host's", async () => {
-    const r = await loadConfig(examplePath)()
+    const r = await loadConfig(examplePath)
     expect(E.isRight(r) && r.right.timezone).toBe(hostZone())
   })
 
@@ -40,7 +40,7 @@ describe('loadConfig', () => {
     ['a file too big to be a config', 'big.yaml', `# ${'x'.repeat(1024 * 1024)}\n`, 'at most'],
   ])('returns a Left for %s, never rejects', async (_what, name, content, fragment) => {
     if (content !== undefined) await writeFile(join(dir, name), content)
-    const r = await loadConfig(join(dir, name))()
+    const r = await loadConfig(join(dir, name))
     expect(messages(r).join('\n')).toContain(fragment)
   })
 })

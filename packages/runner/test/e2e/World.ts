@@ -73,7 +73,7 @@ export const startWorld = async (o: WorldOptions) => {
     backup === undefined ? {} : { [`${backup.host}:8545`]: backup.fetch as unknown as FetchLike },
     sim.fetch as unknown as FetchLike,
   )
-  const loaded = await loadConfig(path, { defaultZone: 'UTC' })()
+  const loaded = await loadConfig(path, { defaultZone: 'UTC' })
   if (E.isLeft(loaded)) throw new Error(`bad test config: ${JSON.stringify(loaded.left)}`)
   const lines: string[] = []
   const stop = new AbortController()
