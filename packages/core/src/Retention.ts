@@ -81,14 +81,7 @@ const noTags: ReadonlyArray<string> = []
 
 /** Rank of each of our snapshots within its type, 1 = newest (0 for foreign names). */
 const ranks = (input: RetentionInput): Int32Array => {
-  const seen: Record<SnapshotType, number> = {
-    frequent: 0,
-    hourly: 0,
-    daily: 0,
-    weekly: 0,
-    monthly: 0,
-    yearly: 0,
-  }
+  const seen: Record<SnapshotType, number> = { ...ST.noCounts }
   if (input.created !== undefined) seen[input.created] = 1
   const rank = new Int32Array(input.snapshots.length)
   const { typeIndex } = input.parsed

@@ -16,3 +16,6 @@ export const all: ReadonlyArray<SnapshotType> = ['frequent', 'hourly', 'daily', 
 
 /** Retention counts: keep the newest `N` snapshots of each type. `0` disables the type (core-decisions.md §2). */
 export type Retention = { readonly [K in SnapshotType]: number }
+
+/** Zero of every type: keeps nothing by count (what is protected stays), and each type's count before the first. */
+export const noCounts: Retention = { frequent: 0, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { NextDue, type PlanInput, planDataset, SyncHold } from '../src/index.js'
+import { NextDue, type PlanInput, planDataset, SnapshotType, SyncHold } from '../src/index.js'
 import { dataset, input, observed, policy, utc } from './fixtures.js'
 
 const due = (i: PlanInput) => {
@@ -105,7 +105,7 @@ describe('NextDue.nextDue', () => {
 
   it('nothing time can change: infinity (all types off, no destinations)', () => {
     const i = input('2026-11-27T10:00:00Z', observed([]), {
-      policy: policy({ retention: { frequent: 0, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 } }),
+      policy: policy({ retention: SnapshotType.noCounts }),
     })
     expect(NextDue.nextDue(i)).toEqual({ at: Number.POSITIVE_INFINITY, cause: undefined })
   })

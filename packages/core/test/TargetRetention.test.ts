@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Explain from '../src/Explain.js'
 import type { HoldsObservation } from '../src/Observation.js'
+import * as SnapshotType from '../src/SnapshotType.js'
 import * as TargetRetention from '../src/TargetRetention.js'
 
 const f = (hhmm: string) => `frequent_backup_2026-11-27-${hhmm}`
@@ -99,4 +100,4 @@ describe('TargetRetention.plan', () => {
   })
 })
 
-const zero = { frequent: 0, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 }
+const zero = SnapshotType.noCounts

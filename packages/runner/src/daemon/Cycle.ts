@@ -16,7 +16,7 @@ import {
   type PlanInput,
   type Policy,
   replicationOf,
-  type SnapshotType,
+  SnapshotType,
   SyncHold,
   TreeMember,
 } from '@zfs-autobackup/core'
@@ -540,7 +540,8 @@ export const make = (caps: Capabilities, parts: Parts) => {
       caps.log.warn(`${observed.holds.why}; nothing is destroyed this cycle`, { dataset: m.dataset })
     const plan = TreeMember.plan({
       dataset: m.dataset,
-      retention: m.excluded ? noCounts : settings.policy.retention,
+      // An excluded descendant keeps only what is protected (its newest, held ones, …).
+      retention: m.excluded ? SnapshotType.noCounts : settings.policy.retention,
       observed,
       created: created?.type,
     })
@@ -557,15 +558,5 @@ export const make = (caps: Capabilities, parts: Parts) => {
 }
 
 export type Cycle = ReturnType<typeof make>
-
-/** An excluded descendant's counts: it keeps only what is protected (its newest, held ones, …). */
-const noCounts: SnapshotType.Retention = {
-  frequent: 0,
-  hourly: 0,
-  daily: 0,
-  weekly: 0,
-  monthly: 0,
-  yearly: 0,
-}
 
 const sourceOf = (source: string): string => source.split('@')[0] ?? source
