@@ -1,38 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { VirtualClock } from '../../src/Clock.js'
-import { type HostApi, makeSimulatorPair } from '../../src/testing/index.js'
-
-// biome-ignore lint/suspicious/noExplicitAny: assertions read JSON replies loosely; toEqual checks them
-type Json = any
-
-const T0 = Date.UTC(2026, 0, 1, 0, 0, 0)
-
-const call = async (api: HostApi, method: string, params: unknown): Promise<Json> => {
-  const res = await api.fetch('http://127.0.0.1:8545/', {
-    method: 'POST',
-    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-  })
-  const body = (await res.json()) as Json
-  return body.result ?? body.error
-}
+import type { HostApi } from '../../src/testing/index.js'
+import { callIn as call, fastPair } from './http.js'
 
 const pair = (seed = 1) => {
-  const clock = new VirtualClock(T0)
-  const p = makeSimulatorPair({
-    clock,
-    seed,
-    migration: { bytesPerSnapshot: 1, bytesPerSecond: 1_000_000, overheadMs: 0 },
-  })
-  /** One push of tank/data to `destination` on nas; returns the finished task. */
-  const push = async (destination = 'backup/data'): Promise<Json> => {
-    const { task_id } = await call(p.source, 'migration_create', {
-      source: 'tank/data',
-      destination,
-      remote: 'nas',
-    })
-    await clock.advance(1_000)
-    return call(p.source, 'migration_get', { task_id })
-  }
+  const p = fastPair({ seed })
   const syncTags = (ds: string, api: HostApi) =>
     Object.fromEntries(
       api.inspect
@@ -40,7 +11,7 @@ const pair = (seed = 1) => {
         .map((s) => [s, api.inspect.holds(ds, s).filter((t) => t.startsWith('sync_'))] as const)
         .filter(([, tags]) => tags.length > 0),
     )
-  return { ...p, clock, push, syncTags }
+  return { ...p, syncTags }
 }
 
 describe('failed receives (contract §3.5, §3.6)', () => {
@@ -118,9 +89,9 @@ describe('failed receives (contract §3.5, §3.6)', () => {
   it('(c) two destinations on one host share the tag: syncing one releases the other base locally, which then freezes', async () => {
     const p = pair()
     p.source.seed.snapshots('tank/data', ['s1'])
-    await p.push('backup/a')
+    await p.push({ destination: 'backup/a' })
     await p.clock.advance(60_000)
-    await p.push('backup/b')
+    await p.push({ destination: 'backup/b' })
     // One snapshot, both tags: nothing older to release yet.
     expect(p.syncTags('tank/data', p.source)).toEqual({
       s1: ['sync_2026-01-01-00-00-00_nas', 'sync_2026-01-01-00-01-01_nas'],
@@ -128,7 +99,7 @@ describe('failed receives (contract §3.5, §3.6)', () => {
     for (const s of ['s2', 's3']) {
       await call(p.source, 'snapshot_create', { dataset: 'tank/data', name: s })
       await p.clock.advance(60_000)
-      await p.push('backup/a')
+      await p.push({ destination: 'backup/a' })
     }
     // The cleanup keeps the newest tagged snapshot of host "nas" and releases one tag on each older one:
     // b's base s1 has no sync hold left on the source (its remote copy still has its own).
@@ -139,7 +110,7 @@ describe('failed receives (contract §3.5, §3.6)', () => {
     expect(await call(p.source, 'snapshot_destroy', { dataset: 'tank/data', snapshot: 's1' })).toMatchObject({
       destroyed: true,
     })
-    expect(await p.push('backup/b')).toMatchObject({ status: 'completed' })
+    expect(await p.push({ destination: 'backup/b' })).toMatchObject({ status: 'completed' })
     expect(p.backup.inspect.snapshots('backup/b')).toEqual(['s1'])
   })
 })

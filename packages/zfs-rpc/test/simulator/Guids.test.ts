@@ -1,39 +1,13 @@
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { VirtualClock } from '../../src/Clock.js'
-import { type HostApi, makeSimulatorPair } from '../../src/testing/index.js'
+import type { HostApi } from '../../src/testing/index.js'
+import { callIn as call, fastPair, type Json } from './http.js'
 
-// biome-ignore lint/suspicious/noExplicitAny: assertions read JSON replies loosely; toEqual checks them
-type Json = any
-
-const T0 = Date.UTC(2026, 0, 1, 0, 0, 0)
-
-/** One in-process JSON-RPC call; returns `result` or `error`. */
-const call = async (api: HostApi, method: string, params: unknown): Promise<Json> => {
-  const res = await api.fetch('http://127.0.0.1:8545/', {
-    method: 'POST',
-    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-  })
-  const body = (await res.json()) as Json
-  return body.result ?? body.error
-}
 const props = async (api: HostApi, dataset: string, property?: string): Promise<Json> =>
   (await call(api, 'dataset_get_properties', property === undefined ? { dataset } : { dataset, property }))
     .properties
 
-const pair = () => {
-  const clock = new VirtualClock(T0)
-  const p = makeSimulatorPair({
-    clock,
-    zone: 'Europe/Vienna',
-    migration: { bytesPerSnapshot: 1, bytesPerSecond: 1_000_000, overheadMs: 0 },
-  })
-  return { ...p, clock }
-}
-const migrate = async (p: ReturnType<typeof pair>) => {
-  await call(p.source, 'migration_create', { source: 'tank/data', destination: 'backup/data', remote: 'nas' })
-  await p.clock.advance(1_000)
-}
+const pair = () => fastPair({ zone: 'Europe/Vienna' })
 
 describe('snapshot guids (dataset_get_properties, contract §2.2)', () => {
   it('every snapshot gets a guid; zfs get values are human (no -p), in the host zone; a comma list works', async () => {
@@ -78,7 +52,7 @@ describe('snapshot guids (dataset_get_properties, contract §2.2)', () => {
       (await props(p.source, 'tank/data@s2', 'guid')).guid,
     ]
     expect(g1).not.toEqual(g2)
-    await migrate(p)
+    await p.push()
     expect((await props(p.backup, 'backup/data@s2', 'guid')).guid).toEqual(g2)
     // By hand on the backup host, through its API: same name as the source's s1, another snapshot.
     await call(p.backup, 'snapshot_create', { dataset: 'backup/data', name: 's1' })
@@ -103,7 +77,7 @@ describe('snapshot guids (dataset_get_properties, contract §2.2)', () => {
     const p = pair()
     p.source.seed.snapshots('tank/data', ['s1', 's2', 's3'])
     p.backup.seed.snapshots('backup/data', ['s1'], { diverged: true })
-    await migrate(p)
+    await p.push()
     expect((p.source.inspect.migrations()[0] as Json).status).toBe('completed')
     expect(p.backup.inspect.snapshots('backup/data')).toEqual(['s1'])
     const tag = 'sync_2026-01-01-01-00-00_nas'
@@ -137,7 +111,7 @@ describe('snapshot guids (dataset_get_properties, contract §2.2)', () => {
           }
           if (o.op === 'migrate') {
             const before = new Set(p.backup.inspect.snapshots('backup/data'))
-            await migrate(p)
+            await p.push()
             for (const s of p.backup.inspect.snapshots('backup/data'))
               if (!before.has(s)) origin.set(s, 'received')
           }

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { VirtualClock } from '../../src/Clock.js'
 import { makeSimulator } from '../../src/testing/index.js'
-import { start } from './http.js'
-
-// biome-ignore lint/suspicious/noExplicitAny: assertions read JSON replies loosely; toEqual checks them
-type Json = any
+import { callIn, type Json, start } from './http.js'
 
 const MiB = 1024 * 1024
 const T0 = Date.UTC(2026, 10, 27, 1, 0, 0)
@@ -330,13 +327,7 @@ describe('simulator: migrations on a virtual clock', () => {
       zone: 'Europe/Vienna',
       migration: { bytesPerSnapshot: 25 * MiB, bytesPerSecond: MiB },
     })
-    const result = async (method: string, params: unknown) => {
-      const res = await sim.fetch('http://sim/', {
-        method: 'POST',
-        body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-      })
-      return ((await res.json()) as Json)['result']
-    }
+    const result = (method: string, params: unknown) => callIn(sim, method, params)
     sim.seed.dataset('tank/data')
     for (let day = 0; day < 365; day++) {
       await result('snapshot_create', { dataset: 'tank/data', name: `d${day}` })

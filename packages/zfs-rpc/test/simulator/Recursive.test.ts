@@ -1,37 +1,11 @@
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { VirtualClock } from '../../src/Clock.js'
 import { remoteFailureOf, snapshotExists } from '../../src/RemoteFailure.js'
-import { type HostApi, makeSimulatorPair } from '../../src/testing/index.js'
-
-// biome-ignore lint/suspicious/noExplicitAny: assertions read JSON replies loosely; toEqual checks them
-type Json = any
-
-const call = async (api: HostApi, method: string, params: unknown): Promise<Json> => {
-  const res = await api.fetch('http://127.0.0.1:8545/', {
-    method: 'POST',
-    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-  })
-  const body = (await res.json()) as Json
-  return body.result ?? body.error
-}
+import type { HostApi } from '../../src/testing/index.js'
+import { callIn as call, fastPair, type Json } from './http.js'
 
 const pair = () => {
-  const clock = new VirtualClock(Date.UTC(2026, 0, 1))
-  const p = makeSimulatorPair({
-    clock,
-    migration: { bytesPerSnapshot: 1, bytesPerSecond: 1e6, overheadMs: 0 },
-  })
-  const push = async (recursive = true) => {
-    const { task_id } = await call(p.source, 'migration_create', {
-      source: 'tank/data',
-      destination: 'backup/data',
-      remote: 'nas',
-      recursive,
-    })
-    await clock.advance(1_000)
-    return call(p.source, 'migration_get', { task_id })
-  }
+  const p = fastPair()
   /** name@guid per snapshot, per dataset of a tree. */
   const tree = (api: HostApi, root: string) =>
     Object.fromEntries(
@@ -43,7 +17,7 @@ const pair = () => {
           api.inspect.snapshots(d).map((s) => `${s}@${api.inspect.guid(d, s)}`),
         ]),
     )
-  return { ...p, clock, push, tree }
+  return { ...p, tree }
 }
 
 describe('recursive datasets (zfs -r / -R)', () => {
@@ -137,7 +111,10 @@ describe('recursive datasets (zfs -r / -R)', () => {
     p.source.seed.dataset('tank/data/a/x')
     for (const s of ['s1', 's2'])
       await call(p.source, 'snapshot_create', { dataset: 'tank/data', name: s, recursive: true })
-    expect(await p.push()).toMatchObject({ status: 'completed', params: { recursive: true } })
+    expect(await p.push({ recursive: true })).toMatchObject({
+      status: 'completed',
+      params: { recursive: true },
+    })
     expect(p.tree(p.backup, 'backup/data')).toEqual(p.tree(p.source, 'tank/data'))
     expect(Object.keys(p.tree(p.backup, 'backup/data'))).toEqual(['', '/a', '/a/x'])
     const tag = 'sync_2026-01-01-00-00-00_nas'
@@ -153,20 +130,20 @@ describe('recursive datasets (zfs -r / -R)', () => {
     p.source.seed.dataset('tank/data/gone')
     for (const s of ['s1', 's2'])
       await call(p.source, 'snapshot_create', { dataset: 'tank/data', name: s, recursive: true })
-    await p.push()
+    await p.push({ recursive: true })
     p.backup.seed.hold('backup/data/a', 's1', 'keep')
     p.source.seed.dataset('tank/data/new')
     await call(p.source, 'snapshot_create', { dataset: 'tank/data', name: 's3', recursive: true })
     await call(p.source, 'snapshot_destroy', { dataset: 'tank/data', snapshot: 's1', recursive: true })
     await call(p.source, 'dataset_destroy', { dataset: 'tank/data/gone', recursive: true })
-    await p.push()
+    await p.push({ recursive: true })
     expect(p.backup.inspect.snapshots('backup/data')).toEqual(['s2', 's3'])
     expect(p.backup.inspect.snapshots('backup/data/a')).toEqual(['s1', 's2', 's3'])
     expect(p.backup.inspect.snapshots('backup/data/new')).toEqual(['s3'])
     expect(p.backup.inspect.datasets()).not.toContain('backup/data/gone')
     // Without -R the descendants are not sent and nothing is pruned there.
     await call(p.source, 'snapshot_create', { dataset: 'tank/data', name: 's4', recursive: true })
-    await p.push(false)
+    await p.push({ recursive: false })
     expect(p.backup.inspect.snapshots('backup/data')).toEqual(['s2', 's3', 's4'])
     expect(p.backup.inspect.snapshots('backup/data/new')).toEqual(['s3'])
   })
@@ -203,7 +180,7 @@ describe('recursive datasets (zfs -r / -R)', () => {
             const newest = p.backup.inspect.snapshots('backup/data').at(-1)
             const shared = newest === undefined || p.source.inspect.snapshots('tank/data').includes(newest)
             const fresh = !p.backup.inspect.datasets().includes('backup/data')
-            await p.push()
+            await p.push({ recursive: true })
             const to = p.source.inspect.snapshots('tank/data').at(-1)
             // Up to date ("nothing to send") or no common snapshot: nothing is received, nothing mirrored.
             if (!shared || to === undefined || to === newest || (!fresh && newest === undefined)) continue

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { VirtualClock } from '../../src/Clock.js'
-import { makeSimulator, type Simulator, TASK_TTL_MS } from '../../src/testing/index.js'
-
-// biome-ignore lint/suspicious/noExplicitAny: assertions read JSON replies loosely; toEqual checks them
-type Json = any
+import { makeSimulator, TASK_TTL_MS } from '../../src/testing/index.js'
+import { callIn as call } from './http.js'
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0)
-
-const call = async (sim: Simulator, method: string, params: unknown): Promise<Json> => {
-  const res = await sim.fetch('http://127.0.0.1:8545/', {
-    method: 'POST',
-    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-  })
-  const body = (await res.json()) as Json
-  return body.result ?? body.error
-}
 
 /** One worker, 100 s per snapshot, so a task runs long enough to be caught by a restart and one waits. */
 const setup = () => {

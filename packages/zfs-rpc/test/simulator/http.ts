@@ -1,6 +1,21 @@
-/** Raw HTTP helpers for simulator tests: plain `fetch` to 127.0.0.1, no client library in between. */
+/**
+ * The simulator tests' harness: raw JSON-RPC, no client library in between — over HTTP on 127.0.0.1
+ * (`start`) or through a simulator's in-process `fetch` (`callIn`), and a source/backup pair whose
+ * migrations take a second (`fastPair`).
+ */
 import { afterEach } from 'vitest'
-import { makeSimulator, type Simulator, type SimulatorOptions } from '../../src/testing/index.js'
+import { VirtualClock } from '../../src/Clock.js'
+import {
+  type HostApi,
+  makeSimulator,
+  makeSimulatorPair,
+  type Simulator,
+  type SimulatorOptions,
+  type SimulatorPairOptions,
+} from '../../src/testing/index.js'
+
+// biome-ignore lint/suspicious/noExplicitAny: assertions read JSON replies loosely; toEqual checks them
+export type Json = any
 
 export interface Running {
   readonly sim: Simulator
@@ -47,3 +62,44 @@ export const call = (method: string, params: unknown, id: number | string | unde
   params,
   ...(id === undefined ? {} : { id }),
 })
+
+/** One JSON-RPC call through a simulator's in-process `fetch` (no socket): its `result`, or its `error`. */
+export const callIn = async (
+  api: { readonly fetch: HostApi['fetch'] },
+  method: string,
+  params: unknown,
+): Promise<Json> => {
+  const res = await api.fetch('http://127.0.0.1:8545/', {
+    method: 'POST',
+    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
+  })
+  const body = (await res.json()) as Json
+  return body.result ?? body.error
+}
+
+/** 2026-01-01T00:00Z, where `fastPair`'s clock starts. */
+export const T0 = Date.UTC(2026, 0, 1, 0, 0, 0)
+
+/** A source and its backup host `nas` on one virtual clock from `T0`, whose migrations finish within a second. */
+export const fastPair = (options: Omit<SimulatorPairOptions, 'clock' | 'migration'> = {}) => {
+  const clock = new VirtualClock(T0)
+  const p = makeSimulatorPair({
+    clock,
+    migration: { bytesPerSnapshot: 1, bytesPerSecond: 1_000_000, overheadMs: 0 },
+    ...options,
+  })
+  /** One push of tank/data to nas (`destination`, default backup/data; `recursive` as given): the finished task. */
+  const push = async (
+    o: { readonly destination?: string; readonly recursive?: boolean } = {},
+  ): Promise<Json> => {
+    const { task_id } = await callIn(p.source, 'migration_create', {
+      source: 'tank/data',
+      destination: o.destination ?? 'backup/data',
+      remote: 'nas',
+      ...(o.recursive === undefined ? {} : { recursive: o.recursive }),
+    })
+    await clock.advance(1_000)
+    return callIn(p.source, 'migration_get', { task_id })
+  }
+  return { ...p, clock, push }
+}
