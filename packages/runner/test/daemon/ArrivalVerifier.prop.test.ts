@@ -7,11 +7,8 @@
 import { BaseTag, Replication } from '@zfs-autobackup/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import * as Arrivals from '../../src/daemon/Arrivals.js'
-import * as ArrivalVerifier from '../../src/daemon/ArrivalVerifier.js'
-import * as DestinationApis from '../../src/daemon/DestinationApis.js'
 import * as FakeApi from './FakeApi.js'
-import { harness } from './Harness.js'
+import { backupHost, harness } from './Harness.js'
 
 const N = 8
 const SOURCE = Array.from({ length: N }, (_, i) => `s${i}`)
@@ -54,13 +51,7 @@ describe('verified arrival (property)', () => {
         fc.array(step, { minLength: 1, maxLength: 30 }),
         async (initial, steps) => {
           const h = harness({ 'tank/a': SOURCE })
-          const nas = FakeApi.make({ 'backup/a': initial })
-          const apis = DestinationApis.make(
-            [{ ...destination, api: { url: 'http://nas:8545', timeoutSeconds: 30, maxCallsInFlight: 8 } }],
-            () => nas,
-          )
-          const arrivals = Arrivals.make()
-          const verifier = ArrivalVerifier.make({ ...h.caps, destinationApis: apis }, arrivals)
+          const { nas, arrivals, verifier } = backupHost(h, initial)
           /** Source holds (only base tags matter here): snapshot → tags. */
           const holds = new Map<string, string[]>()
           let newestBase = -1

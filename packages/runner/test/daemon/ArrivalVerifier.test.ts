@@ -2,9 +2,8 @@ import type { DatasetPolicy } from '@zfs-autobackup/core'
 import { describe, expect, it } from 'vitest'
 import * as Arrivals from '../../src/daemon/Arrivals.js'
 import * as ArrivalVerifier from '../../src/daemon/ArrivalVerifier.js'
-import * as DestinationApis from '../../src/daemon/DestinationApis.js'
 import * as FakeApi from './FakeApi.js'
-import { harness, T0 } from './Harness.js'
+import { backupHost, harness, T0 } from './Harness.js'
 
 const d = { dataset: 'tank/a', remoteHost: 'nas', remoteDataset: 'backup/a' }
 const ds: DatasetPolicy = {
@@ -19,20 +18,7 @@ const ds: DatasetPolicy = {
 /** A source API with s1..s3, a backup host API for nas:backup/a (none for plain:backup/a). */
 const setup = (remote: ReadonlyArray<string> = ['s1', 's2']) => {
   const h = harness({ 'tank/a': ['s1', 's2', 's3'] })
-  const nas = FakeApi.make({ 'backup/a': remote })
-  const destinationApis = DestinationApis.make(
-    [
-      {
-        remoteHost: 'nas',
-        remoteDataset: 'backup/a',
-        api: { url: 'http://nas:8545', timeoutSeconds: 30, maxCallsInFlight: 8 },
-      },
-    ],
-    () => nas,
-  )
-  const arrivals = Arrivals.make()
-  const verifier = ArrivalVerifier.make({ ...h.caps, destinationApis }, arrivals)
-  return { ...h, nas, arrivals, verifier }
+  return { ...h, ...backupHost(h, remote) }
 }
 
 describe('ArrivalVerifier', () => {

@@ -1,5 +1,8 @@
 /** Shared wiring for daemon unit tests: a fake API, a virtual clock, a log that keeps its lines. */
 import { VirtualClock } from '@zfs-autobackup/zfs-rpc'
+import * as Arrivals from '../../src/daemon/Arrivals.js'
+import * as ArrivalVerifier from '../../src/daemon/ArrivalVerifier.js'
+import * as DestinationApis from '../../src/daemon/DestinationApis.js'
 import * as Metrics from '../../src/http/Metrics.js'
 import type { Fields, Log } from '../../src/log/Logger.js'
 import * as FakeApi from './FakeApi.js'
@@ -37,4 +40,27 @@ export const harness = (initial: Readonly<Record<string, ReadonlyArray<string>>>
   const log = memoryLog()
   const metrics = Metrics.make()
   return { api, clock, log, metrics, caps: { api, clock, log, metrics } }
+}
+
+export type Harness = ReturnType<typeof harness>
+
+/**
+ * nas:backup/a served by its own fake API (`nas`) holding `remote` (guids as the source's), and the
+ * verifier that asks it, writing its evidence into `arrivals`; any other destination has no API.
+ */
+export const backupHost = (h: Harness, remote: ReadonlyArray<string>) => {
+  const nas = FakeApi.make({ 'backup/a': remote })
+  const destinationApis = DestinationApis.make(
+    [
+      {
+        remoteHost: 'nas',
+        remoteDataset: 'backup/a',
+        api: { url: 'http://nas:8545', timeoutSeconds: 30, maxCallsInFlight: 8 },
+      },
+    ],
+    () => nas,
+  )
+  const arrivals = Arrivals.make()
+  const verifier = ArrivalVerifier.make({ ...h.caps, destinationApis }, arrivals)
+  return { nas, arrivals, verifier }
 }

@@ -1,21 +1,19 @@
 import type { MigrationProgress } from '@zfs-autobackup/zfs-rpc'
 import { describe, expect, it } from 'vitest'
 import * as Arrivals from '../../src/daemon/Arrivals.js'
-import * as ArrivalVerifier from '../../src/daemon/ArrivalVerifier.js'
-import * as DestinationApis from '../../src/daemon/DestinationApis.js'
+import type * as ArrivalVerifier from '../../src/daemon/ArrivalVerifier.js'
 import * as HoldsCache from '../../src/daemon/HoldsCache.js'
 import * as MigrationMonitor from '../../src/daemon/MigrationMonitor.js'
 import * as SyncFailures from '../../src/daemon/SyncFailures.js'
-import * as FakeApi from './FakeApi.js'
 import { pushTask } from './FakeApi.js'
-import { harness, T0 } from './Harness.js'
+import { backupHost, type Harness, harness, T0 } from './Harness.js'
 
 const m = { taskId: 'task-1', dataset: 'tank/a', remoteHost: 'nas', remoteDataset: 'backup/a' }
 const OLD = 'sync_2026-11-26-12-00-00_nas'
 const NEW = 'sync_2026-11-27-13-00-05_nas'
 
-const setup = () => {
-  const h = harness({ 'tank/a': ['s1', 's2'] })
+/** tank/a with s1 (the old sync hold) and s2, task-1 pushing s2 to nas, watched by a monitor. */
+const monitored = (h: Harness, arrivals: Arrivals.Arrivals, verifier?: ArrivalVerifier.ArrivalVerifier) => {
   h.api.hold('tank/a', 's1', OLD)
   h.api.tasks.set(
     'task-1',
@@ -23,15 +21,17 @@ const setup = () => {
   )
   const cache = HoldsCache.make()
   const failures = SyncFailures.make()
-  const arrivals = Arrivals.make()
   const monitor = MigrationMonitor.make(h.caps, cache, failures, {
     ...MigrationMonitor.defaults,
     zone: () => 'UTC',
     arrivals,
+    ...(verifier === undefined ? {} : { verifier }),
   })
   monitor.track(m, [OLD], 'started')
   return { ...h, cache, failures, monitor, arrivals }
 }
+
+const setup = () => monitored(harness({ 'tank/a': ['s1', 's2'] }), Arrivals.make())
 
 const progress = (percentage: number): MigrationProgress => ({
   timestamp: '',
@@ -247,33 +247,8 @@ describe('MigrationMonitor', () => {
 /** The same, with nas:backup/a served by its own API (`nas`), holding `remote` (guids as the source's). */
 const withApi = (remote: ReadonlyArray<string>) => {
   const h = harness({ 'tank/a': ['s1', 's2'] })
-  h.api.hold('tank/a', 's1', OLD)
-  h.api.tasks.set(
-    'task-1',
-    pushTask('task-1', { source: 'tank/a@s2', destination: 'backup/a', remote: 'nas' }),
-  )
-  const nas = FakeApi.make({ 'backup/a': remote })
-  const destinationApis = DestinationApis.make(
-    [
-      {
-        remoteHost: 'nas',
-        remoteDataset: 'backup/a',
-        api: { url: 'http://nas:8545', timeoutSeconds: 30, maxCallsInFlight: 8 },
-      },
-    ],
-    () => nas,
-  )
-  const cache = HoldsCache.make()
-  const failures = SyncFailures.make()
-  const arrivals = Arrivals.make()
-  const verifier = ArrivalVerifier.make({ ...h.caps, destinationApis }, arrivals)
-  const monitor = MigrationMonitor.make(h.caps, cache, failures, {
-    ...MigrationMonitor.defaults,
-    zone: () => 'UTC',
-    arrivals,
-    verifier,
-  })
-  monitor.track(m, [OLD], 'started')
+  const { nas, arrivals, verifier } = backupHost(h, remote)
+  const { cache, failures, monitor } = monitored(h, arrivals, verifier)
   /** The migration completes, the API's new sync hold on s2 (placed whether or not it arrived). */
   const complete = () => {
     h.api.setTask('task-1', { status: 'completed' })
