@@ -13,9 +13,13 @@ export interface Line {
   readonly fields: Fields
 }
 
+const rank: Readonly<Record<Line['level'], number>> = { debug: 0, info: 1, warn: 2, error: 3 }
+
 export const memoryLog = (): Log & {
   readonly lines: Line[]
   readonly text: (level?: Line['level']) => string[]
+  /** `LEVEL message` of each line at `from` or above (default info: what the daemon prints by default). */
+  readonly said: (from?: Line['level']) => string[]
 } => {
   const lines: Line[] = []
   const at =
@@ -25,6 +29,8 @@ export const memoryLog = (): Log & {
   return {
     lines,
     text: (level) => lines.filter((l) => level === undefined || l.level === level).map((l) => l.message),
+    said: (from = 'info') =>
+      lines.filter((l) => rank[l.level] >= rank[from]).map((l) => `${l.level.toUpperCase()} ${l.message}`),
     debug: at('debug'),
     info: at('info'),
     warn: at('warn'),

@@ -4,7 +4,7 @@ import { makeSimulatorPair } from '@zfs-autobackup/zfs-rpc/testing'
 import { describe, expect, it } from 'vitest'
 import * as TargetPruner from '../../src/daemon/TargetPruner.js'
 import * as Metrics from '../../src/http/Metrics.js'
-import type { Log } from '../../src/log/Logger.js'
+import { memoryLog } from './Harness.js'
 
 const T0 = Date.UTC(2026, 10, 27, 12, 0)
 const hour = 3_600_000
@@ -16,15 +16,9 @@ const world = () => {
   const clock = new VirtualClock(T0)
   const { backup } = makeSimulatorPair({ clock, datasets: ['tank/data'] })
   const api = makeClient({ url: 'http://nas:8545', fetch: backup.fetch, clock, maxCallsInFlight: 4 })
-  const lines: string[] = []
-  const log: Log = {
-    debug: () => {},
-    info: (m) => void lines.push(`INFO ${m}`),
-    warn: (m) => void lines.push(`WARN ${m}`),
-    error: (m) => void lines.push(`ERROR ${m}`),
-  }
+  const log = memoryLog()
   const pruner = TargetPruner.make({ log, metrics: Metrics.make(), clock })
-  return { clock, backup, api, lines, pruner }
+  return { clock, backup, api, log, pruner }
 }
 
 const job = (over: Partial<TargetPruner.Job> = {}): TargetPruner.Job => ({
@@ -82,7 +76,9 @@ describe('TargetPruner: retention on the backup host through its own API', () =>
         destroyed: 0,
       },
     )
-    expect(w.lines).toContain(`INFO destroy nas:backup/data@${hourlies[3]}: beyond newest 3 hourly (rank 9)`)
+    expect(w.log.said()).toContain(
+      `INFO destroy nas:backup/data@${hourlies[3]}: beyond newest 3 hourly (rank 9)`,
+    )
   })
 
   it('reads holds only of the snapshots it would destroy, batched', async () => {
@@ -118,8 +114,8 @@ describe('TargetPruner: retention on the backup host through its own API', () =>
     const first = await w.pruner.prune(w.api, job(), policy)
     expect(first).toMatchObject({ destroyed: 3, refused: 1, unanswered: 0 })
     await w.pruner.prune(w.api, job(), policy)
-    expect(w.lines.filter((l) => l.includes('cannot be destroyed'))).toHaveLength(1)
-    expect(w.lines.filter((l) => l.startsWith('ERROR'))).toEqual([])
+    expect(w.log.said().filter((l) => l.includes('cannot be destroyed'))).toHaveLength(1)
+    expect(w.log.said().filter((l) => l.startsWith('ERROR'))).toEqual([])
 
     w.backup.seed.snapshots('backup/data', [hourly(0)])
     // Every attempt of the next destroy goes unanswered: the run stops there.
@@ -128,7 +124,7 @@ describe('TargetPruner: retention on the backup host through its own API', () =>
     const second = await settle(w.clock, w.pruner.prune(w.api, job({ retention: hourlyOne }), policy))
     expect(second).toMatchObject({ destroyed: 0, unanswered: 1 })
     expect(w.backup.inspect.snapshots('backup/data')).toHaveLength(5)
-    expect(w.lines.some((l) => l.includes('got no answer'))).toBe(true)
+    expect(w.log.said().some((l) => l.includes('got no answer'))).toBe(true)
   })
 })
 

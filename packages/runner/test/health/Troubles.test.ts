@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import * as Troubles from '../../src/health/Troubles.js'
-import type { Log } from '../../src/log/Logger.js'
+import { memoryLog } from '../daemon/Harness.js'
 
 const MIN = 60_000
 
-const recording = () => {
-  const lines: string[] = []
-  const log: Log = {
-    debug: () => {},
-    info: (m) => void lines.push(`INFO ${m}`),
-    warn: (m) => void lines.push(`WARN ${m}`),
-    error: (m) => void lines.push(`ERROR ${m}`),
-  }
-  return { lines, log }
-}
-
 describe('Troubles', () => {
   it('warns once when a trouble starts, keeps its since while it stays, and says when it clears', () => {
-    const { lines, log } = recording()
+    const log = memoryLog()
     const seen: number[] = []
     const t = Troubles.make(log, (l) => void seen.push(l.length))
     t.raise('sync-lag', 'tank/a → nas:b', 'last sync 3d ago', 0)
@@ -27,7 +16,7 @@ describe('Troubles', () => {
     ])
     t.clear('sync-lag', 'tank/a → nas:b', 90 * MIN)
     t.clear('sync-lag', 'tank/a → nas:b', 91 * MIN)
-    expect(lines).toEqual([
+    expect(log.said()).toEqual([
       'WARN degraded: sync-lag: tank/a → nas:b: last sync 3d ago',
       'INFO cleared: sync-lag: tank/a → nas:b (lasted 90m)',
     ])
@@ -36,7 +25,7 @@ describe('Troubles', () => {
   })
 
   it('reconcile raises the new, keeps the staying and clears the gone, only among the subjects it owns', () => {
-    const { lines, log } = recording()
+    const log = memoryLog()
     const t = Troubles.make(log)
     t.reconcile('stale-migration', [{ subject: 'task-1', why: 'no progress for 2h' }], 0)
     t.raise('stale-migration', 'other:task-9', 'fed by another source', 0)
@@ -50,13 +39,13 @@ describe('Troubles', () => {
       ['other:task-9', 0],
       ['task-2', MIN],
     ])
-    expect(lines.filter((l) => l.startsWith('INFO'))).toEqual([
+    expect(log.said().filter((l) => l.startsWith('INFO'))).toEqual([
       'INFO cleared: stale-migration: task-1 (lasted 60s)',
     ])
   })
 
   it('counts every kind, zero included', () => {
-    const t = Troubles.make(recording().log)
+    const t = Troubles.make(memoryLog())
     t.raise('clock-fault', 'tank/a', 'x', 0)
     t.raise('clock-fault', 'tank/b', 'x', 0)
     expect(Object.fromEntries(t.counts())).toEqual({

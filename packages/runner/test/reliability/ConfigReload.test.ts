@@ -16,7 +16,7 @@ import { stringify } from 'yaml'
 import type { Config } from '../../src/config/Config.js'
 import { decodeConfig } from '../../src/config/Decode.js'
 import * as Reloader from '../../src/daemon/Reloader.js'
-import type { Log } from '../../src/log/Logger.js'
+import { memoryLog } from '../daemon/Harness.js'
 import { MINUTE, makeWorld } from './World.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'reload-'))
@@ -201,8 +201,7 @@ describe('hot reload under the running daemon', () => {
     const good = stringify(baseDoc(['tank/a']))
     writeFileSync(path, good)
     let current = configOf(good)
-    const errors: string[] = []
-    const log: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: (m) => void errors.push(m) }
+    const log = memoryLog()
     const w = makeWorld({
       seed: 5,
       start: Date.UTC(2026, 4, 4, 10, 0),
@@ -241,7 +240,7 @@ describe('hot reload under the running daemon', () => {
       writeFileSync(path, `${stringify(setIn(baseDoc(['tank/a', 'tank/b']), p, value))}# v${i}\n`)
       if (i === 20) w.daemon.reloadNow()
       await minute()
-      expect(errors[errors.length - 1]).toContain(shown)
+      expect(log.text('error').at(-1)).toContain(shown)
     }
     expect(w.daemon.settings().datasets.map((d) => d.dataset)).toEqual(['tank/a'])
     expect(w.sim.inspect.snapshots('tank/b')).toEqual([])

@@ -8,20 +8,14 @@
 import { SnapshotName } from '@zfs-autobackup/core'
 import { describe, expect, it } from 'vitest'
 import * as Health from '../../src/http/Health.js'
-import type { Log } from '../../src/log/Logger.js'
+import { memoryLog } from '../daemon/Harness.js'
 import { allWindow, DAY, HOUR, MINUTE, makeWorld } from './World.js'
 
 const YEAR = 365 * DAY
 
 describe('the wall clock a year ahead for 20 minutes, then corrected', () => {
   it('snapshots and syncs resume within one interval; the clock fault is loud, then clears when its names go', async () => {
-    const lines: string[] = []
-    const log: Log = {
-      debug: () => {},
-      info: (m) => void lines.push(`INFO ${m}`),
-      warn: (m) => void lines.push(`WARN ${m}`),
-      error: (m) => void lines.push(`ERROR ${m}`),
-    }
+    const log = memoryLog()
     const start = Date.UTC(2026, 10, 27, 8, 0)
     const w = makeWorld({
       seed: 7,
@@ -63,7 +57,7 @@ describe('the wall clock a year ahead for 20 minutes, then corrected', () => {
       const troubles = w.daemon.status().troubles
       expect(troubles.map((t) => [t.kind, t.subject])).toContainEqual(['clock-fault', 'tank/a'])
       expect(Health.evaluate(w.daemon.status(), w.now()).httpStatus).toBe(500)
-      expect(lines.some((l) => l.startsWith('WARN degraded: clock-fault: tank/a'))).toBe(true)
+      expect(log.said().some((l) => l.startsWith('WARN degraded: clock-fault: tank/a'))).toBe(true)
       const metrics = w.metrics.render(w.now(), w.client.stats())
       expect(metrics).toMatch(/zfs_autobackup_future_snapshots\{dataset="tank\/a"\} [1-9]/)
       expect(metrics).toMatch(/zfs_autobackup_troubles\{kind="clock-fault"\} 1/)
@@ -77,7 +71,7 @@ describe('the wall clock a year ahead for 20 minutes, then corrected', () => {
       expect(syncs()).toBeGreaterThan(before.syncs + 1)
       expect(w.daemon.status().troubles.map((t) => t.why)).toEqual([])
       expect(Health.evaluate(w.daemon.status(), w.now()).httpStatus).toBe(200)
-      expect(lines.some((l) => l.startsWith('INFO cleared: clock-fault: tank/a'))).toBe(true)
+      expect(log.said().some((l) => l.startsWith('INFO cleared: clock-fault: tank/a'))).toBe(true)
     } finally {
       await w.stop()
     }

@@ -21,7 +21,7 @@
 import type { Fault } from '@zfs-autobackup/zfs-rpc/testing'
 import { describe, expect, it } from 'vitest'
 import type * as Daemon from '../../src/daemon/Daemon.js'
-import type { Log } from '../../src/log/Logger.js'
+import { memoryLog } from '../daemon/Harness.js'
 import { safety, seedForeign } from './Invariants.js'
 import { FAULTS_WITH_LATE_ANSWERS, MINUTE, makeWorld } from './World.js'
 
@@ -53,13 +53,7 @@ const overlapping = (tasks: ReadonlyArray<Task>): ReadonlyArray<readonly [string
 /** The shrunk soak counterexample: 200 minutes with a 150 s `migration_create` delay among the faults. */
 const replay = async (daemon: Daemon.Options, seed = 791829147) => {
   const start = 1861832160000 // 2028-12-30T23:36Z
-  const warnings: string[] = []
-  const log: Log = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (m) => warnings.push(m),
-    error: () => undefined,
-  }
+  const log = memoryLog()
   const w = makeWorld({
     seed,
     start,
@@ -98,7 +92,7 @@ const replay = async (daemon: Daemon.Options, seed = 791829147) => {
   return {
     violations: w.sim.inspect.violations(),
     overlaps: overlapping(w.sim.inspect.migrations() as unknown as ReadonlyArray<Task>),
-    unanswered: warnings.filter((m) => m.includes('may still start on the API')).length,
+    unanswered: log.text('warn').filter((m) => m.includes('may still start on the API')).length,
   }
 }
 

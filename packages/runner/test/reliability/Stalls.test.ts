@@ -12,12 +12,6 @@ import type { Log } from '../../src/log/Logger.js'
 import { memoryLog } from '../daemon/Harness.js'
 import { allWindow, HOUR, MINUTE, makeWorld, type WorldOptions } from './World.js'
 
-/** The daemon's log as `LEVEL message` lines (the memory log of the daemon unit tests). */
-const recorded = () => {
-  const log = memoryLog()
-  return { log, lines: () => log.lines.map((l) => `${l.level.toUpperCase()} ${l.message}`) }
-}
-
 const world = (log: Log, extra: Partial<WorldOptions> = {}) =>
   makeWorld({
     seed: 11,
@@ -48,7 +42,7 @@ const syncs = (w: W) => w.sim.inspect.mutations().filter((m) => m.method === 'mi
 
 describe('stalls are loud and clear by themselves', () => {
   it('a restore clone blocks a destroy: reported once, degraded after an hour, syncs go on, clears when the clone goes', async () => {
-    const { lines, log } = recorded()
+    const log = memoryLog()
     const w = world(log)
     w.start()
     try {
@@ -60,13 +54,15 @@ describe('stalls are loud and clear by themselves', () => {
       const syncsBefore = syncs(w)
       await w.clock.advance(50 * MINUTE)
       expect(w.sim.inspect.snapshots('tank/a')).toContain(cloned)
-      expect(lines().filter((l) => l.includes('cannot be destroyed')).length).toBe(1)
-      expect(lines().filter((l) => l.startsWith('ERROR'))).toEqual([])
+      expect(log.said('debug').filter((l) => l.includes('cannot be destroyed')).length).toBe(1)
+      expect(log.said('debug').filter((l) => l.startsWith('ERROR'))).toEqual([])
       expect(kinds(w)).toEqual([]) // a refusal shorter than an hour is not trouble yet
       await w.clock.advance(45 * MINUTE)
       expect(kinds(w)).toEqual([['destroy-refused', `tank/a@${cloned}`]])
       expect(health(w)).toBe(500)
-      expect(lines().some((l) => l.startsWith(`WARN degraded: destroy-refused: tank/a@${cloned}`))).toBe(true)
+      expect(
+        log.said('debug').some((l) => l.startsWith(`WARN degraded: destroy-refused: tank/a@${cloned}`)),
+      ).toBe(true)
       expect(metrics(w)).toMatch(/zfs_autobackup_troubles\{kind="destroy-refused"\} 1/)
       expect(metrics(w)).toMatch(/zfs_autobackup_destroys_refused 1/)
       // Replication did not stop for it (a definite refusal postpones nothing).
@@ -78,14 +74,16 @@ describe('stalls are loud and clear by themselves', () => {
       expect(w.sim.inspect.snapshots('tank/a')).not.toContain(cloned)
       expect(kinds(w)).toEqual([])
       expect(health(w)).toBe(200)
-      expect(lines().some((l) => l.startsWith(`INFO cleared: destroy-refused: tank/a@${cloned}`))).toBe(true)
+      expect(
+        log.said('debug').some((l) => l.startsWith(`INFO cleared: destroy-refused: tank/a@${cloned}`)),
+      ).toBe(true)
     } finally {
       await w.stop()
     }
   })
 
   it('a migration orphaned by an API restart: stale and degraded after 10 min, given up after 6 h, then syncs resume and it clears', async () => {
-    const { lines, log } = recorded()
+    const log = memoryLog()
     // Slow transfers, so the first sync is still running when the API restarts.
     const w = world(log, { bytesPerSecond: 8 * 1024 })
     w.start()
@@ -98,20 +96,20 @@ describe('stalls are loud and clear by themselves', () => {
       await w.clock.advance(5 * MINUTE)
       expect(kinds(w)).toEqual([['stale-migration', 'tank/a → nas:backup/a']])
       expect(health(w)).toBe(500)
-      expect(lines().some((l) => l.startsWith('WARN degraded: stale-migration: tank/a → nas:backup/a'))).toBe(
-        true,
-      )
+      expect(
+        log.said('debug').some((l) => l.startsWith('WARN degraded: stale-migration: tank/a → nas:backup/a')),
+      ).toBe(true)
       expect(metrics(w)).toMatch(/zfs_autobackup_troubles\{kind="stale-migration"\} 1/)
       expect(metrics(w)).toMatch(/zfs_autobackup_migrations_stale 1/)
       const syncsBefore = syncs(w)
       await w.clock.advance(6 * HOUR)
       // Given up: it no longer blocks the destination, so a new sync started; the trouble cleared.
-      expect(lines().some((l) => l.includes('given up: no progress for'))).toBe(true)
+      expect(log.said('debug').some((l) => l.includes('given up: no progress for'))).toBe(true)
       expect(syncs(w)).toBeGreaterThan(syncsBefore)
       expect(kinds(w).filter(([k]) => k === 'stale-migration')).toEqual([])
-      expect(lines().some((l) => l.startsWith('INFO cleared: stale-migration: tank/a → nas:backup/a'))).toBe(
-        true,
-      )
+      expect(
+        log.said('debug').some((l) => l.startsWith('INFO cleared: stale-migration: tank/a → nas:backup/a')),
+      ).toBe(true)
     } finally {
       await w.stop()
     }
