@@ -9,7 +9,7 @@
  * cycle re-reads the listing, and by then the destroy has either happened or been issued again.
  */
 import { describe, expect, it } from 'vitest'
-import { allWindow, MINUTE, makeWorld } from './World.js'
+import { MINUTE, makeWorld, openPolicy } from './World.js'
 
 const START = Date.UTC(2026, 6, 1, 12, 0, 30)
 const old = (min: number) =>
@@ -20,12 +20,11 @@ const world = (retry: 'off' | 'on') => {
     seed: 1,
     start: START,
     zone: 'UTC',
-    policy: {
+    policy: openPolicy({
       backupIntervalSeconds: 600,
-      snapshotWindow: allWindow,
-      retention: { frequent: 1, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 },
-      remoteSync: { enabled: true, intervalSeconds: 3600, window: allWindow },
-    },
+      retention: { frequent: 1 },
+      syncIntervalSeconds: 3600,
+    }),
     datasets: [
       {
         dataset: 'tank/a',

@@ -14,7 +14,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import { decodeConfig } from '../../src/config/Decode.js'
-import { allWindow, MINUTE, makeWorld, type World } from './World.js'
+import { MINUTE, makeWorld, openPolicy, type World } from './World.js'
 
 // -------------------------------------------------------------------------------------
 // config
@@ -87,12 +87,12 @@ const world = (datasets: ReadonlyArray<string> = ['tank/a'], sync = false) =>
     seed: 9,
     start: Date.UTC(2026, 8, 1, 9, 0),
     zone: 'UTC',
-    policy: {
+    policy: openPolicy({
       backupIntervalSeconds: 60,
-      snapshotWindow: allWindow,
-      retention: { frequent: 3, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 },
-      remoteSync: { enabled: sync, intervalSeconds: 3600, window: allWindow },
-    },
+      retention: { frequent: 3 },
+      syncIntervalSeconds: 3600,
+      sync,
+    }),
     datasets: datasets.map((dataset) => ({
       dataset,
       recursive: false,

@@ -9,7 +9,7 @@ import { SnapshotName } from '@zfs-autobackup/core'
 import { describe, expect, it } from 'vitest'
 import * as Health from '../../src/http/Health.js'
 import { memoryLog } from '../daemon/Harness.js'
-import { allWindow, DAY, HOUR, MINUTE, makeWorld } from './World.js'
+import { DAY, HOUR, MINUTE, makeWorld, openPolicy } from './World.js'
 
 const YEAR = 365 * DAY
 
@@ -22,13 +22,12 @@ describe('the wall clock a year ahead for 20 minutes, then corrected', () => {
       start,
       zone: 'UTC',
       log,
-      policy: {
+      policy: openPolicy({
         backupIntervalSeconds: 600,
-        snapshotWindow: allWindow,
         // Only frequent and hourly: a daily (yearly) taken at the jump stays the newest daily for days (a year).
-        retention: { frequent: 4, hourly: 2, daily: 0, weekly: 0, monthly: 0, yearly: 0 },
-        remoteSync: { enabled: true, intervalSeconds: 3600, window: allWindow },
-      },
+        retention: { frequent: 4, hourly: 2 },
+        syncIntervalSeconds: 3600,
+      }),
       datasets: [
         {
           dataset: 'tank/a',

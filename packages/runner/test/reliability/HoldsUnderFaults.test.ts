@@ -10,7 +10,7 @@ import { SnapshotName } from '@zfs-autobackup/core'
 import type { Fault } from '@zfs-autobackup/zfs-rpc/testing'
 import { describe, expect, it } from 'vitest'
 import { safety, seedForeign } from './Invariants.js'
-import { allWindow, MINUTE, makeWorld } from './World.js'
+import { MINUTE, makeWorld, openPolicy } from './World.js'
 
 const stamp = (i: number) => {
   const d = new Date(Date.UTC(2026, 11, 29, 0, 0) + i * 10 * MINUTE)
@@ -24,12 +24,12 @@ const world = (opts: { readonly backlog?: number; readonly retries?: boolean } =
     seed: 7,
     start: Date.UTC(2026, 11, 30, 12, 0),
     zone: 'UTC',
-    policy: {
+    policy: openPolicy({
       backupIntervalSeconds: 60,
-      snapshotWindow: allWindow,
-      retention: { frequent: 5, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 },
-      remoteSync: { enabled: false, intervalSeconds: 86400, window: allWindow },
-    },
+      retention: { frequent: 5 },
+      syncIntervalSeconds: 86400,
+      sync: false,
+    }),
     datasets: [{ dataset: 'tank/a', recursive: false, destinations: [] }],
   })
   const foreign = seedForeign(w)

@@ -4,8 +4,8 @@
  */
 import { type Plan, type PlanInput, planDataset, SnapshotName } from '@zfs-autobackup/core'
 import { describe, expect, it } from 'vitest'
-import { safety, seedForeign } from './Invariants.js'
-import { allWindow, HOUR, MINUTE, makeWorld } from './World.js'
+import { checkedMinutes, safety, seedForeign } from './Invariants.js'
+import { HOUR, MINUTE, makeWorld, openPolicy } from './World.js'
 
 type Sabotage = (input: PlanInput, plan: Plan) => Plan
 
@@ -31,12 +31,11 @@ const run = async (sabotage: Sabotage, cycles = 90): Promise<string> => {
     seed: 3,
     start: Date.UTC(2026, 5, 1, 8, 0),
     zone: 'UTC',
-    policy: {
+    policy: openPolicy({
       backupIntervalSeconds: 60,
-      snapshotWindow: allWindow,
-      retention: { frequent: 3, hourly: 2, daily: 0, weekly: 0, monthly: 0, yearly: 0 },
-      remoteSync: { enabled: true, intervalSeconds: 1800, window: allWindow },
-    },
+      retention: { frequent: 3, hourly: 2 },
+      syncIntervalSeconds: 1800,
+    }),
     datasets: [
       {
         dataset: 'tank/a',
@@ -51,10 +50,7 @@ const run = async (sabotage: Sabotage, cycles = 90): Promise<string> => {
   const check = safety(w, seedForeign(w))
   w.start()
   try {
-    for (let i = 0; i < cycles; i++) {
-      await w.clock.advance(MINUTE)
-      check()
-    }
+    await checkedMinutes(w, cycles, check)
     return 'no breach'
   } catch (e) {
     return e instanceof Error ? e.message : String(e)

@@ -12,7 +12,7 @@
  *   long enough to fill it.
  */
 import { BaseTag, planDataset, SnapshotName, SyncHold } from '@zfs-autobackup/core'
-import type { World } from './World.js'
+import { MINUTE, type World } from './World.js'
 
 // -------------------------------------------------------------------------------------
 // fixtures
@@ -141,6 +141,14 @@ export const safety = (
 
 /** Types whose retention count a run of this length must have filled (the rest need more calendar). */
 export type Filled = ReadonlyArray<'frequent' | 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly'>
+
+/** Advances `w` by `minutes`, one minute (one daemon tick) at a time, running `check` after each. */
+export const checkedMinutes = async (w: World, minutes: number, check: () => void): Promise<void> => {
+  for (let i = 0; i < minutes; i++) {
+    await w.clock.advance(MINUTE)
+    check()
+  }
+}
 
 /** Problems that keep the state from being exactly the policy; empty when converged. */
 export const convergenceProblems = (

@@ -14,8 +14,8 @@
  */
 import type { Fault } from '@zfs-autobackup/zfs-rpc/testing'
 import { describe, expect, it } from 'vitest'
-import { safety } from './Invariants.js'
-import { allWindow, MINUTE, makeWorld } from './World.js'
+import { checkedMinutes, safety } from './Invariants.js'
+import { makeWorld, openPolicy } from './World.js'
 
 const CYCLES = Number(process.env['RECEIVE_SOAK_CYCLES'] ?? 3_000)
 const SEED = Number(process.env['RECEIVE_SOAK_SEED'] ?? 20261202)
@@ -39,12 +39,11 @@ describe.each([
       seed: SEED,
       start: Date.UTC(2026, 11, 2, 6, 0),
       zone: 'Europe/Vienna',
-      policy: {
+      policy: openPolicy({
         backupIntervalSeconds: 300,
-        snapshotWindow: allWindow,
-        retention: { frequent: 4, hourly: 6, daily: 2, weekly: 0, monthly: 0, yearly: 0 },
-        remoteSync: { enabled: true, intervalSeconds: SYNC_INTERVAL_S, window: allWindow },
-      },
+        retention: { frequent: 4, hourly: 6, daily: 2 },
+        syncIntervalSeconds: SYNC_INTERVAL_S,
+      }),
       datasets: ['a', 'b'].map((leaf) => ({
         dataset: `tank/${leaf}`,
         recursive: false,
@@ -64,16 +63,10 @@ describe.each([
         w.sim.hostApi('nas').faults.random({ method, probability: 0.05, faults: [LOST_REPLY] })
     w.start()
     try {
-      for (let i = 0; i < CYCLES; i++) {
-        await w.clock.advance(MINUTE)
-        check()
-      }
+      await checkedMinutes(w, CYCLES, check)
       w.sim.faults.clear()
       const calm = w.now()
-      for (let i = 0; i < CALM; i++) {
-        await w.clock.advance(MINUTE)
-        check()
-      }
+      await checkedMinutes(w, CALM, check)
       const injected = w.sim.inspect.faultsInjected()
       const failed = injected.filter((f) => f.fault.kind === 'failReceive').length
       const receipts = w.sim.model.receipts()

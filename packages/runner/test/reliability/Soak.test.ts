@@ -12,7 +12,7 @@ import type { Fault } from '@zfs-autobackup/zfs-rpc/testing'
 import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
 import { convergenceProblems, safety, seedForeign } from './Invariants.js'
-import { allWindow, DAY, HOUR, MINUTE, makeWorld } from './World.js'
+import { DAY, HOUR, MINUTE, makeWorld, openPolicy } from './World.js'
 
 const CYCLES = Number(process.env['SOAK_CYCLES'] ?? 10_000)
 const SEED = Number(process.env['SOAK_SEED'] ?? 20261230)
@@ -70,12 +70,11 @@ const soak = async (cycles: number, retry: Partial<RetryPolicy> | undefined): Pr
     seed: SEED,
     start: START,
     zone: ZONE,
-    policy: {
+    policy: openPolicy({
       backupIntervalSeconds: 60,
-      snapshotWindow: allWindow,
       retention: { frequent: 5, hourly: 4, daily: 3, weekly: 2, monthly: 2, yearly: 1 },
-      remoteSync: { enabled: true, intervalSeconds: 7200, window: allWindow },
-    },
+      syncIntervalSeconds: 7200,
+    }),
     datasets: ['tank/a', 'tank/b', 'tank/c/deep'].map((dataset) => ({
       dataset,
       recursive: false,

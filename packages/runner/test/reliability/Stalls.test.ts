@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import * as Health from '../../src/http/Health.js'
 import type { Log } from '../../src/log/Logger.js'
 import { memoryLog } from '../daemon/Harness.js'
-import { allWindow, HOUR, MINUTE, makeWorld, type WorldOptions } from './World.js'
+import { HOUR, MINUTE, makeWorld, openPolicy, type WorldOptions } from './World.js'
 
 const world = (log: Log, extra: Partial<WorldOptions> = {}) =>
   makeWorld({
@@ -18,12 +18,11 @@ const world = (log: Log, extra: Partial<WorldOptions> = {}) =>
     start: Date.UTC(2026, 10, 27, 8, 0),
     zone: 'UTC',
     log,
-    policy: {
+    policy: openPolicy({
       backupIntervalSeconds: 600,
-      snapshotWindow: allWindow,
-      retention: { frequent: 3, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 },
-      remoteSync: { enabled: true, intervalSeconds: 3600, window: allWindow },
-    },
+      retention: { frequent: 3 },
+      syncIntervalSeconds: 3600,
+    }),
     datasets: [
       {
         dataset: 'tank/a',

@@ -9,8 +9,8 @@
 import { SnapshotName } from '@zfs-autobackup/core'
 import type { Fault } from '@zfs-autobackup/zfs-rpc/testing'
 import { describe, expect, it } from 'vitest'
-import { safety } from './Invariants.js'
-import { allWindow, MINUTE, makeWorld } from './World.js'
+import { checkedMinutes, safety } from './Invariants.js'
+import { makeWorld, openPolicy } from './World.js'
 
 const CYCLES = Number(process.env['TREE_SOAK_CYCLES'] ?? 2_000)
 const SEED = Number(process.env['TREE_SOAK_SEED'] ?? 20261203)
@@ -37,12 +37,12 @@ describe('a recursive tree under faults', () => {
       seed: SEED,
       start: Date.UTC(2026, 11, 2, 6, 0),
       zone: 'Europe/Vienna',
-      policy: {
+      policy: openPolicy({
         backupIntervalSeconds: 300,
-        snapshotWindow: allWindow,
-        retention: { frequent: 4, hourly: 6, daily: 2, weekly: 0, monthly: 0, yearly: 0 },
-        remoteSync: { enabled: false, intervalSeconds: 3600, window: allWindow },
-      },
+        retention: { frequent: 4, hourly: 6, daily: 2 },
+        syncIntervalSeconds: 3600,
+        sync: false,
+      }),
       datasets: [{ dataset: 'tank/t', recursive: true, destinations: [] }],
     })
     for (const c of CHILDREN) w.sim.seed.dataset(c)
@@ -55,15 +55,9 @@ describe('a recursive tree under faults', () => {
     w.faults(0.1, 0.1, SEED, FAULTS)
     w.start()
     try {
-      for (let i = 0; i < CYCLES; i++) {
-        await w.clock.advance(MINUTE)
-        check()
-      }
+      await checkedMinutes(w, CYCLES, check)
       w.sim.faults.clear()
-      for (let i = 0; i < CALM; i++) {
-        await w.clock.advance(MINUTE)
-        check()
-      }
+      await checkedMinutes(w, CALM, check)
       const faults = w.sim.inspect.faultsInjected().length
       const ours = (ds: string) =>
         w.sim.inspect.snapshots(ds).filter((s) => SnapshotName.isOurs(s) && s !== HELD)

@@ -6,7 +6,14 @@
  * arrives (before faults or execution), that the snapshot is ours, not held and outside every in-flight
  * migration's range (core-decisions.md §8) — so "never destroyed" is proven as "never even asked".
  */
-import { type DatasetPolicy, type Policy, planDataset, SnapshotName, SyncHold } from '@zfs-autobackup/core'
+import {
+  type DatasetPolicy,
+  type Policy,
+  planDataset,
+  SnapshotName,
+  SnapshotType,
+  SyncHold,
+} from '@zfs-autobackup/core'
 import {
   type Clock,
   type FetchInit,
@@ -88,6 +95,22 @@ export const FAULTS_WITH_LATE_ANSWERS: ReadonlyArray<Fault> = [
 ]
 
 export const allWindow = { days: '1111111', hours: '1'.repeat(24) } as const
+
+/**
+ * The policy of most worlds: every window open, so only the interval and the counts decide. Types not in
+ * `retention` keep none; `sync: false` turns replication off (the interval is then never used).
+ */
+export const openPolicy = (o: {
+  readonly backupIntervalSeconds: number
+  readonly retention: Partial<SnapshotType.Retention>
+  readonly syncIntervalSeconds: number
+  readonly sync?: boolean
+}): Policy => ({
+  backupIntervalSeconds: o.backupIntervalSeconds,
+  snapshotWindow: allWindow,
+  retention: { ...SnapshotType.noCounts, ...o.retention },
+  remoteSync: { enabled: o.sync ?? true, intervalSeconds: o.syncIntervalSeconds, window: allWindow },
+})
 
 // -------------------------------------------------------------------------------------
 // the request-time watch
