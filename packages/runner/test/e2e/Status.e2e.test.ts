@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { config, freePort, HOUR, MIN, startWorld } from './World.js'
+import { HOUR, MIN, startHourlyToNas } from './World.js'
 
 const START = Date.UTC(2026, 5, 1, 8, 0)
 
 describe('GET /health and GET /metrics of the running daemon', () => {
   it('report cycles, snapshots, syncs, lag, actions and RPC counts; /health turns 503 after a long outage', async () => {
-    const port = await freePort()
-    const w = await startWorld({
-      yaml: config({ datasets: [{ name: 'tank/a', dest: 'nas' }], metricsPort: port, syncInterval: 3600 }),
-      start: START,
-      simulator: { datasets: ['tank/a'], remotes: ['nas'] },
-    })
-    expect(w.statusUrl()).toBe(`http://127.0.0.1:${port}`)
+    const w = await startHourlyToNas(START)
+    expect(w.statusUrl()).toBe(`http://127.0.0.1:${w.port}`)
     await w.run(2 * HOUR + 5 * MIN)
 
     const health = await fetch(`${w.statusUrl()}/health`)

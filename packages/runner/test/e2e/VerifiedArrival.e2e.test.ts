@@ -7,7 +7,7 @@ import { type FetchLike, makeClient } from '@zfs-autobackup/zfs-rpc'
 import { describe, expect, it } from 'vitest'
 import { memoryIo } from '../../src/cli/Io.js'
 import * as StatusCommand from '../../src/tools/status/StatusCommand.js'
-import { config, freePort, HOUR, MIN, startWorld, type World } from './World.js'
+import { HOUR, MIN, startHourlyToNas, type World } from './World.js'
 
 const START = Date.UTC(2026, 5, 1, 8, 0)
 const TARGET = '{dataset="tank/a",remote_host="nas",remote_dataset="backup/a"}'
@@ -34,17 +34,7 @@ const status = async (w: World, args: ReadonlyArray<string> = []) => {
 
 describe('verified arrival, with the backup host’s own API', () => {
   it('a failed receive does not move the base, the next sync heals; /metrics and status show verified lag', async () => {
-    const port = await freePort()
-    const w = await startWorld({
-      yaml: config({
-        datasets: [{ name: 'tank/a', dest: 'nas', api: true }],
-        metricsPort: port,
-        syncInterval: 3600,
-      }),
-      start: START,
-      simulator: { datasets: ['tank/a'] },
-      backupApi: { host: 'nas' },
-    })
+    const w = await startHourlyToNas(START, { api: true })
     await w.run(2 * HOUR + 5 * MIN)
     // Three syncs, each verified: the base hold sits on one snapshot only, the newest the destination has.
     expect(w.grep('(verified: same guid on both ends); the base hold moves there')).toHaveLength(3)
@@ -110,17 +100,7 @@ describe('verified arrival, with the backup host’s own API', () => {
 
 describe('a diverged destination', () => {
   it('is frozen: frozen=1, /health degraded, status WARNING; it clears when the destination heals', async () => {
-    const port = await freePort()
-    const w = await startWorld({
-      yaml: config({
-        datasets: [{ name: 'tank/a', dest: 'nas', api: true }],
-        metricsPort: port,
-        syncInterval: 3600,
-      }),
-      start: START,
-      simulator: { datasets: ['tank/a'] },
-      backupApi: { host: 'nas' },
-    })
+    const w = await startHourlyToNas(START, { api: true })
     await w.run(65 * MIN)
     const base = 'hourly_backup_2026-06-01-09-00'
     expect(based(w)).toEqual([base])
@@ -178,12 +158,7 @@ describe('a diverged destination', () => {
 
 describe('without a destination API', () => {
   it('arrival is shown unverified: the gauge, status and the page say so', async () => {
-    const port = await freePort()
-    const w = await startWorld({
-      yaml: config({ datasets: [{ name: 'tank/a', dest: 'nas' }], metricsPort: port, syncInterval: 3600 }),
-      start: START,
-      simulator: { datasets: ['tank/a'], remotes: ['nas'] },
-    })
+    const w = await startHourlyToNas(START)
     await w.run(HOUR + 5 * MIN)
     expect(w.grep('arrival not verified (no API for the destination)').length).toBeGreaterThan(0)
     const m = await metrics(w)

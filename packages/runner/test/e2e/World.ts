@@ -138,6 +138,22 @@ export const startWorld = async (o: WorldOptions) => {
 
 export type World = Awaited<ReturnType<typeof startWorld>>
 
+/**
+ * The common world: tank/a synced hourly to nas:backup/a from `start`, /metrics and the status page on a
+ * free port (`port`); `api`: nas serves its own API (arrival is verified there).
+ */
+export const startHourlyToNas = async (start: number, o: { readonly api?: boolean } = {}) => {
+  const port = await freePort()
+  const api = o.api === true
+  const w = await startWorld({
+    yaml: config({ datasets: [{ name: 'tank/a', dest: 'nas', api }], metricsPort: port, syncInterval: 3600 }),
+    start,
+    simulator: api ? { datasets: ['tank/a'] } : { datasets: ['tank/a'], remotes: ['nas'] },
+    ...(api ? { backupApi: { host: 'nas' } } : {}),
+  })
+  return { ...w, port }
+}
+
 export const config = (o: {
   /**
    * `api`: the destination has its own API at `http://<dest>:8545` (see `backupApi`); `targetRetention`:
