@@ -7,6 +7,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import type { Credentials } from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import type { Config, PasswordSource, ZfsApiSettings } from './Config.js'
 import type { ConfigErrors } from './ConfigError.js'
 import { decodeConfig } from './Decode.js'
@@ -110,13 +111,16 @@ const passwordGetter = (source: PasswordSource, env: Env) => async (): Promise<s
 export const pageTokenOf = async (c: Config, env: Env): Promise<E.Either<string, string | undefined>> => {
   const source = c.metrics.token
   if (source === undefined) return E.right(undefined)
-  return E.mapLeft((p: SecretProblem) =>
-    p._tag === 'Unset'
-      ? `server.metrics.token_env: $${p.name} is empty or unset`
-      : p._tag === 'Unreadable'
-        ? `cannot read server.metrics.token_file ${p.path}: ${p.why}`
-        : `server.metrics.token_file ${p.path} is empty`,
-  )(await readSecret(source, env))
+  return pipe(
+    await readSecret(source, env),
+    E.mapLeft((p) =>
+      p._tag === 'Unset'
+        ? `server.metrics.token_env: $${p.name} is empty or unset`
+        : p._tag === 'Unreadable'
+          ? `cannot read server.metrics.token_file ${p.path}: ${p.why}`
+          : `server.metrics.token_file ${p.path} is empty`,
+    ),
+  )
 }
 
 /**
