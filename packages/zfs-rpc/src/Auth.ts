@@ -16,8 +16,12 @@ import * as R from './RpcError.js'
 // model
 // -------------------------------------------------------------------------------------
 
-/** The password itself, or a getter (reads a file or env var each login, so rotation needs no restart). */
-export type Secret = string | (() => string | Promise<string>)
+/**
+ * The password itself, or a getter called at each login (it reads a file or env var, so rotation needs no
+ * restart). A getter that has none says why as a Left, naming the source but never the secret; one that
+ * throws instead is treated the same.
+ */
+export type Secret = string | (() => string | Promise<string> | Promise<E.Either<string, string>>)
 
 export interface Credentials {
   readonly username: string
@@ -52,6 +56,20 @@ export const isLoopback = (url: string): boolean => {
   }
 }
 
+/**
+ * The password, or why there is none: a getter's Left, or what a getter threw (a getter is the caller's
+ * code, so this is the boundary where a throw becomes a value). The why names the source, never the secret.
+ */
+const passwordOf = async (password: Secret): Promise<E.Either<string, string>> => {
+  if (typeof password === 'string') return E.right(password)
+  try {
+    const got = await password()
+    return typeof got === 'string' ? E.right(got) : got
+  } catch (err) {
+    return E.left(err instanceof Error ? err.message : String(err))
+  }
+}
+
 export const noSession: Session = {
   headers: async () => E.right({}),
   invalidate: () => undefined,
@@ -70,17 +88,13 @@ export const makeSession = (
   let inFlight: Promise<E.Either<RpcError, string>> | undefined
 
   const fresh = async (): Promise<E.Either<RpcError, string>> => {
-    const { password } = credentials
-    let secret: string
-    try {
-      secret = typeof password === 'string' ? password : await password()
-    } catch (err) {
-      // The getter's error names the file or variable, never its content.
-      const why = err instanceof Error ? err.message : String(err)
-      return E.left(R.transport('auth_login', `cannot read the password: ${why}`, false, 'ENOPASSWORD'))
-    }
+    const secret = await passwordOf(credentials.password)
+    if (E.isLeft(secret))
+      return E.left(
+        R.transport('auth_login', `cannot read the password: ${secret.left}`, false, 'ENOPASSWORD'),
+      )
     onLogin(credentials.username)
-    const res = await login(credentials.username, secret)
+    const res = await login(credentials.username, secret.right)
     if (E.isLeft(res)) return res
     token = {
       value: res.right.token,

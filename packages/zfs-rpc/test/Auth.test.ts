@@ -214,4 +214,37 @@ describe('auth', () => {
     )
     expect(server.fake.seen).toHaveLength(0)
   })
+
+  it('a password getter that returns a Left is the same error (code ENOPASSWORD), and sends nothing', async () => {
+    const clock = new VirtualClock(0)
+    const server = authServer(clock)
+    const api = makeClient({
+      url: REMOTE,
+      fetch: server.fake.fetch,
+      clock,
+      retry: { maxAttempts: 1 },
+      auth: { username: 'admin', password: async () => E.left('environment variable ZFS_PW is not set') },
+    })
+    expect(await api.poolList()()).toMatchObject(
+      E.left({
+        _tag: 'Transport',
+        method: 'auth_login',
+        code: 'ENOPASSWORD',
+        message: expect.stringContaining('environment variable ZFS_PW is not set'),
+      }),
+    )
+    expect(server.fake.seen).toHaveLength(0)
+  })
+
+  it('a password getter that returns a Right logs in with it', async () => {
+    const clock = new VirtualClock(0)
+    const server = authServer(clock)
+    const api = makeClient({
+      url: REMOTE,
+      fetch: server.fake.fetch,
+      clock,
+      auth: { username: 'admin', password: async () => E.right(PASSWORD) },
+    })
+    expect(E.isRight(await api.poolList()())).toBe(true)
+  })
 })

@@ -87,22 +87,21 @@ const readSecret = async (source: PasswordSource, env: Env): Promise<E.Either<Se
 }
 
 /**
- * The API password getter (the shape zfs-rpc's `Credentials.password` accepts). It reads the file or
- * variable at each login, so rotating the secret needs no restart; it rejects with a message that names
- * the source but never contains the password (the client reports it as the login's error).
+ * The API password getter (zfs-rpc's `Secret`). It reads the file or variable at each login, so rotating
+ * the secret needs no restart; when it cannot, its Left names the source but never holds the password (the
+ * client reports it as the login's error).
  */
-const passwordGetter = (source: PasswordSource, env: Env) => async (): Promise<string> => {
-  const r = await readSecret(source, env)
-  if (E.isRight(r)) return r.right
-  const p = r.left
-  throw new Error(
-    p._tag === 'Unset'
-      ? `environment variable ${p.name} is not set`
-      : p._tag === 'Unreadable'
-        ? `password file ${p.path}: ${p.why}`
-        : `password file ${p.path} is empty`,
+const passwordGetter = (source: PasswordSource, env: Env) => async (): Promise<E.Either<string, string>> =>
+  pipe(
+    await readSecret(source, env),
+    E.mapLeft((p) =>
+      p._tag === 'Unset'
+        ? `environment variable ${p.name} is not set`
+        : p._tag === 'Unreadable'
+          ? `password file ${p.path}: ${p.why}`
+          : `password file ${p.path} is empty`,
+    ),
   )
-}
 
 /**
  * The status page's bearer token (`server.metrics.token_file`/`token_env`), read once per start or reload:

@@ -64,28 +64,30 @@ describe('credentialsOf: the one credentials path', () => {
   it('reads the file at each login, without the white space around it', async () => {
     const path = join(dir, 'pw')
     await writeFile(path, 'first\n')
-    expect(await password({ _tag: 'File', path })).toBe('first')
+    expect(await password({ _tag: 'File', path })).toEqual(E.right('first'))
     await writeFile(path, ' rotated \r\n')
-    expect(await password({ _tag: 'File', path })).toBe('rotated')
+    expect(await password({ _tag: 'File', path })).toEqual(E.right('rotated'))
   })
 
   it('reads the environment variable', async () => {
     expect(credentialsOf(withAuth({ _tag: 'Env', name: 'PW' }), {})?.username).toBe('backup')
-    expect(await password({ _tag: 'Env', name: 'PW' }, { PW: 's3' })).toBe('s3')
+    expect(await password({ _tag: 'Env', name: 'PW' }, { PW: 's3' })).toEqual(E.right('s3'))
   })
 
   it.each([
     [{ _tag: 'Env', name: 'ZFS_API_PASSWORD' } as const, 'environment variable ZFS_API_PASSWORD is not set'],
-    [{ _tag: 'File', path: '/nonexistent/pw' } as const, 'no such file'],
-  ])('a missing source is an error naming it, never an empty password: %j', async (source, fragment) => {
-    await expect(password(source)).rejects.toThrow(fragment)
+    [{ _tag: 'File', path: '/nonexistent/pw' } as const, '/nonexistent/pw: no such file'],
+  ])('a missing source is a Left naming it, never an empty password: %j', async (source, fragment) => {
+    expect(await password(source)).toEqual(E.left(expect.stringContaining(fragment)))
   })
 
-  it('an empty variable or password file is an error too', async () => {
-    await expect(password({ _tag: 'Env', name: 'PW' }, { PW: '' })).rejects.toThrow('PW is not set')
+  it('an empty variable or password file is a Left too', async () => {
+    expect(await password({ _tag: 'Env', name: 'PW' }, { PW: '' })).toEqual(
+      E.left(expect.stringContaining('PW is not set')),
+    )
     const path = join(dir, 'empty-pw')
     await writeFile(path, '\n')
-    await expect(password({ _tag: 'File', path })).rejects.toThrow('is empty')
+    expect(await password({ _tag: 'File', path })).toEqual(E.left(expect.stringContaining('is empty')))
   })
 })
 
