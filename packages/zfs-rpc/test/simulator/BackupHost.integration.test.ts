@@ -1,34 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { makeClient } from '../../src/Client.js'
 import { VirtualClock } from '../../src/Clock.js'
-import { type HostApi, makeSimulatorPair, type SimulatorPairOptions } from '../../src/testing/index.js'
-
-// biome-ignore lint/suspicious/noExplicitAny: assertions read JSON replies loosely; toEqual checks them
-type Json = any
+import { makeSimulatorPair, type SimulatorPairOptions } from '../../src/testing/index.js'
+import { serve } from './http.js'
 
 const MiB = 1024 * 1024
 const T0 = Date.UTC(2026, 10, 27, 1, 0, 0)
 
-const open: Array<() => Promise<void>> = []
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((close) => close()))
-})
-
-/** Serves one API over real HTTP; `rpc` POSTs one call (optionally with a bearer token) and parses the body. */
-const serve = async (api: HostApi) => {
-  const server = await api.listen()
-  open.push(server.close)
-  const rpc = async (method: string, params: unknown, token?: string): Promise<Json> => {
-    const res = await fetch(server.url, {
-      method: 'POST',
-      body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-      headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
-    })
-    return res.json()
-  }
-  return { url: server.url, rpc }
-}
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
 
 const pair = (extra: SimulatorPairOptions = {}) => {
   const clock = new VirtualClock(T0)
@@ -90,15 +70,15 @@ describe('the backup host as its own API', () => {
       code: -32001,
       message: 'Authentication required',
     })
-    expect((await dst.rpc('snapshot_list', { dataset: 'backup/data' }, 'forged')).error).toEqual({
+    expect((await dst.rpc('snapshot_list', { dataset: 'backup/data' }, 1, bearer('forged'))).error).toEqual({
       code: -32002,
       message: 'Invalid token',
     })
     expect((await dst.rpc('auth_login', { username: 'zab', password: 'nope' })).error.code).toBe(-32003)
     const { token } = (await dst.rpc('auth_login', { username: 'zab', password: 'pw' })).result
-    expect((await dst.rpc('snapshot_list', { dataset: 'backup/data' }, token)).result.snapshots).toEqual([
-      'a',
-    ])
+    expect(
+      (await dst.rpc('snapshot_list', { dataset: 'backup/data' }, 1, bearer(token))).result.snapshots,
+    ).toEqual(['a'])
   })
 
   it('in-process: the client logs in for a non-local caller and reads the backup host; the source needs no login', async () => {

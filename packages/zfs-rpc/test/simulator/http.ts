@@ -9,6 +9,7 @@ import {
   type HostApi,
   makeSimulator,
   makeSimulatorPair,
+  type RunningServer,
   type Simulator,
   type SimulatorOptions,
   type SimulatorPairOptions,
@@ -17,11 +18,15 @@ import {
 // biome-ignore lint/suspicious/noExplicitAny: assertions read JSON replies loosely; toEqual checks them
 export type Json = any
 
-export interface Running {
-  readonly sim: Simulator
+export interface Served {
   readonly url: string
-  /** POSTs one JSON-RPC call, returns the parsed body. */
-  readonly rpc: (method: string, params?: unknown, id?: number) => Promise<Record<string, unknown>>
+  /** POSTs one JSON-RPC call (with `headers`, e.g. a bearer token), returns the parsed body. */
+  readonly rpc: (
+    method: string,
+    params?: unknown,
+    id?: number,
+    headers?: Record<string, string>,
+  ) => Promise<Json>
   /** POSTs a raw body; returns status, content type and text. */
   readonly post: (
     body: string,
@@ -29,15 +34,18 @@ export interface Running {
   ) => Promise<{ status: number; type: string; text: string }>
 }
 
+export interface Running extends Served {
+  readonly sim: Simulator
+}
+
 const open: Array<() => Promise<void>> = []
 afterEach(async () => {
   await Promise.all(open.splice(0).map((close) => close()))
 })
 
-/** Starts a simulator on 127.0.0.1:0 and closes it after the test. */
-export const start = async (options: SimulatorOptions = {}): Promise<Running> => {
-  const sim = makeSimulator(options)
-  const server = await sim.listen()
+/** Serves `api` (a simulator, or one host's API of it) on 127.0.0.1:0 and closes it after the test. */
+export const serve = async (api: { readonly listen: () => Promise<RunningServer> }): Promise<Served> => {
+  const server = await api.listen()
   open.push(server.close)
   const post = async (body: string, headers: Record<string, string> = {}) => {
     const res = await fetch(server.url, {
@@ -47,13 +55,20 @@ export const start = async (options: SimulatorOptions = {}): Promise<Running> =>
     })
     return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() }
   }
-  const rpc = async (method: string, params?: unknown, id = 1) => {
+  const rpc = async (method: string, params?: unknown, id = 1, headers: Record<string, string> = {}) => {
     const r = await post(
       JSON.stringify({ jsonrpc: '2.0', method, ...(params === undefined ? {} : { params }), id }),
+      headers,
     )
-    return JSON.parse(r.text) as Record<string, unknown>
+    return JSON.parse(r.text) as Json
   }
-  return { sim, url: server.url, rpc, post }
+  return { url: server.url, rpc, post }
+}
+
+/** Starts a simulator on 127.0.0.1:0 and closes it after the test. */
+export const start = async (options: SimulatorOptions = {}): Promise<Running> => {
+  const sim = makeSimulator(options)
+  return { sim, ...(await serve(sim)) }
 }
 
 export const call = (method: string, params: unknown, id: number | string | undefined) => ({
