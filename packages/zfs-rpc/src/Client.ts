@@ -18,7 +18,7 @@ import type { FetchLike } from './HttpTransport.js'
 import type { Call } from './JsonRpc.js'
 import * as M from './MigrationCodecs.js'
 import type { Mutation, MutationReply } from './Mutation.js'
-import { snapshotExists } from './RemoteFailure.js'
+import { holdExists, snapshotExists, tagMissing } from './RemoteFailure.js'
 import * as C from './ReplyCodecs.js'
 import { defaultRetryPolicy, type RetryPolicy } from './Retry.js'
 import { type CallOptions, type ClientEvent, makeChannel } from './RpcChannel.js'
@@ -72,6 +72,9 @@ const IN_FLIGHT_STATUSES = ['pending', 'running'] as const
 
 const READ = { idempotent: true } as const
 
+/** `recursive: true` only when asked for: the API's default is false. */
+const recursively = (m: { readonly recursive?: boolean }) => (m.recursive === true ? { recursive: true } : {})
+
 /** Each mutation's params, reply codec and retry rules: the one place they are written. */
 const callOf = (
   m: Mutation,
@@ -95,20 +98,31 @@ const callOf = (
         codec: C.SnapshotDestroy,
         opts: { idempotent: false, doneIf: 'SnapshotNotFound' },
       }
+    // A recursive hold or release is done after a lost reply only when zfs names the top snapshot: when it
+    // names a descendant, that one refused the whole (atomic) call, and nothing was held or released.
     case 'SnapshotHold':
       return {
-        call: { method: 'snapshot_hold', params: { dataset: m.dataset, snapshot: m.snapshot, tag: m.tag } },
+        call: {
+          method: 'snapshot_hold',
+          params: { dataset: m.dataset, snapshot: m.snapshot, tag: m.tag, ...recursively(m) },
+        },
         codec: C.SnapshotHold,
-        opts: { idempotent: false, doneIf: 'TagExists' },
+        opts: {
+          idempotent: false,
+          doneIf: m.recursive === true ? holdExists(m.dataset, m.snapshot) : 'TagExists',
+        },
       }
     case 'SnapshotRelease':
       return {
         call: {
           method: 'snapshot_release',
-          params: { dataset: m.dataset, snapshot: m.snapshot, tag: m.tag },
+          params: { dataset: m.dataset, snapshot: m.snapshot, tag: m.tag, ...recursively(m) },
         },
         codec: C.SnapshotRelease,
-        opts: { idempotent: false, doneIf: 'NoSuchTag' },
+        opts: {
+          idempotent: false,
+          doneIf: m.recursive === true ? tagMissing(m.dataset, m.snapshot) : 'NoSuchTag',
+        },
       }
     case 'MigrationCreate': {
       const req = m.request
@@ -215,10 +229,13 @@ export const makeClient = (options: ClientOptions): ZfsApi => {
       one({ _tag: 'SnapshotCreate', dataset, name, recursive }, C.SnapshotCreate),
     snapshotDestroy: (dataset, snapshot) => () =>
       one({ _tag: 'SnapshotDestroy', dataset, snapshot }, C.SnapshotDestroy),
-    snapshotHold: (dataset, snapshot, tag) => () =>
-      one({ _tag: 'SnapshotHold', dataset, snapshot, tag }, C.SnapshotHold),
-    snapshotRelease: (dataset, snapshot, tag) => () =>
-      one({ _tag: 'SnapshotRelease', dataset, snapshot, tag }, C.SnapshotRelease),
+    snapshotHold: (dataset, snapshot, tag, recursive) => () =>
+      one({ _tag: 'SnapshotHold', dataset, snapshot, tag, recursive: recursive ?? false }, C.SnapshotHold),
+    snapshotRelease: (dataset, snapshot, tag, recursive) => () =>
+      one(
+        { _tag: 'SnapshotRelease', dataset, snapshot, tag, recursive: recursive ?? false },
+        C.SnapshotRelease,
+      ),
     holdsList,
     holdsListEach,
     migrationCreate: (request) => () => one({ _tag: 'MigrationCreate', request }, C.MigrationCreated),

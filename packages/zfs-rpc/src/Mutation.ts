@@ -28,12 +28,16 @@ export type Mutation =
       readonly dataset: string
       readonly snapshot: string
       readonly tag: string
+      /** `zfs hold -r`: also every descendant that has a snapshot of that name. Absent: false. */
+      readonly recursive?: boolean
     }
   | {
       readonly _tag: 'SnapshotRelease'
       readonly dataset: string
       readonly snapshot: string
       readonly tag: string
+      /** `zfs release -r`: also every descendant that has a snapshot of that name. Absent: false. */
+      readonly recursive?: boolean
     }
   | { readonly _tag: 'MigrationCreate'; readonly request: CreateMigration }
 
@@ -63,9 +67,9 @@ export const single = (api: Singles, m: Mutation): TaskEither<RpcError, Mutation
     case 'SnapshotDestroy':
       return nothing(api.snapshotDestroy(m.dataset, m.snapshot))
     case 'SnapshotHold':
-      return nothing(api.snapshotHold(m.dataset, m.snapshot, m.tag))
+      return nothing(api.snapshotHold(m.dataset, m.snapshot, m.tag, m.recursive ?? false))
     case 'SnapshotRelease':
-      return nothing(api.snapshotRelease(m.dataset, m.snapshot, m.tag))
+      return nothing(api.snapshotRelease(m.dataset, m.snapshot, m.tag, m.recursive ?? false))
     case 'MigrationCreate':
       return api.migrationCreate(m.request)
   }

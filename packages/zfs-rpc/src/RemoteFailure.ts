@@ -110,6 +110,30 @@ export const snapshotExists =
     e._tag === 'Remote' &&
     /cannot create snapshot '([^']*)'/.exec(e.message)?.[1] === `${dataset}@${name}`
 
+/** The first `ds@snap` zfs names in quotes after `prefix` (`cannot hold snapshot 'tank/a@x'`). */
+const named = (e: RpcError, prefix: string): string | undefined =>
+  e._tag === 'Remote' ? new RegExp(`${prefix} '([^']*)'`).exec(e.message)?.[1] : undefined
+
+/**
+ * `snapshot_hold` of `dataset@snapshot` refused because that snapshot carries the tag already. zfs names
+ * the snapshot that refused: a recursive hold (`zfs hold -r`, atomic) refused by a descendant's tag held
+ * nothing at all, so only a message naming `dataset@snapshot` itself means "already held".
+ */
+export const holdExists =
+  (dataset: string, snapshot: string) =>
+  (e: RpcError): boolean =>
+    remoteFailureOf(e) === 'TagExists' && named(e, 'cannot hold snapshot') === `${dataset}@${snapshot}`
+
+/**
+ * `snapshot_release` of `dataset@snapshot` refused because that snapshot lacks the tag. A recursive release
+ * (`zfs release -r`, atomic) refused because a *descendant* lacks it released nothing: not "already gone".
+ */
+export const tagMissing =
+  (dataset: string, snapshot: string) =>
+  (e: RpcError): boolean =>
+    remoteFailureOf(e) === 'NoSuchTag' &&
+    named(e, 'cannot release hold from snapshot') === `${dataset}@${snapshot}`
+
 /** `remoteFailureOf(e) === failure`, for guards such as `isRemoteFailure('SnapshotBusy')(e)`. */
 export const isRemoteFailure =
   (failure: RemoteFailure) =>

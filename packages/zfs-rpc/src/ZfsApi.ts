@@ -126,8 +126,26 @@ export interface ZfsApi {
   readonly snapshotCreate: (dataset: string, name: string, recursive: boolean) => TaskEither<RpcError, void>
   /** Always non-recursive (`recursive` maps to `zfs destroy -R` on the API). */
   readonly snapshotDestroy: (dataset: string, snapshot: string) => TaskEither<RpcError, void>
-  readonly snapshotHold: (dataset: string, snapshot: string, tag: string) => TaskEither<RpcError, void>
-  readonly snapshotRelease: (dataset: string, snapshot: string, tag: string) => TaskEither<RpcError, void>
+  /**
+   * `recursive` (`zfs hold -r`): the same-named snapshot of every descendant that has one is held too, in
+   * one transaction (all or nothing). Absent: false.
+   */
+  readonly snapshotHold: (
+    dataset: string,
+    snapshot: string,
+    tag: string,
+    recursive?: boolean,
+  ) => TaskEither<RpcError, void>
+  /**
+   * `recursive` (`zfs release -r`): released on every descendant that has the snapshot, all or nothing;
+   * zfs refuses the whole release when one of them lacks the tag. Absent: false.
+   */
+  readonly snapshotRelease: (
+    dataset: string,
+    snapshot: string,
+    tag: string,
+    recursive?: boolean,
+  ) => TaskEither<RpcError, void>
   /**
    * Hold tags of many snapshots of one dataset, batched (one HTTP round trip per batch cap). Any failed
    * item fails the whole call: partial hold knowledge must not be used to destroy.

@@ -16,7 +16,14 @@ export {
 export { type Clock, systemClock, VirtualClock } from './Clock.js'
 export type { FetchInit, FetchLike, FetchResponse } from './HttpTransport.js'
 export { oneByOne as mutateOneByOne, single as mutateOne } from './Mutation.js'
-export { isRemoteFailure, type RemoteFailure, remoteFailureOf, snapshotExists } from './RemoteFailure.js'
+export {
+  holdExists,
+  isRemoteFailure,
+  type RemoteFailure,
+  remoteFailureOf,
+  snapshotExists,
+  tagMissing,
+} from './RemoteFailure.js'
 export { defaultRetryPolicy, type RetryPolicy } from './Retry.js'
 export type { ClientEvent } from './RpcChannel.js'
 export { describeRpcError, mayStillRun, provablyNotExecuted, type RpcError, retryable } from './RpcError.js'

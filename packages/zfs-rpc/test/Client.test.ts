@@ -79,6 +79,22 @@ describe('methods put the API’s param names on the wire and decode the domain 
       undefined,
     ],
     [
+      'snapshotHold -r',
+      (a: ZfsApi) => a.snapshotHold('tank/a', 'n', 'keep', true),
+      'snapshot_hold',
+      { dataset: 'tank/a', snapshot: 'n', tag: 'keep', recursive: true },
+      { hold: 'keep' },
+      undefined,
+    ],
+    [
+      'snapshotRelease -r',
+      (a: ZfsApi) => a.snapshotRelease('tank/a', 'n', 'keep', true),
+      'snapshot_release',
+      { dataset: 'tank/a', snapshot: 'n', tag: 'keep', recursive: true },
+      { released: 'keep' },
+      undefined,
+    ],
+    [
       'migrationCreate (sync always on)',
       (a: ZfsApi) => a.migrationCreate({ source: 'tank/a@s', destination: 'tank/a', remote: 'b', limit: 5 }),
       'migration_create',

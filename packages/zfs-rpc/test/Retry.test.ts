@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { makeClient } from '../src/Client.js'
 import { VirtualClock } from '../src/Clock.js'
 import { delayAfter } from '../src/Retry.js'
+import type { ZfsApi } from '../src/ZfsApi.js'
 import { type Answer, fail, fakeFetch, hang, ok, refused, reply, reset, rpc, settle } from './FakeFetch.js'
 
 const URL = 'http://127.0.0.1:8545'
@@ -168,6 +169,31 @@ describe('snapshot mutations settle an ambiguous failure by the API’s "already
     expect(await settle(clock, api.snapshotCreate('tank/a', 'n', true)())).toMatchObject(
       E.left({ _tag: 'Remote', code: -32021, afterUnansweredAttempt: true }),
     )
+  })
+
+  it.each([
+    ['tank/a@n', true],
+    ['tank/a/b@n', false],
+  ])('after a timeout, a recursive hold (release) refused naming %s is done: %s', async (named, done) => {
+    const answer = (code: number, text: string) =>
+      reply({ jsonrpc: '2.0', id: 2, error: { code, message: text } })
+    const held = answer(
+      -32030,
+      `Failed to hold snapshot: cannot hold snapshot '${named}': tag already exists on this dataset\n`,
+    )
+    const gone = answer(
+      -32032,
+      `Failed to release snapshot: cannot release hold from snapshot '${named}': no such tag on this dataset\n`,
+    )
+    for (const [run, second] of [
+      [(api: ZfsApi) => api.snapshotHold('tank/a', 'n', 'base', true), held],
+      [(api: ZfsApi) => api.snapshotRelease('tank/a', 'n', 'base', true), gone],
+    ] as const) {
+      const { clock, api } = scripted([hang, second])
+      const r = await settle(clock, run(api)())
+      if (done) expect(r).toEqual(E.right(undefined))
+      else expect(r).toMatchObject(E.left({ _tag: 'Remote', afterUnansweredAttempt: true }))
+    }
   })
 
   it('a refusal that follows an unanswered attempt says so (that attempt may still run)', async () => {

@@ -284,10 +284,19 @@ export class ZfsHost {
     return [...out]
   }
 
-  /** `zfs hold [-r] tag ds@name`: -r also holds the same-named snapshots of descendants. */
+  /** What `zfs hold/release [-r] … ds@name` acts on: -r takes every descendant that has the name, ds or not. */
+  private holdTargets(ds: string, name: string, recursive: boolean): ReadonlyArray<string> {
+    if (recursive) return this.withSnapshot(ds, name)
+    return this.snapshot(ds, name) === undefined ? [] : [ds]
+  }
+
+  /**
+   * `zfs hold [-r] tag ds@name`: -r also holds the same-named snapshots of descendants, in one transaction
+   * (libzfs collects every one that exists, so `ds` itself need not; none at all fails). A tag already on
+   * any of them refuses the whole, naming that one.
+   */
   hold(ds: string, name: string, tag: string, recursive: boolean): ZfsResult<void> {
-    const targets =
-      this.snapshot(ds, name) === undefined ? [] : recursive ? this.withSnapshot(ds, name) : [ds]
+    const targets = this.holdTargets(ds, name, recursive)
     if (targets.length === 0) return E.left(`cannot hold snapshot '${ds}@${name}': dataset does not exist\n`)
     const clash = targets.find((d) => this.snapshot(d, name)?.holds.has(tag))
     if (clash !== undefined)
@@ -296,10 +305,9 @@ export class ZfsHost {
     return E.right(undefined)
   }
 
-  /** `zfs release [-r] tag ds@name` */
+  /** `zfs release [-r] tag ds@name`: all or nothing; one of them without the tag refuses the whole, naming it. */
   release(ds: string, name: string, tag: string, recursive: boolean): ZfsResult<void> {
-    const targets =
-      this.snapshot(ds, name) === undefined ? [] : recursive ? this.withSnapshot(ds, name) : [ds]
+    const targets = this.holdTargets(ds, name, recursive)
     if (targets.length === 0)
       return E.left(`cannot release hold from snapshot '${ds}@${name}': dataset does not exist\n`)
     const missing = targets.find((d) => !this.snapshot(d, name)?.holds.has(tag))

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { remoteFailureOf, snapshotExists } from '../../src/RemoteFailure.js'
+import { holdExists, remoteFailureOf, snapshotExists, tagMissing } from '../../src/RemoteFailure.js'
 import type { HostApi } from '../../src/testing/index.js'
 import { callIn as call, fastPair, type Json } from './http.js'
 
@@ -104,6 +104,60 @@ describe('recursive datasets (zfs -r / -R)', () => {
       code: -32030,
       message: "Failed to hold snapshot: cannot hold snapshot 'tank/data@nope': dataset does not exist\n",
     })
+  })
+
+  it('hold -r and release -r are all or nothing: a descendant that refuses is named, and then nothing changed anywhere', async () => {
+    const p = pair()
+    p.source.seed.dataset('tank/data/a')
+    p.source.seed.dataset('tank/data/b')
+    await call(p.source, 'snapshot_create', { dataset: 'tank/data', name: 's', recursive: true })
+    const hold = (recursive: boolean) =>
+      call(p.source, 'snapshot_hold', { dataset: 'tank/data', snapshot: 's', tag: 'base', recursive })
+    const release = () =>
+      call(p.source, 'snapshot_release', {
+        dataset: 'tank/data',
+        snapshot: 's',
+        tag: 'base',
+        recursive: true,
+      })
+    const holds = () => ['tank/data', 'tank/data/a', 'tank/data/b'].map((d) => p.source.inspect.holds(d, 's'))
+    const asError = (method: string, error: Json) => ({ _tag: 'Remote' as const, method, ...error })
+
+    p.source.seed.hold('tank/data/b', 's', 'base')
+    const refused = await hold(true)
+    expect(refused).toEqual({
+      code: -32030,
+      message:
+        "Failed to hold snapshot: cannot hold snapshot 'tank/data/b@s': tag already exists on this dataset\n",
+    })
+    expect(holds()).toEqual([[], [], ['base']])
+    // Not "already held" (the client's test after a lost reply): the top names itself only when it has the tag.
+    expect(holdExists('tank/data', 's')(asError('snapshot_hold', refused))).toBe(false)
+
+    await call(p.source, 'snapshot_release', { dataset: 'tank/data/b', snapshot: 's', tag: 'base' })
+    await hold(false)
+    const lacking = await release()
+    expect(lacking).toEqual({
+      code: -32032,
+      message:
+        "Failed to release snapshot: cannot release hold from snapshot 'tank/data/a@s': no such tag on this dataset\n",
+    })
+    expect(holds()).toEqual([['base'], [], []])
+    expect(tagMissing('tank/data', 's')(asError('snapshot_release', lacking))).toBe(false)
+
+    await call(p.source, 'snapshot_release', { dataset: 'tank/data', snapshot: 's', tag: 'base' })
+    await hold(true)
+    expect(holds()).toEqual([['base'], ['base'], ['base']])
+    const again = await hold(true)
+    expect(holdExists('tank/data', 's')(asError('snapshot_hold', again))).toBe(true)
+    await release()
+    expect(holds()).toEqual([[], [], []])
+    expect(tagMissing('tank/data', 's')(asError('snapshot_release', await release()))).toBe(true)
+
+    // libzfs collects every descendant that has the name: the top itself need not.
+    await call(p.source, 'snapshot_destroy', { dataset: 'tank/data', snapshot: 's' })
+    await hold(true)
+    expect(p.source.inspect.holds('tank/data/a', 's')).toEqual(['base'])
   })
 
   it('-R full send replicates the tree with every snapshot up to the newest; sync holds only on the top', async () => {

@@ -124,9 +124,9 @@ export const runLoop = async (api: ZfsApi, clock: VirtualClock, input: LoopInput
         () => counts.destroyed++,
         () => counts.destroyFailed++,
       ),
-    snapshotRelease: (d, s, t) =>
+    snapshotRelease: (d, s, t, r) =>
       tally(
-        api.snapshotRelease(d, s, t),
+        api.snapshotRelease(d, s, t, r),
         () => counts.holdsReleased++,
         () => counts.actionErrors++,
       ),

@@ -161,13 +161,13 @@ export const make = (sim: Simulator): ZfsApi => {
       mutation('snapshot_destroy', -32026, 'Failed to destroy snapshot', () =>
         host.destroySnapshot(dataset, snapshot, false),
       ),
-    snapshotHold: (dataset, snapshot, tag) =>
+    snapshotHold: (dataset, snapshot, tag, recursive) =>
       mutation('snapshot_hold', -32030, 'Failed to hold snapshot', () =>
-        host.hold(dataset, snapshot, tag, false),
+        host.hold(dataset, snapshot, tag, recursive ?? false),
       ),
-    snapshotRelease: (dataset, snapshot, tag) =>
+    snapshotRelease: (dataset, snapshot, tag, recursive) =>
       mutation('snapshot_release', -32032, 'Failed to release hold', () =>
-        host.release(dataset, snapshot, tag, false),
+        host.release(dataset, snapshot, tag, recursive ?? false),
       ),
     holdsList: (dataset, snapshots) => {
       count('snapshot_holds_list', snapshots.length)
