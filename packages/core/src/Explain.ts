@@ -197,6 +197,9 @@ export const decisionReason = (d: Decision): string => {
   }
 }
 
+/** A tree root's hold, release or sync covers every descendant (`-r`, `-R`). */
+const tree = (recursive: boolean | undefined): string => (recursive === true ? ' (recursive)' : '')
+
 export const action = (a: Action): string => {
   switch (a._tag) {
     case 'CreateSnapshot':
@@ -204,11 +207,11 @@ export const action = (a: Action): string => {
     case 'DestroySnapshot':
       return `destroy ${a.snapshot}: ${actionReason(a)}`
     case 'HoldSnapshot':
-      return `hold ${a.snapshot} as base of ${a.remoteHost}:${a.remoteDataset} (${a.tag}): ${actionReason(a)}`
+      return `hold ${a.snapshot}${tree(a.recursive)} as base of ${a.remoteHost}:${a.remoteDataset} (${a.tag}): ${actionReason(a)}`
     case 'ReleaseHold':
-      return `release ${a.tag} on ${a.snapshot}: ${actionReason(a)}`
+      return `release ${a.tag} on ${a.snapshot}${tree(a.recursive)}: ${actionReason(a)}`
     case 'StartSync':
-      return `sync ${a.dataset}@${a.snapshot} to ${a.remoteHost}:${a.remoteDataset}: ${actionReason(a)}`
+      return `sync ${a.dataset}@${a.snapshot}${tree(a.recursive)} to ${a.remoteHost}:${a.remoteDataset}: ${actionReason(a)}`
   }
 }
 

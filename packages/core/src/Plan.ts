@@ -161,6 +161,11 @@ export type Action =
       readonly remoteHost: string
       readonly remoteDataset: string
       readonly reason: SyncReason
+      /**
+       * A tree's root (`recursive: true`): the API's recursive migration, `zfs send -R -I`, carries every
+       * descendant (added in 0.2.0). Absent: false.
+       */
+      readonly recursive?: boolean
     }
   | {
       readonly _tag: 'HoldSnapshot'
@@ -170,6 +175,11 @@ export type Action =
       readonly remoteHost: string
       readonly remoteDataset: string
       readonly reason: HoldReason
+      /**
+       * A tree's root: `zfs hold -r`, so the base name is held on every descendant that has it (the tree
+       * is sent with `-R`, each descendant from the same base name; added in 0.2.0). Absent: false.
+       */
+      readonly recursive?: boolean
     }
   | {
       readonly _tag: 'ReleaseHold'
@@ -177,6 +187,8 @@ export type Action =
       readonly snapshot: string
       readonly tag: string
       readonly reason: ReleaseReason
+      /** A tree root's base hold: `zfs release -r`, as it was placed (added in 0.2.0). Absent: false. */
+      readonly recursive?: boolean
     }
 
 /** A decision not to act (or to keep), with its reason. */

@@ -114,6 +114,7 @@ export const analyse = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Ana
     destinations: input.dataset.destinations,
     evidence: held._tag === 'Known' ? (observed.evidence ?? []) : [],
     unverifiedKeepMs: Replication.unverifiedKeepMs(policy.remoteSync.intervalSeconds),
+    recursive: input.dataset.recursive,
   })
   return { calendar, parsed, futureAfter, newestOurs, due, hosts, replication, held }
 }
@@ -129,6 +130,7 @@ export const syncContextOf = (input: PlanInput, a: Analysis): SyncDecision.SyncC
   replication: a.replication.states,
   inFlight: input.observed.inFlight,
   failures: input.observed.failures,
+  recursive: input.dataset.recursive,
 })
 
 const planWith = (input: PlanInput, memo: LocalCalendar.CalendarMemo): Plan => {

@@ -51,7 +51,8 @@ export interface DatasetPolicy {
   readonly dataset: string
   /**
    * A tree: one atomic `zfs snapshot -r` of the dataset, and every descendant pruned on its own listing
-   * (`TreeMember`). Trees are not replicated (the runner's config rejects destinations on one).
+   * (`TreeMember`). Replicated as a whole: recursive migrations (`zfs send -R -I`) and base holds placed
+   * and released with `-r`; a descendant never destroys a base of the root (`TreeMember.rootBasesOf`).
    */
   readonly recursive: boolean
   /**

@@ -19,7 +19,8 @@
  *   for good (`zfs recv -F` takes an incremental only from the destination's newest snapshot). Keeping
  *   four sync intervals of sent snapshots lets it heal for as long as that lasts, at the cost of a few holds.
  * - A new hold comes before the release of the old one (the runner skips the release if the hold failed),
- *   so there is no moment without a base. Without evidence, holds of one tag beyond the same keep rule (an
+ *   so there is no moment without a base. A tree's root (`recursive`) holds and releases with `-r`: the tree
+ *   is sent with `zfs send -R -I <base>`, so every descendant needs the base name too. Without evidence, holds of one tag beyond the same keep rule (an
  *   interrupted move, an expired window) are released.
  * - Last sync: the UTC time in the base snapshot's name when it is one of ours and not from the future;
  *   otherwise the host's newest `sync_*` tag time (§7).
@@ -84,6 +85,8 @@ export interface ReplicationInput {
   readonly evidence: ReadonlyArray<ArrivalEvidence>
   /** Unverified bases named within this of `now` stay held (`unverifiedKeepMs`); default: none (last two). */
   readonly unverifiedKeepMs?: number
+  /** A tree's root: its base holds are placed and released recursively (`zfs hold -r`). Default: false. */
+  readonly recursive?: boolean
 }
 
 /**
@@ -186,6 +189,7 @@ export const plan = (input: ReplicationInput): ReplicationPlan => {
   const releases: ReleaseAction[] = []
   const decisions: StaleEvidence[] = []
   const protectedBases = new Map<number, DestinationKey[]>()
+  const recursively = input.recursive === true ? { recursive: true } : {}
   const protect = (index: number, d: DestinationKey) => {
     const key = { remoteHost: d.remoteHost, remoteDataset: d.remoteDataset }
     const list = protectedBases.get(index)
@@ -210,6 +214,7 @@ export const plan = (input: ReplicationInput): ReplicationPlan => {
         remoteHost: d.remoteHost,
         remoteDataset: d.remoteDataset,
         reason,
+        ...recursively,
       })
     }
 
@@ -255,6 +260,7 @@ export const plan = (input: ReplicationInput): ReplicationPlan => {
           remoteDataset: d.remoteDataset,
           to: snapshots[newest]!,
         },
+        ...recursively,
       })
     }
 

@@ -34,6 +34,8 @@ export interface SyncContext {
   readonly replication: ReadonlyArray<DestinationState>
   readonly inFlight: ReadonlyArray<InFlightMigration>
   readonly failures: ReadonlyArray<SyncFailures>
+  /** A tree's root: its syncs are recursive migrations (`zfs send -R`). Default: false. */
+  readonly recursive?: boolean
 }
 
 // -------------------------------------------------------------------------------------
@@ -86,6 +88,7 @@ export const decide = (ctx: SyncContext, d: Destination): StartSync | NoSync => 
     remoteHost: d.remoteHost,
     remoteDataset: d.remoteDataset,
     reason,
+    ...(ctx.recursive === true ? { recursive: true } : {}),
   })
   if (last === undefined) return start({ _tag: 'NeverSynced' })
   const dueAt = last.at + policy.remoteSync.intervalSeconds * 1000

@@ -178,6 +178,31 @@ describe('Explain', () => {
       },
       'sync p/d@s to h:b/d: 25h since t',
     ],
+    [
+      {
+        _tag: 'StartSync',
+        dataset: 'p/d',
+        snapshot: 's',
+        remoteHost: 'h',
+        remoteDataset: 'b/d',
+        reason: { _tag: 'NeverSynced' },
+        recursive: true,
+      },
+      'sync p/d@s (recursive) to h:b/d: never synced',
+    ],
+    [
+      {
+        _tag: 'HoldSnapshot',
+        dataset: 'p/d',
+        snapshot: 's',
+        tag: 'autobackup-base@h@b/d',
+        remoteHost: 'h',
+        remoteDataset: 'b/d',
+        reason: { _tag: 'Sent' },
+        recursive: true,
+      },
+      'hold s (recursive) as base of h:b/d (autobackup-base@h@b/d): sent there (arrival not verified: the previous base stays held too)',
+    ],
   ] as const)('%j → %s', (a, line) => {
     expect(Explain.action(a)).toBe(line)
   })
