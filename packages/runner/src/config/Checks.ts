@@ -110,7 +110,8 @@ export const warnings = (c: RawConfig): ReadonlyArray<Finding> => {
  * Errors of recursive trees (docs/configuration.md, "Recursive trees"): a dataset inside a tree is that
  * tree's (its `-r` snapshots it and its retention prunes it), so configuring it again, or a tree inside
  * another, would give one listing two schedules and two retentions; `exclude` names descendants only; and
- * a tree is not replicated (the reason is in the message).
+ * what a replicated tree cannot do is refused with the reason: `exclude` with an enabled destination, and
+ * `target_retention` on a tree.
  */
 export const trees = (c: RawConfig): ReadonlyArray<Finding> => {
   const found: Array<Finding> = []
@@ -136,19 +137,31 @@ export const trees = (c: RawConfig): ReadonlyArray<Finding> => {
           message: `"${x}" is not a descendant of "${d.local_dataset}"`,
         })
     })
+    if (!d.recursive) return
     const enabled = d.destinations.flatMap((x, j) => (x.enabled ? [j] : []))
-    if (d.recursive && enabled.length > 0)
+    if (d.exclude.length > 0 && enabled.length > 0)
       found.push({
-        path: ['datasets', i, 'recursive'],
-        message: `${REPLICATING_TREES} (enabled: ${enabled.map((j) => `destinations[${j}]`).join(', ')}); set enabled: false on them, or recursive: false`,
+        path: ['datasets', i, 'exclude'],
+        message: `${REPLICATED_EXCLUDE} (enabled: ${enabled.map((j) => `destinations[${j}]`).join(', ')}); remove exclude, or set enabled: false on them`,
       })
+    d.destinations.forEach((x, j) => {
+      if (x.target_retention !== undefined)
+        found.push({
+          path: ['datasets', i, 'destinations', j, 'target_retention'],
+          message: TREE_TARGET_RETENTION,
+        })
+    })
   })
   return found
 }
 
-/** Why a recursive tree with enabled destinations is refused (docs/configuration.md says the same). */
-export const REPLICATING_TREES =
-  "replicating a recursive tree is not supported yet: the API's sync holds are not recursive, so a child's incremental base would be unprotected, and a non-recursive send would leave the children behind"
+/** Why `exclude` cannot go with replication (docs/configuration.md, "Recursive trees", says the same). */
+export const REPLICATED_EXCLUDE =
+  "exclude cannot be replicated: a tree is sent with the API's recursive migration (zfs send -R), which sends every descendant, excluded ones too (the API has no way to leave one out), so the backup would not be what exclude says"
+
+/** Why `target_retention` does not go with a tree (docs/configuration.md says the same). */
+export const TREE_TARGET_RETENTION =
+  "target_retention does not apply to a recursive tree: its replication (zfs send -R, received with zfs recv -F) makes the backup host keep exactly the snapshots the source keeps, on every descendant, and target_retention would prune the root alone; remove it (the backup host follows the tree's retention)"
 
 /**
  * Destination APIs with the same URL and credentials share one client (`daemon/DestinationApis.ts`), which

@@ -11,6 +11,7 @@ import {
   type DatasetObservation,
   type DatasetPolicy,
   Explain,
+  type InFlightMigration,
   NextDue,
   type Plan,
   type PlanInput,
@@ -435,9 +436,10 @@ export const make = (caps: Capabilities, parts: Parts) => {
           createdIn.set(ds.dataset, { name: create.snapshot, type: create.type })
       }
       const jobs: Array<Job> = []
-      for (const [root, ms] of members)
+      for (const [root, ms] of members) {
+        const fromRoot = fromRootOf(settings, root)
         for (const m of ms) {
-          const job = memberJob(settings, root, m, read.right, createdIn.get(root), signal)
+          const job = memberJob(settings, root, m, read.right, createdIn.get(root), fromRoot, signal)
           if (job === undefined) {
             failedDatasets += 1
             unsettled += 1
@@ -446,7 +448,35 @@ export const make = (caps: Capabilities, parts: Parts) => {
           jobs.push(job.job)
           joined.push({ root, m, state: job.state })
         }
+      }
       return jobs
+    }
+    /** What a tree's descendants must know of their root's plan (TreeMember): its bases, its `-R` syncs. */
+    const fromRootOf = (settings: Settings, root: string): FromRoot => {
+      const rootPlan = planned.find((p) => p.ds.dataset === root)
+      return {
+        bases: TreeMember.rootBasesOf({
+          policy: settings.datasets.find((d) => d.dataset === root) ?? { destinations: [] },
+          plan: rootPlan?.plan,
+          holds: rootPlan?.input.observed.holds,
+        }),
+        // The root's syncs of this cycle (`zfs send -R`) may send any descendant's snapshot: in flight there.
+        // They start after the destroys, but a descendant's destroy whose reply never came may still run on
+        // the API host then (the root's plan postpones its syncs only for its own such destroys).
+        starting: (rootPlan?.plan.actions ?? []).flatMap(
+          (a): ReadonlyArray<InFlightMigration> =>
+            a._tag === 'StartSync' && a.recursive === true
+              ? [
+                  {
+                    taskId: `starting:${a.remoteHost}:${a.remoteDataset}`,
+                    remoteHost: a.remoteHost,
+                    remoteDataset: a.remoteDataset,
+                    status: 'pending',
+                  },
+                ]
+              : [],
+        ),
+      }
     }
     let executed: ReadonlyArray<Report> = []
     try {
@@ -519,6 +549,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
     m: Member,
     read: CycleState,
     created: { readonly name: string; readonly type: SnapshotType.SnapshotType } | undefined,
+    fromRoot: FromRoot,
     signal: AbortSignal,
   ): { readonly job: Job; readonly state: DatasetState } | undefined => {
     const state = read.byDataset.get(m.dataset)
@@ -532,7 +563,11 @@ export const make = (caps: Capabilities, parts: Parts) => {
       parts.trees?.invalidate(root)
       return undefined
     }
-    const { observed } = state.right
+    const listed = state.right.observed
+    const observed =
+      fromRoot.starting.length === 0
+        ? listed
+        : { ...listed, inFlight: [...listed.inFlight, ...fromRoot.starting] }
     parts.executor.refusals.retain(m.dataset, observed.snapshots)
     // ZFS creates snapshots without holds: the `-r` one needs no holds read on any descendant.
     if (created !== undefined) parts.cache.seedEmpty(m.dataset, created.name)
@@ -544,6 +579,7 @@ export const make = (caps: Capabilities, parts: Parts) => {
       retention: m.excluded ? SnapshotType.noCounts : settings.policy.retention,
       observed,
       created: created?.type,
+      rootBases: fromRoot.bases,
     })
     for (const d of plan.decisions) caps.log.debug(Explain.decision(d), { dataset: m.dataset })
     const ctx = { inFlightKnown: state.right.inFlightKnown, stopRequested: () => signal.aborted, observed }
@@ -558,5 +594,11 @@ export const make = (caps: Capabilities, parts: Parts) => {
 }
 
 export type Cycle = ReturnType<typeof make>
+
+/** A tree root's bases and the `-R` syncs its plan starts, as its descendants' plans take them. */
+interface FromRoot {
+  readonly bases: TreeMember.RootBases
+  readonly starting: ReadonlyArray<InFlightMigration>
+}
 
 const sourceOf = (source: string): string => source.split('@')[0] ?? source

@@ -21,7 +21,8 @@
  *   so that snapshot is re-read next cycle.
  * - A base hold that failed skips this plan's releases of the same tag: a destination's old base is
  *   released only once its new one is held, so it is never without one. A hold that exists already is
- *   what was planned.
+ *   what was planned. A tree root's holds and releases go with `-r` and are all or nothing in zfs: one
+ *   refused by a descendant (zfs names it) changed nothing, so it is a failure, never "already done".
  *
  * @since 0.1.0
  */
@@ -33,7 +34,14 @@ import {
   Replication,
   SyncHold,
 } from '@zfs-autobackup/core'
-import { type Mutation, type MutationReply, type RpcError, snapshotExists } from '@zfs-autobackup/zfs-rpc'
+import {
+  holdExists,
+  type Mutation,
+  type MutationReply,
+  type RpcError,
+  snapshotExists,
+  tagMissing,
+} from '@zfs-autobackup/zfs-rpc'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Capabilities } from './Capabilities.js'
 import type { HoldsCache } from './HoldsCache.js'
@@ -154,16 +162,29 @@ export const make = (
     switch (a._tag) {
       case 'HoldSnapshot':
         return {
-          mutation: { _tag: 'SnapshotHold', dataset: a.dataset, snapshot: a.snapshot, tag: a.tag },
+          mutation: {
+            _tag: 'SnapshotHold',
+            dataset: a.dataset,
+            snapshot: a.snapshot,
+            tag: a.tag,
+            ...tree(a),
+          },
           read: (r) => {
-            if (E.isLeft(r) && !Rpc.isHoldExists(r.left)) {
+            // A recursive hold refused by a descendant (zfs names it) held nothing: a failure, not "there".
+            if (
+              E.isLeft(r) &&
+              !(a.recursive === true ? holdExists(a.dataset, a.snapshot) : Rpc.isHoldExists)(r.left)
+            ) {
               run.failedHolds.add(a.tag)
-              return failed(a, r.left, `hold ${a.tag} on @${a.snapshot}`)
+              return failed(a, r.left, `hold ${a.tag} on @${a.snapshot}${recursively(a)}`)
             }
-            cache.tagPlaced(a.dataset, a.snapshot, a.tag)
-            caps.log.info(`base of ${a.remoteHost}:${a.remoteDataset} held on @${a.snapshot}: ${why}`, {
-              dataset: a.dataset,
-            })
+            cache.tagPlaced(a.dataset, a.snapshot, a.tag, a.recursive === true)
+            caps.log.info(
+              `base of ${a.remoteHost}:${a.remoteDataset} held on @${a.snapshot}${recursively(a)}: ${why}`,
+              {
+                dataset: a.dataset,
+              },
+            )
             return 'ok'
           },
         }
@@ -194,12 +215,24 @@ export const make = (
           return { outcome: 'skipped' }
         }
         return {
-          mutation: { _tag: 'SnapshotRelease', dataset: a.dataset, snapshot: a.snapshot, tag: a.tag },
+          mutation: {
+            _tag: 'SnapshotRelease',
+            dataset: a.dataset,
+            snapshot: a.snapshot,
+            tag: a.tag,
+            ...tree(a),
+          },
           read: (r) => {
-            if (E.isLeft(r) && !Rpc.isAlreadyGone(r.left))
-              return failed(a, r.left, `release ${a.tag} on @${a.snapshot}`)
-            cache.tagReleased(a.dataset, a.snapshot, a.tag)
-            caps.log.info(`released ${a.tag} on @${a.snapshot}: ${why}`, { dataset: a.dataset })
+            // A recursive release refused because a descendant lacks the tag released nothing anywhere.
+            if (
+              E.isLeft(r) &&
+              !(a.recursive === true ? tagMissing(a.dataset, a.snapshot) : Rpc.isAlreadyGone)(r.left)
+            )
+              return failed(a, r.left, `release ${a.tag} on @${a.snapshot}${recursively(a)}`)
+            cache.tagReleased(a.dataset, a.snapshot, a.tag, a.recursive === true)
+            caps.log.info(`released ${a.tag} on @${a.snapshot}${recursively(a)}: ${why}`, {
+              dataset: a.dataset,
+            })
             return 'ok'
           },
         }
@@ -250,7 +283,8 @@ export const make = (
               source: `${a.dataset}@${a.snapshot}`,
               destination: a.remoteDataset,
               remote: a.remoteHost,
-              recursive: false,
+              // A tree's root: `zfs send -R -I <base>` carries every descendant (its base held with -r).
+              recursive: a.recursive === true,
             },
           },
           read: (r) => {
@@ -269,7 +303,7 @@ export const make = (
             }
             const taskId = r.right?.taskId
             if (taskId === undefined) return failed(a, noTaskId, `sync to ${target}`)
-            caps.log.info(`sync of @${a.snapshot} started [${taskId}]: ${why}`, {
+            caps.log.info(`sync of @${a.snapshot}${recursively(a)} started [${taskId}]: ${why}`, {
               dataset: a.dataset,
               destination: target,
             })
@@ -404,6 +438,11 @@ const baseOf = (
         (t) => SyncHold.parseTag(t)?.host,
       )
     : undefined
+
+/** A tree root's hold or release goes with `-r`: on every descendant that has the snapshot. */
+const tree = (a: { readonly recursive?: boolean }) => (a.recursive === true ? { recursive: true } : {})
+const recursively = (a: { readonly recursive?: boolean }): string =>
+  a.recursive === true ? ' and its descendants' : ''
 
 const kindOf = (a: Action): string =>
   ({

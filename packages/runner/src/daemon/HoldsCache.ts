@@ -93,9 +93,13 @@ export interface HoldsCache {
   readonly allTags: (dataset: string) => ReadonlyArray<string>
   /** A snapshot we created: it has no holds yet. */
   readonly seedEmpty: (dataset: string, snapshot: string) => void
-  readonly tagReleased: (dataset: string, snapshot: string, tag: string) => void
-  /** We placed `tag` on the snapshot (a base hold): keep the entry true without a re-read. */
-  readonly tagPlaced: (dataset: string, snapshot: string, tag: string) => void
+  /** We released `tag` on the snapshot; `recursive` (`zfs release -r`): on every cached descendant too. */
+  readonly tagReleased: (dataset: string, snapshot: string, tag: string, recursive?: boolean) => void
+  /**
+   * We placed `tag` on the snapshot (a base hold): keep the entry true without a re-read. `recursive`
+   * (`zfs hold -r`): also on every cached descendant that has an entry for that snapshot name.
+   */
+  readonly tagPlaced: (dataset: string, snapshot: string, tag: string, recursive?: boolean) => void
   readonly forget: (dataset: string, snapshot: string) => void
   /** Destroy failed as busy: read this snapshot again. */
   readonly invalidateSnapshot: (dataset: string, snapshot: string) => void
@@ -125,6 +129,11 @@ export const make = (rescanMs: number = 3_600_000): HoldsCache => {
   }
   const fresh = (e: DatasetEntry, snapshot: string): boolean =>
     e.entries.get(snapshot)?.generation === e.generation
+  /** The dataset's entry, and with `recursive` those of its cached descendants (what `zfs … -r` reaches). */
+  const withDescendants = (dataset: string, recursive: boolean): ReadonlyArray<DatasetEntry> =>
+    recursive
+      ? [entry(dataset), ...[...byDataset].filter(([d]) => d.startsWith(`${dataset}/`)).map(([, e]) => e)]
+      : [entry(dataset)]
   /** Each dataset's offset of its rescan slot within the period; 0 for one never arranged. */
   let phases = new Map<string, number>()
   /** The dataset's latest slot at or before `t`. */
@@ -184,16 +193,18 @@ export const make = (rescanMs: number = 3_600_000): HoldsCache => {
       const e = entry(dataset)
       e.entries.set(snapshot, { tags: [], generation: e.generation })
     },
-    tagReleased: (dataset, snapshot, tag) => {
-      const e = entry(dataset)
-      const got = e.entries.get(snapshot)
-      if (got !== undefined) e.entries.set(snapshot, { ...got, tags: got.tags.filter((t) => t !== tag) })
+    tagReleased: (dataset, snapshot, tag, recursive = false) => {
+      for (const e of withDescendants(dataset, recursive)) {
+        const got = e.entries.get(snapshot)
+        if (got !== undefined) e.entries.set(snapshot, { ...got, tags: got.tags.filter((t) => t !== tag) })
+      }
     },
-    tagPlaced: (dataset, snapshot, tag) => {
-      const e = entry(dataset)
-      const got = e.entries.get(snapshot)
-      if (got !== undefined && !got.tags.includes(tag))
-        e.entries.set(snapshot, { ...got, tags: [...got.tags, tag] })
+    tagPlaced: (dataset, snapshot, tag, recursive = false) => {
+      for (const e of withDescendants(dataset, recursive)) {
+        const got = e.entries.get(snapshot)
+        if (got !== undefined && !got.tags.includes(tag))
+          e.entries.set(snapshot, { ...got, tags: [...got.tags, tag] })
+      }
     },
     forget: (dataset, snapshot) => {
       entry(dataset).entries.delete(snapshot)

@@ -189,7 +189,13 @@ export const make = (
       const below = descendants.has(d) ? ancestors(d) : []
       // A recursive send of an ancestor may carry this descendant's snapshots: in flight here too.
       const fromAbove = below.flatMap((a) => (bySource.get(a) ?? []).filter((t) => t.params.recursive))
-      const inFlight = union([...mine, ...fromAbove].map(toInFlight), tracked(d))
+      // So may one the daemon follows for the tree's root (started, its create unconfirmed, or ended but
+      // not yet settled): the listing may no longer (or not yet) show it, yet it is what sends this tree.
+      const rootOf = below.find((a) => !descendants.has(a))
+      const inFlight = union([...mine, ...fromAbove].map(toInFlight), [
+        ...tracked(d),
+        ...(rootOf === undefined ? [] : tracked(rootOf)),
+      ])
       const h = holds.get(d) ?? { _tag: 'Unknown', why: 'holds not read' }
       const why =
         unknown.all ??

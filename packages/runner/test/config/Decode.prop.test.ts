@@ -301,13 +301,11 @@ const validConfig = fc.record({
       { maxLength: 5, selector: (d) => d.local_dataset },
     )
     .map((ds) =>
-      // Valid trees only: nothing configured inside one, and no enabled destination (not replicated).
+      // Valid trees only: nothing configured inside one (a tree may be replicated, enabled or not).
       ds.map((d) =>
-        !d.recursive
-          ? d
-          : ds.some((o) => o.local_dataset.startsWith(`${d.local_dataset}/`))
-            ? { ...d, recursive: false }
-            : { ...d, destinations: d.destinations.map((x) => ({ ...x, enabled: false })) },
+        d.recursive && ds.some((o) => o.local_dataset.startsWith(`${d.local_dataset}/`))
+          ? { ...d, recursive: false }
+          : d,
       ),
     ),
 })

@@ -477,11 +477,18 @@ const planted: ReadonlyArray<readonly [string, string, number | undefined, strin
     'overlapping trees',
   ],
   [
-    'a recursive tree with an enabled destination',
-    'datasets:\n  - local_dataset: tank\n    recursive: true\n    destinations:\n      - remote_host: nas\n',
-    3,
-    'datasets[0].recursive',
-    "replicating a recursive tree is not supported yet: the API's sync holds are not recursive, so a child's incremental base would be unprotected",
+    'a replicated tree with exclude',
+    'datasets:\n  - local_dataset: tank\n    recursive: true\n    exclude: [tank/tmp]\n    destinations:\n      - remote_host: nas\n',
+    4,
+    'datasets[0].exclude',
+    "exclude cannot be replicated: a tree is sent with the API's recursive migration (zfs send -R), which sends every descendant, excluded ones too",
+  ],
+  [
+    'target_retention on a tree',
+    'datasets:\n  - local_dataset: tank\n    recursive: true\n    destinations:\n      - remote_host: nas\n        api:\n          url: http://nas:8545/\n        target_retention:\n          hourly: 3\n',
+    8,
+    'datasets[0].destinations[0].target_retention',
+    'target_retention does not apply to a recursive tree',
   ],
   [
     'exclude without recursive',
@@ -698,6 +705,18 @@ const warned: ReadonlyArray<readonly [string, string, string, string]> = [
 ]
 
 describe('recursive trees', () => {
+  it('a tree with an enabled destination is valid: it is replicated with the API’s recursive migration', () => {
+    const c = configOf(
+      'server:\n  remote_sync:\n    enabled: true\ndatasets:\n  - local_dataset: tank/a\n    recursive: true\n    destinations:\n      - remote_host: nas\n        api:\n          url: http://nas:8545/\n',
+    )
+    expect(c.warnings).toEqual([])
+    expect(c.datasets[0]).toMatchObject({
+      dataset: 'tank/a',
+      recursive: true,
+      destinations: [{ remoteHost: 'nas', remoteDataset: 'tank/a', enabled: true }],
+    })
+  })
+
   it('a tree with disabled destinations and excluded descendants is valid, with no warning', () => {
     const c = configOf(
       'datasets:\n  - local_dataset: tank/a\n    recursive: true\n    exclude: [tank/a/tmp]\n    destinations:\n      - remote_host: nas\n        enabled: false\n',

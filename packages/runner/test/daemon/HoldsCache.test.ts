@@ -23,6 +23,25 @@ const read = (
 }
 
 describe('HoldsCache', () => {
+  it('a recursive hold or release (zfs -r) reaches the cached descendants that list the snapshot, nothing else', () => {
+    const c = HoldsCache.make(HOUR)
+    read(c, 'tank/a', { s1: [], s2: [] }, 0)
+    read(c, 'tank/a/x', { s1: ['keep'] }, 0)
+    read(c, 'tank/a/x/y', { s2: [] }, 0)
+    read(c, 'tank/ab', { s1: [] }, 0)
+    c.tagPlaced('tank/a', 's1', 'base', true)
+    expect(c.holdsOf('tank/a', ['s1'])).toEqual(new Map([['s1', ['base']]]))
+    expect(c.holdsOf('tank/a/x', ['s1'])).toEqual(new Map([['s1', ['keep', 'base']]]))
+    expect(c.holdsOf('tank/a/x/y', ['s2'])).toEqual(new Map())
+    expect(c.holdsOf('tank/ab', ['s1'])).toEqual(new Map())
+    c.tagReleased('tank/a', 's1', 'base', true)
+    expect(c.holdsOf('tank/a/x', ['s1'])).toEqual(new Map([['s1', ['keep']]]))
+    expect(c.holdsOf('tank/a', ['s1'])).toEqual(new Map())
+    // Not recursive: the descendants are untouched.
+    c.tagPlaced('tank/a', 's1', 'base')
+    expect(c.holdsOf('tank/a/x', ['s1'])).toEqual(new Map([['s1', ['keep']]]))
+  })
+
   it('reads everything at start-up, then only snapshots it has not seen', () => {
     const c = HoldsCache.make(HOUR)
     expect(read(c, 'tank/a', { s1: ['keep'], s2: [] }, 0)).toEqual(['s1', 's2'])

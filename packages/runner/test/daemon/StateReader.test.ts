@@ -292,4 +292,22 @@ describe('StateReader', () => {
     const a = E.isRight(r) ? r.right.byDataset.get('tank/a') : undefined
     expect(a !== undefined && E.isRight(a) ? a.right.observed.inFlight : undefined).toEqual([mine])
   })
+
+  it("a migration the daemon tracks for a tree's root is in flight on every descendant, not above the root", async () => {
+    const t = setup({ tank: ['s1'], 'tank/a': ['s1'], 'tank/a/x': ['s1'], 'tank/a/x/y': ['s1'] })
+    const sends = { taskId: 'r1', remoteHost: 'nas', remoteDataset: 'b/a', status: 'running' as const }
+    const other = { taskId: 'p1', remoteHost: 'nas', remoteDataset: 'b', status: 'running' as const }
+    // `tank` is configured on its own (not recursive); `tank/a` is the tree's root.
+    const tracked = (d: string) => (d === 'tank/a' ? [sends] : d === 'tank' ? [other] : [])
+    const reader = StateReader.make(t.caps, t.cache, t.failures, tracked)
+    const r = await reader.read(
+      ['tank', 'tank/a', 'tank/a/x', 'tank/a/x/y'],
+      new Set(['tank/a/x', 'tank/a/x/y']),
+    )
+    const ids = (d: string) => {
+      const x = E.isRight(r) ? r.right.byDataset.get(d) : undefined
+      return x !== undefined && E.isRight(x) ? x.right.observed.inFlight.map((m) => m.taskId) : undefined
+    }
+    expect(['tank', 'tank/a', 'tank/a/x', 'tank/a/x/y'].map(ids)).toEqual([['p1'], ['r1'], ['r1'], ['r1']])
+  })
 })

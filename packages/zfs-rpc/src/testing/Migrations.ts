@@ -234,10 +234,13 @@ export class Migrations {
     const p = plan(r, params.recursive)
     if (p._tag === 'Fail') return false
     if (p._tag === 'Nothing') return true
-    const total = streams(p).reduce((n, s) => n + s.snapshots.length, 0) * this.options.bytesPerSnapshot
+    // What each dataset's part carries is fixed when the send starts (zfs send -R lists the tree first): a
+    // descendant's snapshot destroyed meanwhile is one destroyed under a running send.
+    const parts = streams(p)
+    const total = parts.reduce((n, s) => n + s.snapshots.length, 0) * this.options.bytesPerSnapshot
     await this.pace(task, total, Math.max(1, Math.min(this.options.bytesPerSecond, limitBytes(params.limit))))
     const failure = task.fault?._tag === 'ReceiveFails' ? task.fault.reason : undefined
-    this.model.receive(task.id, p, this.clock.now(), failure)
+    this.model.receive(task.id, p, this.clock.now(), failure, parts)
     if (p.mode === 'push' && params.sync && r.remote !== null) {
       const tag = syncTag(localTime(this.clock.now(), this.zone, 'yyyy-MM-dd-HH-mm-ss'), r.remote)
       holdAndCleanup(p.src.host, p.src.dataset, p.to, tag, r.remote)

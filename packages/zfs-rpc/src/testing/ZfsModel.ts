@@ -108,12 +108,19 @@ export class ZfsModel {
    * Applies a finished transfer to the destination, as `zfs recv -s -F` would: an incremental only lands
    * when the destination's newest snapshot is the stream's base (same guid); a full one needs the parent
    * dataset; nothing lands on a host out of space or when `failure` (an injected fault) says so. A `-R`
-   * send carries the descendants too (see `streams`). Failures
+   * send carries the descendants too (see `streams`: listed when the send started, so a descendant's
+   * snapshot destroyed during the send is a violation, as the root's is). Failures
    * are silent to the script (it does not check the receive) and recorded in `receipts`. Received
    * snapshots keep the sender's guid and creation time.
    */
-  receive(taskId: string, p: Extract<Plan, { _tag: 'Send' }>, now: number, failure?: string): void {
-    const parts = streams(p)
+  receive(
+    taskId: string,
+    p: Extract<Plan, { _tag: 'Send' }>,
+    now: number,
+    failure?: string,
+    /** The streams as listed when the send started (default: now). */
+    parts: ReadonlyArray<Stream> = streams(p),
+  ): void {
     const gone = parts.flatMap((st) =>
       st.snapshots.filter((n) => p.src.host.snapshot(st.src, n) === undefined).map((n) => `${st.src}@${n}`),
     )
