@@ -15,10 +15,10 @@ import { makeSimulator } from '@zfs-autobackup/zfs-rpc/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { decodeConfig } from '../../src/config/Decode.js'
-import { silentLog } from '../../src/daemon/Capabilities.js'
 import { settingsOf } from '../../src/daemon/Cycle.js'
 import * as Daemon from '../../src/daemon/Daemon.js'
 import * as Metrics from '../../src/http/Metrics.js'
+import * as Logger from '../../src/log/Logger.js'
 
 const START = Date.UTC(2026, 3, 6, 0, 0)
 const MIN = 60_000
@@ -61,7 +61,7 @@ describe('a replicated recursive tree over simulated days, with faults', () => {
     })
     const api = makeClient({ url: 'http://sim:8545', fetch: sim.fetch as unknown as FetchLike, clock })
     const daemon = Daemon.make(
-      { api, clock, log: silentLog, planner: planDataset, metrics: Metrics.make() },
+      { api, clock, log: Logger.silent, planner: planDataset, metrics: Metrics.make() },
       settingsOf(decoded.right),
     )
     const signal = new AbortController().signal
